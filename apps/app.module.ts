@@ -1,0 +1,58 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { AuditEventsController } from '../libs/audit/src/audit-events.controller.js';
+import { ApiKeyGuard } from '../libs/auth/src/api-key.guard.js';
+import { AuthModule } from '../libs/auth/src/auth.module.js';
+import { CoreModule, type CoreOptions } from '../libs/core/src/core.module.js';
+import { RegistryModule } from '../libs/registry/src/registry.module.js';
+import { HealthController } from './api/health.controller.js';
+
+export interface AppRoles {
+  api: boolean;
+  worker: boolean;
+}
+
+/** Secrets that must never reach a log line, wherever they appear in a request. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.apiKey',
+  '*.key',
+  '*.token',
+];
+
+/** One module list, several roles: `npm start` runs api and worker together, production runs them apart. */
+@Module({})
+export class AppModule {
+  static create(core: CoreOptions, roles: AppRoles): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: core.config.LOG_LEVEL,
+            redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+            autoLogging: { ignore: (req) => req.url === '/health' },
+            // URLs can carry signed tokens (acknowledge links, calendar feeds): log the path only.
+            serializers: {
+              req: (req: { id: unknown; method: string; url: string }) => ({
+                id: req.id,
+                method: req.method,
+                path: String(req.url).split('?')[0]!.replace(/\/(ack|calendar)\/[^/]+/, '/$1/[redacted]'),
+              }),
+            },
+          },
+        }),
+        CoreModule.forRoot(core),
+        AuthModule,
+        RegistryModule,
+      ],
+      controllers: roles.api ? [HealthController, AuditEventsController] : [],
+      providers: roles.api ? [{ provide: APP_GUARD, useClass: ApiKeyGuard }] : [],
+    };
+  }
+}

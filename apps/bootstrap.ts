@@ -1,0 +1,64 @@
+import 'reflect-metadata';
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import type { AppConfig } from '../libs/config/src/app-config.js';
+import { Clock, SystemClock } from '../libs/common/src/clock.js';
+import { HttpErrorFilter } from '../libs/common/src/http-error.filter.js';
+import { createValidationPipe } from '../libs/common/src/validation.js';
+import { AppModule, type AppRoles } from './app.module.js';
+
+export interface CreateAppOptions {
+  config: AppConfig;
+  databaseUrl: string;
+  roles: AppRoles;
+  clock?: Clock;
+  /** Nest's own bootstrap logging; off in tests. */
+  bufferLogs?: boolean;
+}
+
+/** Builds the Nest application (not yet listening) for any role; used by main.ts, the CLI and the tests. */
+export async function createApp(options: CreateAppOptions): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.create(
+      { config: options.config, databaseUrl: options.databaseUrl, clock: options.clock ?? new SystemClock() },
+      options.roles,
+    ),
+    { bufferLogs: true, bodyParser: false },
+  );
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.useBodyParser('json', { limit: '1mb' });
+  app.useBodyParser('raw', { type: ['text/csv', 'application/csv', 'application/octet-stream'], limit: '20mb' });
+  app.useBodyParser('urlencoded', { extended: false, limit: '100kb' });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new HttpErrorFilter());
+  if (options.roles.api) {
+    const doc = new DocumentBuilder()
+      .setTitle('mp-guard API')
+      .setDescription(
+        'Compliance deadlines of WeChat mini-programs: registry, catalogue, deadlines, reminders, exports. ' +
+          'Every /api/v1 call needs `Authorization: Bearer <API key>` and sees only its organization.',
+      )
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key from `npm run cli -- key create`' })
+      .build();
+    SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
+  }
+  return app;
+}
+
+/** The same modules without HTTP, for the CLI. */
+export async function createContext(options: Omit<CreateAppOptions, 'roles' | 'bufferLogs'>): Promise<INestApplicationContext> {
+  const ctx = await NestFactory.createApplicationContext(
+    AppModule.create(
+      { config: options.config, databaseUrl: options.databaseUrl, clock: options.clock ?? new SystemClock() },
+      { api: false, worker: false },
+    ),
+    { logger: ['error', 'warn'] },
+  );
+  return ctx;
+}

@@ -1,0 +1,107 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import type { AuthContext } from '../../libs/auth/src/auth-context.js';
+import { OrganizationService } from '../../libs/auth/src/organization.service.js';
+import { Clock } from '../../libs/common/src/clock.js';
+import { addDays, localDateOf } from '../../libs/domain/src/time/index.js';
+import { ContactService } from '../../libs/registry/src/contact.service.js';
+import { MiniProgramService } from '../../libs/registry/src/mini-program.service.js';
+import { VendorService } from '../../libs/registry/src/vendor.service.js';
+
+export interface DemoResult {
+  organizationId: string;
+  organizationName: string;
+  apiKey: string;
+  miniPrograms: number;
+}
+
+export const DEMO_ORGANIZATION = '康宁健康集团（演示）';
+
+/**
+ * A demo organization whose dates are relative to today, so every urgency shows up on any day:
+ * a certification due within a month, one overdue, a vendor that stopped answering, and a service
+ * category with no qualification on file (a compliance gap).
+ */
+export async function seedDemo(app: INestApplicationContext): Promise<DemoResult> {
+  const timeZone = 'Asia/Shanghai';
+  const { organization, apiKey } = await app.get(OrganizationService).create({ name: DEMO_ORGANIZATION, timeZone, locale: 'zh-CN' });
+  const ctx: AuthContext = {
+    organizationId: organization.id,
+    timeZone,
+    locale: 'zh-CN',
+    actorType: 'system',
+    actorId: null,
+    actorLabel: 'demo seed',
+  };
+  const today = localDateOf(app.get(Clock).now(), timeZone);
+  const inDays = (n: number) => addDays(today, n);
+  const vendors = app.get(VendorService);
+  const contacts = app.get(ContactService);
+  const miniPrograms = app.get(MiniProgramService);
+
+  const yunsu = await vendors.create(ctx, { name: '深圳市云速科技有限公司', creditCode: '91440300MA5FQ8XJ28', contractEndsOn: inDays(80) });
+  const kuaima = await vendors.create(ctx, {
+    name: '杭州快码网络科技有限公司',
+    contractEndsOn: inDays(200),
+    status: 'unresponsive',
+    statusReason: '客服电话停机，邮件两周无回复',
+  });
+  for (const c of [
+    { name: '李娜', email: 'li.na@kangning.example.cn', role: 'operator' as const },
+    { name: '张伟', email: 'zhang.wei@kangning.example.cn', role: 'manager' as const },
+    { name: 'Chen Jie', email: 'chen.jie@kangning.example.cn', role: 'executive' as const, locale: 'en' as const },
+    { name: '王律师', email: 'legal@kangning.example.cn', role: 'legal' as const },
+    { name: '赵工（云速）', email: 'zhao@yunsu.example.cn', role: 'operator' as const, vendorId: yunsu.id },
+    { name: '钱经理（快码）', email: 'qian@kuaima.example.cn', role: 'manager' as const, vendorId: kuaima.id },
+  ]) {
+    await contacts.create(ctx, c);
+  }
+
+  const registered = [
+    await miniPrograms.create(ctx, {
+      appId: 'wx3f8a1c2d4e5b6a70',
+      name: '康宁互联网医院',
+      ownerName: '广州康宁医疗科技有限公司',
+      ownerCreditCode: '91440101MA59UQ8L6Y',
+      serviceCategories: ['医疗 > 互联网医院', '医疗 > 药品信息'],
+      features: ['wechat_pay'],
+      vendorId: yunsu.id,
+      certificationExpiresOn: inDays(25),
+      icpFilingNumber: '粤ICP备2023123456号-1X',
+      serverDomains: ['api.kangning-demo.cn', 'img.kangning-demo.cn'],
+      qualifications: [
+        { requirementCode: 'medical_institution_licence', number: 'PDY00001-440100', issuer: '广州市卫生健康委员会', issuedOn: '2023-06-01', expiresOn: inDays(300), originalHeldBy: 'owner' },
+        { requirementCode: 'internet_drug_info_certificate', number: '(粤)-经营性-2022-0456', issuer: '广东省药品监督管理局', issuedOn: '2022-03-01', expiresOn: inDays(120), originalHeldBy: 'vendor' },
+      ],
+    }),
+    await miniPrograms.create(ctx, {
+      appId: 'wx9b7c6d5e4f3a2b10',
+      name: '康宁优选商城',
+      ownerName: '广州康宁医疗科技有限公司',
+      ownerCreditCode: '91440101MA59UQ8L6Y',
+      serviceCategories: ['商家自营 > 食品'],
+      features: ['wechat_pay', 'third_party_merchants'],
+      vendorId: yunsu.id,
+      certificationExpiresOn: inDays(70),
+      icpFilingNumber: '粤ICP备2023123456号-2X',
+      serverDomains: ['shop.kangning-demo.cn'],
+      qualifications: [
+        { requirementCode: 'food_business_licence', number: 'JY14401010000001', issuer: '广州市市场监督管理局', issuedOn: '2022-09-01', expiresOn: inDays(400), originalHeldBy: 'owner' },
+      ],
+    }),
+    await miniPrograms.create(ctx, {
+      appId: 'wx0a1b2c3d4e5f6789',
+      name: '康宁健康课堂',
+      ownerName: '广州康宁教育咨询有限公司',
+      ownerCreditCode: '91440101MA5CLX9N0R',
+      serviceCategories: ['教育 > 培训机构'],
+      vendorId: kuaima.id,
+      certificationExpiresOn: inDays(-5),
+      icpFilingNumber: '粤ICP备2024000321号-1X',
+      serverDomains: ['edu.kangning-demo.cn'],
+      qualifications: [
+        { requirementCode: 'private_school_licence', number: '教民144010170000123号', issuer: '广州市教育局', issuedOn: '2021-09-01', expiresOn: inDays(45), originalHeldBy: 'vendor' },
+      ],
+    }),
+  ];
+  return { organizationId: organization.id, organizationName: organization.name, apiKey: apiKey.key, miniPrograms: registered.length };
+}

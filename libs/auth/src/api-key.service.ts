@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, IsNull } from 'typeorm';
+import { Clock } from '../../common/src/clock.js';
+import { DomainError } from '../../common/src/domain.error.js';
+import { ApiKeyEntity } from './api-key.entity.js';
+import { generateApiKey, parseApiKey, secretMatches } from './api-key.js';
+import type { AuthContext } from './auth-context.js';
+import { OrganizationEntity } from './organization.entity.js';
+
+export interface IssuedKey {
+  id: string;
+  name: string;
+  /** Shown once; only its hash is stored. */
+  key: string;
+}
+
+@Injectable()
+export class ApiKeyService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  async authenticate(presented: string): Promise<AuthContext | null> {
+    const parsed = parseApiKey(presented);
+    if (!parsed) return null;
+    const row = await this.db
+      .getRepository(ApiKeyEntity)
+      .createQueryBuilder('k')
+      .addSelect('k.secretHash')
+      .innerJoinAndMapOne('k.organization', OrganizationEntity, 'o', 'o.id = k.organization_id')
+      .where('k.prefix = :prefix AND k.revoked_at IS NULL', { prefix: parsed.prefix })
+      .getOne();
+    if (!row || !secretMatches(parsed.secret, row.secretHash)) return null;
+    const org = (row as ApiKeyEntity & { organization: OrganizationEntity }).organization;
+    // Recorded at most once a minute per key, so authentication stays a read on the hot path.
+    await this.db.query(
+      `UPDATE api_keys SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2 - interval '1 minute')`,
+      [row.id, this.clock.now()],
+    );
+    return {
+      organizationId: org.id,
+      timeZone: org.timeZone,
+      locale: org.locale,
+      actorType: 'api_key',
+      actorId: row.id,
+      actorLabel: `api key ${row.name} (${row.prefix})`,
+    };
+  }
+
+  async create(organizationId: string, name: string): Promise<IssuedKey> {
+    const org = await this.db.getRepository(OrganizationEntity).findOneBy({ id: organizationId });
+    if (!org) throw DomainError.notFound('Organization');
+    const generated = generateApiKey();
+    const saved = await this.db.getRepository(ApiKeyEntity).save({
+      organizationId,
+      name,
+      prefix: generated.prefix,
+      secretHash: generated.secretHash,
+      lastUsedAt: null,
+      revokedAt: null,
+    });
+    return { id: saved.id, name, key: generated.key };
+  }
+
+  list(organizationId: string): Promise<ApiKeyEntity[]> {
+    return this.db.getRepository(ApiKeyEntity).find({ where: { organizationId }, order: { createdAt: 'ASC' } });
+  }
+
+  /** Revokes by id or prefix; revoking twice is harmless. */
+  async revoke(organizationId: string, idOrPrefix: string): Promise<ApiKeyEntity> {
+    const repo = this.db.getRepository(ApiKeyEntity);
+    const isUuid = /^[0-9a-f-]{36}$/i.test(idOrPrefix);
+    const key = await repo.findOneBy(isUuid ? { organizationId, id: idOrPrefix } : { organizationId, prefix: idOrPrefix });
+    if (!key) throw DomainError.notFound('API key');
+    await repo.update({ id: key.id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+    return (await repo.findOneBy({ id: key.id }))!;
+  }
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+/** Every variable the app reads, with its default. `.env.example` mirrors this list. */
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.url({ error: 'must be an absolute http(s) URL' }).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SCHEDULER_ENABLED: z
+    .enum(['true', 'false'], { error: "must be 'true' or 'false'" })
+    .default('true')
+    .transform((v) => v === 'true'),
+  DEMO_SEED: z
+    .enum(['auto', 'always', 'never'], { error: "must be 'auto', 'always' or 'never'" })
+    .default('auto'),
+});
+
+export type AppConfig = z.infer<typeof schema> & { publicUrl: string; embedded: boolean };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; rule: string }[]) {
+    super(
+      'Invalid configuration:\n' + problems.map((p) => `  ${p.variable}: ${p.rule}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment once; a bad value fails start-up naming the variable and the rule. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  // An empty variable means "not set", as it does in shells and .env files.
+  const present = Object.fromEntries(
+    Object.keys(schema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
+  );
+  const result = schema.safeParse(present);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? '?'),
+        rule: issue.message,
+      })),
+    );
+  }
+  const cfg = result.data;
+  const publicUrl = (cfg.PUBLIC_URL ?? `http://${cfg.HOST === '0.0.0.0' ? '127.0.0.1' : cfg.HOST}:${cfg.PORT}`).replace(/\/$/, '');
+  return { ...cfg, publicUrl, embedded: cfg.DATABASE_URL === undefined };
+}
+
+/** Removes credentials from a connection URL so it can be logged. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '<unparseable url>';
+  }
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,47 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
+import { Satisfies } from '../../../common/src/validation.js';
+import { validateEmail, validateText } from '../../../domain/src/validation/index.js';
+import { CONTACT_ROLES, type ContactRole, LOCALES, type Locale } from '../contact.entity.js';
+
+const name = (v: string) => validateText(v, { maxLength: 100 });
+
+export class CreateContactDto {
+  @ApiProperty({ description: 'Full name of the person.', example: '王丽', maxLength: 100 })
+  @IsString()
+  @Satisfies(name, { name: 'text' })
+  name!: string;
+
+  @ApiProperty({ description: 'E-mail address reminders are sent to.', example: 'wang.li@example.cn' })
+  @IsString()
+  @Satisfies(validateEmail, { name: 'email' })
+  email!: string;
+
+  @ApiProperty({
+    description: 'Escalation role: operator gets every reminder, then manager, executive and legal join as the due date nears.',
+    enum: CONTACT_ROLES,
+  })
+  @IsIn(CONTACT_ROLES, { message: `must be one of: ${CONTACT_ROLES.join(', ')}` })
+  role!: ContactRole;
+
+  @ApiPropertyOptional({ description: 'Language of the mails this person receives.', enum: LOCALES, default: 'zh-CN' })
+  @IsOptional()
+  @IsIn(LOCALES, { message: `must be one of: ${LOCALES.join(', ')}` })
+  locale?: Locale;
+
+  @ApiPropertyOptional({ description: 'Phone number, digits with optional +, spaces and dashes.', example: '+86 138 0000 0000' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\+?[0-9][0-9 -]{4,24}$/, { message: 'must be digits, optionally starting with + and separated by spaces or dashes' })
+  phone?: string;
+
+  @ApiPropertyOptional({
+    description: "Set when the person works for a vendor (the vendor's id); leave out for the owner's own people.",
+    format: 'uuid',
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'must be a UUID' })
+  vendorId?: string;
+}
+
+export class UpdateContactDto extends PartialType(CreateContactDto) {}

@@ -1,0 +1,167 @@
+import { Injectable } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { DataSource, type EntityManager, In } from 'typeorm';
+import { AuditService } from '../../audit/src/audit.service.js';
+import type { AuthContext } from '../../auth/src/auth-context.js';
+import { Clock } from '../../common/src/clock.js';
+import { DomainError, ErrorCode } from '../../common/src/domain.error.js';
+import { problemsOf } from '../../common/src/validation.js';
+import { decodeCsv, parseCsvRecords, splitList } from '../../domain/src/csv/index.js';
+import { CreateMiniProgramDto } from './dto/mini-program.dto.js';
+import { MiniProgramEntity } from './mini-program.entity.js';
+import { MiniProgramService } from './mini-program.service.js';
+import { VendorEntity } from './vendor.entity.js';
+
+/** CSV column → DTO field. The example file in database/seed uses exactly these headers. */
+export const IMPORT_COLUMNS = {
+  app_id: 'appId',
+  name: 'name',
+  owner_name: 'ownerName',
+  owner_credit_code: 'ownerCreditCode',
+  service_categories: 'serviceCategories',
+  features: 'features',
+  vendor_name: 'vendorName',
+  certification_expires_on: 'certificationExpiresOn',
+  icp_filing_number: 'icpFilingNumber',
+  server_domains: 'serverDomains',
+  notes: 'notes',
+} as const;
+const REQUIRED = ['app_id', 'name', 'owner_name', 'owner_credit_code'];
+const LISTS = new Set(['service_categories', 'features', 'server_domains']);
+const COLUMN_OF = Object.fromEntries(Object.entries(IMPORT_COLUMNS).map(([c, f]) => [f, c]));
+
+export interface RowProblem {
+  line: number;
+  column: string | null;
+  rule: string;
+}
+
+export interface ImportResult {
+  imported: number;
+  encoding: string;
+  vendorsCreated: string[];
+  miniProgramIds: string[];
+}
+
+/**
+ * All rows or none: every row is validated with the same DTO rules as the API, every problem is
+ * reported with its line and column, and only a clean file is written, in one transaction.
+ */
+@Injectable()
+export class MiniProgramImportService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly miniPrograms: MiniProgramService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async import(
+    ctx: AuthContext,
+    file: Buffer,
+    onProgress: (done: number, total: number) => void = () => undefined,
+  ): Promise<ImportResult> {
+    if (!Buffer.isBuffer(file) || file.length === 0) {
+      throw DomainError.invalid([{ field: 'body', rule: 'must be a non-empty CSV file (Content-Type: text/csv)' }]);
+    }
+    const { text, encoding } = decodeCsv(file);
+    const parsed = parseCsvRecords(text, { columns: Object.keys(IMPORT_COLUMNS), required: REQUIRED });
+    const problems: RowProblem[] = [...parsed.errors];
+    if (!problems.length && parsed.rows.length === 0) {
+      problems.push({ line: 2, column: null, rule: 'the file has a header but no rows' });
+    }
+    const dtos: { line: number; dto: CreateMiniProgramDto; vendorName: string | null }[] = [];
+    const seen = new Map<string, number>();
+    for (const [i, row] of parsed.rows.entries()) {
+      const plain: Record<string, unknown> = {};
+      let vendorName: string | null = null;
+      for (const [column, value] of Object.entries(row.values)) {
+        const field = IMPORT_COLUMNS[column as keyof typeof IMPORT_COLUMNS];
+        if (value === '') continue;
+        if (field === 'vendorName') vendorName = value.trim();
+        else plain[field] = LISTS.has(column) ? splitList(value) : value;
+      }
+      const dto = plainToInstance(CreateMiniProgramDto, plain);
+      const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
+      for (const p of problemsOf(errors)) {
+        problems.push({ line: row.line, column: COLUMN_OF[p.field.replace(/\[\d+\]$/, '')] ?? p.field, rule: p.rule });
+      }
+      const appId = typeof plain.appId === 'string' ? plain.appId : '';
+      if (appId && seen.has(appId)) {
+        problems.push({ line: row.line, column: 'app_id', rule: `duplicates the AppID on line ${seen.get(appId)}` });
+      } else if (appId) seen.set(appId, row.line);
+      dtos.push({ line: row.line, dto, vendorName });
+      if (i % 200 === 0) onProgress(i, parsed.rows.length);
+    }
+    if (!problems.length) {
+      const existing = await this.db.getRepository(MiniProgramEntity).find({
+        select: { appId: true },
+        where: { organizationId: ctx.organizationId, appId: In([...seen.keys()]) },
+      });
+      for (const e of existing) {
+        problems.push({ line: seen.get(e.appId)!, column: 'app_id', rule: 'must be unique within the organization: already registered' });
+      }
+    }
+    if (problems.length) throw importFailed(problems);
+
+    const result = await this.db.transaction(async (m) => {
+      const vendorsCreated = await this.resolveVendors(m, ctx, dtos);
+      const ids: string[] = [];
+      const chunk = 500;
+      for (let start = 0; start < dtos.length; start += chunk) {
+        const views = await this.miniPrograms.insertMany(m, ctx, dtos.slice(start, start + chunk).map((d) => d.dto));
+        ids.push(...views.map((v) => v.id));
+        onProgress(Math.min(start + chunk, dtos.length), dtos.length);
+      }
+      await this.audit.record(m, ctx, {
+        action: 'mini_program.imported',
+        entityType: 'import',
+        entityId: null,
+        after: { rows: dtos.length, encoding, vendorsCreated },
+      });
+      return { imported: ids.length, encoding, vendorsCreated, miniProgramIds: ids };
+    });
+    onProgress(dtos.length, dtos.length);
+    return result;
+  }
+
+  /** Vendors are named in the file; unknown names become new active vendors in the same transaction. */
+  private async resolveVendors(
+    m: EntityManager,
+    ctx: AuthContext,
+    rows: { dto: CreateMiniProgramDto; vendorName: string | null }[],
+  ): Promise<string[]> {
+    const names = [...new Set(rows.map((r) => r.vendorName).filter((n): n is string => !!n))];
+    if (!names.length) return [];
+    const known = await m.findBy(VendorEntity, { organizationId: ctx.organizationId, name: In(names) });
+    const byName = new Map(known.map((v) => [v.name, v.id]));
+    const created: string[] = [];
+    for (const name of names.filter((n) => !byName.has(n))) {
+      const v = await m.save(VendorEntity, {
+        organizationId: ctx.organizationId,
+        name,
+        status: 'active' as const,
+        statusSince: this.clock.now(),
+        creditCode: null,
+        contractEndsOn: null,
+        statusReason: null,
+      });
+      await this.audit.record(m, ctx, { action: 'vendor.created', entityType: 'vendor', entityId: v.id, after: { id: v.id, name } });
+      byName.set(name, v.id);
+      created.push(name);
+    }
+    for (const r of rows) if (r.vendorName) r.dto.vendorId = byName.get(r.vendorName)!;
+    return created;
+  }
+}
+
+function importFailed(rows: RowProblem[]): DomainError {
+  rows.sort((a, b) => a.line - b.line);
+  return new DomainError(
+    ErrorCode.Validation,
+    `The file was not imported: ${rows.length} problem(s); nothing was written`,
+    rows.slice(0, 1000).map((r) => ({ field: `line ${r.line}${r.column ? `, column ${r.column}` : ''}`, rule: r.rule })),
+    { rows: rows.slice(0, 1000) },
+  );
+}

@@ -1,0 +1,305 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager, In } from 'typeorm';
+import { AuditService } from '../../audit/src/audit.service.js';
+import type { AuthContext } from '../../auth/src/auth-context.js';
+import { DomainError, ErrorCode, type FieldProblem } from '../../common/src/domain.error.js';
+import { toPage } from '../../common/src/pagination.js';
+import { isUniqueViolation } from '../../common/src/pg-errors.js';
+import type { CreateMiniProgramDto, UpdateMiniProgramDto } from './dto/mini-program.dto.js';
+import type { CreateQualificationDto, UpdateQualificationDto } from './dto/qualification.dto.js';
+import type { ListMiniProgramsQuery } from './dto/list-mini-programs.query.js';
+import { MiniProgramEntity } from './mini-program.entity.js';
+import { QualificationEntity } from './qualification.entity.js';
+import { RegistryObserver, RequirementLookup } from './registry-ports.js';
+import { MiniProgramResponse, QualificationResponse } from './responses.js';
+import { escapeLike } from './vendor.service.js';
+import { VendorEntity } from './vendor.entity.js';
+
+const SORT_COLUMNS = {
+  name: 'mp.name',
+  appId: 'mp.app_id',
+  certificationExpiresOn: 'mp.certification_expires_on',
+  createdAt: 'mp.created_at',
+} as const;
+
+export const APP_ID_CONSTRAINT = 'mini_programs_app_id_unique';
+
+@Injectable()
+export class MiniProgramService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly audit: AuditService,
+    private readonly requirements: RequirementLookup,
+    private readonly observer: RegistryObserver,
+  ) {}
+
+  async list(ctx: AuthContext, query: ListMiniProgramsQuery) {
+    const qb = this.db
+      .getRepository(MiniProgramEntity)
+      .createQueryBuilder('mp')
+      .leftJoin(VendorEntity, 'v', 'v.id = mp.vendor_id')
+      .where('mp.organization_id = :org', { org: ctx.organizationId });
+    if (query.vendorId) qb.andWhere('mp.vendor_id = :vendorId', { vendorId: query.vendorId });
+    if (query.vendorStatus) qb.andWhere('v.status = :vendorStatus', { vendorStatus: query.vendorStatus });
+    if (query.serviceCategory) {
+      qb.andWhere(
+        `EXISTS (SELECT 1 FROM unnest(mp.service_categories) c WHERE c = :cat OR c LIKE :catPrefix ESCAPE '\\')`,
+        { cat: query.serviceCategory, catPrefix: `${escapeLike(query.serviceCategory)} > %` },
+      );
+    }
+    if (query.certificationExpiresBefore) {
+      qb.andWhere('mp.certification_expires_on < :certBefore', { certBefore: query.certificationExpiresBefore });
+    }
+    if (query.qualificationExpiresBefore) {
+      qb.andWhere(
+        `EXISTS (SELECT 1 FROM qualifications q WHERE q.organization_id = mp.organization_id AND q.mini_program_id = mp.id AND q.expires_on < :qualBefore)`,
+        { qualBefore: query.qualificationExpiresBefore },
+      );
+    }
+    if (query.q) {
+      qb.andWhere(`(mp.name ILIKE :q ESCAPE '\\' OR mp.app_id ILIKE :q ESCAPE '\\' OR mp.owner_name ILIKE :q ESCAPE '\\')`, {
+        q: `%${escapeLike(query.q)}%`,
+      });
+    }
+    const descending = query.sort.startsWith('-');
+    const column = SORT_COLUMNS[query.sort.replace(/^-/, '') as keyof typeof SORT_COLUMNS];
+    const [rows, total] = await qb
+      .orderBy(column, descending ? 'DESC' : 'ASC', descending ? 'NULLS LAST' : 'NULLS LAST')
+      .addOrderBy('mp.id', 'ASC')
+      .offset(query.offset)
+      .limit(query.limit)
+      .getManyAndCount();
+    const items = await this.views(this.db.manager, ctx, rows);
+    const { limit: _l, offset: _o, ...filters } = query;
+    return toPage(items, total, query, '/api/v1/mini-programs', filters);
+  }
+
+  async get(ctx: AuthContext, id: string): Promise<MiniProgramResponse> {
+    const [view] = await this.views(this.db.manager, ctx, [await this.find(this.db.manager, ctx, id)]);
+    return view!;
+  }
+
+  create(ctx: AuthContext, dto: CreateMiniProgramDto): Promise<MiniProgramResponse> {
+    return this.db.transaction(async (m) => {
+      const [created] = await this.insertMany(m, ctx, [dto]);
+      return created!;
+    });
+  }
+
+  /** Inserts and audits inside the caller's transaction; shared by create and the bulk import. */
+  async insertMany(m: EntityManager, ctx: AuthContext, dtos: CreateMiniProgramDto[]): Promise<MiniProgramResponse[]> {
+    const problems = dtos.flatMap((dto, i) => this.catalogueProblems(dto, dtos.length > 1 ? `[${i}].` : ''));
+    if (problems.length) throw DomainError.invalid(problems);
+    const vendorIds = [...new Set(dtos.map((d) => d.vendorId).filter((v): v is string => !!v))];
+    await this.assertVendors(m, ctx, vendorIds);
+    let saved: MiniProgramEntity[];
+    try {
+      saved = await m.save(
+        MiniProgramEntity,
+        dtos.map((dto) => ({
+          organizationId: ctx.organizationId,
+          appId: dto.appId,
+          name: dto.name,
+          ownerName: dto.ownerName,
+          ownerCreditCode: dto.ownerCreditCode,
+          serviceCategories: unique(dto.serviceCategories ?? []),
+          features: unique(dto.features ?? []),
+          vendorId: dto.vendorId ?? null,
+          certificationExpiresOn: dto.certificationExpiresOn ?? null,
+          icpFilingNumber: dto.icpFilingNumber ?? null,
+          serverDomains: unique(dto.serverDomains ?? []),
+          notes: dto.notes ?? null,
+        })),
+        { chunk: 500 },
+      );
+    } catch (error) {
+      if (isUniqueViolation(error, APP_ID_CONSTRAINT)) throw duplicateAppId();
+      throw error;
+    }
+    const qualifications = dtos.flatMap((dto, i) =>
+      (dto.qualifications ?? []).map((q) => this.qualificationRow(ctx, saved[i]!.id, q)),
+    );
+    if (qualifications.length) await m.save(QualificationEntity, qualifications, { chunk: 500 });
+    await this.observer.miniProgramsChanged(m, ctx, saved.map((s) => s.id));
+    const views = await this.views(m, ctx, saved);
+    for (const view of views) {
+      await this.audit.record(m, ctx, { action: 'mini_program.created', entityType: 'mini_program', entityId: view.id, after: view });
+    }
+    return views;
+  }
+
+  update(ctx: AuthContext, id: string, dto: UpdateMiniProgramDto): Promise<MiniProgramResponse> {
+    return this.db.transaction(async (m) => {
+      const before = await this.find(m, ctx, id, true);
+      const problems = this.catalogueProblems(dto, '');
+      if (problems.length) throw DomainError.invalid(problems);
+      if (dto.vendorId) await this.assertVendors(m, ctx, [dto.vendorId]);
+      const [beforeView] = await this.views(m, ctx, [before]);
+      const changes: Partial<MiniProgramEntity> = { ...dto };
+      for (const key of ['serviceCategories', 'features', 'serverDomains'] as const) {
+        if (dto[key]) changes[key] = unique(dto[key]);
+      }
+      try {
+        await m.update(MiniProgramEntity, { id, organizationId: ctx.organizationId }, changes);
+      } catch (error) {
+        if (isUniqueViolation(error, APP_ID_CONSTRAINT)) throw duplicateAppId();
+        throw error;
+      }
+      await this.observer.miniProgramsChanged(m, ctx, [id]);
+      const [after] = await this.views(m, ctx, [await this.find(m, ctx, id)]);
+      await this.audit.record(m, ctx, { action: 'mini_program.updated', entityType: 'mini_program', entityId: id, before: beforeView, after });
+      return after!;
+    });
+  }
+
+  remove(ctx: AuthContext, id: string): Promise<void> {
+    return this.db.transaction(async (m) => {
+      const before = await this.find(m, ctx, id, true);
+      const [view] = await this.views(m, ctx, [before]);
+      await m.delete(MiniProgramEntity, { id, organizationId: ctx.organizationId });
+      await this.audit.record(m, ctx, { action: 'mini_program.deleted', entityType: 'mini_program', entityId: id, before: view });
+    });
+  }
+
+  async listQualifications(ctx: AuthContext, miniProgramId: string): Promise<QualificationResponse[]> {
+    await this.find(this.db.manager, ctx, miniProgramId);
+    const rows = await this.db.getRepository(QualificationEntity).find({
+      where: { organizationId: ctx.organizationId, miniProgramId },
+      order: { expiresOn: 'ASC', id: 'ASC' },
+    });
+    return rows.map((r) => QualificationResponse.of(r));
+  }
+
+  async getQualification(ctx: AuthContext, miniProgramId: string, id: string): Promise<QualificationResponse> {
+    return QualificationResponse.of(await this.findQualification(this.db.manager, ctx, miniProgramId, id));
+  }
+
+  addQualification(ctx: AuthContext, miniProgramId: string, dto: CreateQualificationDto): Promise<QualificationResponse> {
+    return this.db.transaction(async (m) => {
+      await this.find(m, ctx, miniProgramId, true);
+      this.assertRequirement(dto.requirementCode);
+      const saved = await m.save(QualificationEntity, this.qualificationRow(ctx, miniProgramId, dto));
+      await this.observer.miniProgramsChanged(m, ctx, [miniProgramId]);
+      const view = QualificationResponse.of(await this.findQualification(m, ctx, miniProgramId, saved.id));
+      await this.audit.record(m, ctx, { action: 'qualification.created', entityType: 'qualification', entityId: saved.id, after: view });
+      return view;
+    });
+  }
+
+  updateQualification(ctx: AuthContext, miniProgramId: string, id: string, dto: UpdateQualificationDto): Promise<QualificationResponse> {
+    return this.db.transaction(async (m) => {
+      await this.find(m, ctx, miniProgramId, true);
+      const before = QualificationResponse.of(await this.findQualification(m, ctx, miniProgramId, id));
+      if (dto.requirementCode) this.assertRequirement(dto.requirementCode);
+      const merged = { issuedOn: before.issuedOn, expiresOn: before.expiresOn, ...dto };
+      if (merged.issuedOn && merged.expiresOn && merged.expiresOn < merged.issuedOn) {
+        throw DomainError.invalid([{ field: 'expiresOn', rule: 'must not be before issuedOn' }]);
+      }
+      await m.update(QualificationEntity, { id, organizationId: ctx.organizationId }, { ...dto });
+      await this.observer.miniProgramsChanged(m, ctx, [miniProgramId]);
+      const after = QualificationResponse.of(await this.findQualification(m, ctx, miniProgramId, id));
+      await this.audit.record(m, ctx, { action: 'qualification.updated', entityType: 'qualification', entityId: id, before, after });
+      return after;
+    });
+  }
+
+  removeQualification(ctx: AuthContext, miniProgramId: string, id: string): Promise<void> {
+    return this.db.transaction(async (m) => {
+      await this.find(m, ctx, miniProgramId, true);
+      const before = QualificationResponse.of(await this.findQualification(m, ctx, miniProgramId, id));
+      await m.delete(QualificationEntity, { id, organizationId: ctx.organizationId });
+      await this.observer.miniProgramsChanged(m, ctx, [miniProgramId]);
+      await this.audit.record(m, ctx, { action: 'qualification.deleted', entityType: 'qualification', entityId: id, before });
+    });
+  }
+
+  private qualificationRow(ctx: AuthContext, miniProgramId: string, q: CreateQualificationDto): Partial<QualificationEntity> {
+    return {
+      organizationId: ctx.organizationId,
+      miniProgramId,
+      requirementCode: q.requirementCode,
+      number: q.number ?? null,
+      issuer: q.issuer ?? null,
+      issuedOn: q.issuedOn ?? null,
+      expiresOn: q.expiresOn ?? null,
+      originalHeldBy: q.originalHeldBy ?? 'owner',
+    };
+  }
+
+  private catalogueProblems(dto: UpdateMiniProgramDto & Partial<Pick<CreateMiniProgramDto, 'qualifications'>>, prefix: string): FieldProblem[] {
+    const problems: FieldProblem[] = [];
+    (dto.features ?? []).forEach((f, i) => {
+      if (!this.requirements.isKnownFeature(f)) {
+        problems.push({ field: `${prefix}features[${i}]`, rule: `must be one of: ${this.requirements.knownFeatures().join(', ')}` });
+      }
+    });
+    (dto.qualifications ?? []).forEach((q, i) => {
+      if (!this.requirements.isKnownRequirement(q.requirementCode)) {
+        problems.push({ field: `${prefix}qualifications[${i}].requirementCode`, rule: 'must be a code from GET /api/v1/catalogue' });
+      }
+      if (q.issuedOn && q.expiresOn && q.expiresOn < q.issuedOn) {
+        problems.push({ field: `${prefix}qualifications[${i}].expiresOn`, rule: 'must not be before issuedOn' });
+      }
+    });
+    return problems;
+  }
+
+  private assertRequirement(code: string): void {
+    if (!this.requirements.isKnownRequirement(code)) {
+      throw DomainError.invalid([{ field: 'requirementCode', rule: 'must be a code from GET /api/v1/catalogue' }]);
+    }
+  }
+
+  private async assertVendors(m: EntityManager, ctx: AuthContext, ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    const found = await m.countBy(VendorEntity, { organizationId: ctx.organizationId, id: In(ids) });
+    if (found !== ids.length) {
+      throw DomainError.invalid([{ field: 'vendorId', rule: 'must be the id of a vendor of this organization' }]);
+    }
+  }
+
+  private async find(m: EntityManager, ctx: AuthContext, id: string, lock = false): Promise<MiniProgramEntity> {
+    const row = await m.findOne(MiniProgramEntity, {
+      where: { id, organizationId: ctx.organizationId },
+      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+    if (!row) throw DomainError.notFound('Mini-program');
+    return row;
+  }
+
+  private async findQualification(m: EntityManager, ctx: AuthContext, miniProgramId: string, id: string): Promise<QualificationEntity> {
+    const row = await m.findOneBy(QualificationEntity, { id, miniProgramId, organizationId: ctx.organizationId });
+    if (!row) throw DomainError.notFound('Qualification');
+    return row;
+  }
+
+  private async views(m: EntityManager, ctx: AuthContext, rows: MiniProgramEntity[]): Promise<MiniProgramResponse[]> {
+    if (!rows.length) return [];
+    const ids = rows.map((r) => r.id);
+    const vendorIds = [...new Set(rows.map((r) => r.vendorId).filter((v): v is string => !!v))];
+    const [qualifications, vendors] = await Promise.all([
+      m.find(QualificationEntity, {
+        where: { organizationId: ctx.organizationId, miniProgramId: In(ids) },
+        order: { expiresOn: 'ASC', id: 'ASC' },
+      }),
+      vendorIds.length ? m.findBy(VendorEntity, { organizationId: ctx.organizationId, id: In(vendorIds) }) : [],
+    ]);
+    return rows.map((r) =>
+      MiniProgramResponse.of(
+        r,
+        vendors.find((v) => v.id === r.vendorId) ?? null,
+        qualifications.filter((q) => q.miniProgramId === r.id),
+      ),
+    );
+  }
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+function duplicateAppId(): DomainError {
+  return new DomainError(ErrorCode.Conflict, 'A mini-program with this AppID is already registered in the organization', [
+    { field: 'appId', rule: 'must be unique within the organization' },
+  ]);
+}

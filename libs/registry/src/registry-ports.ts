@@ -1,0 +1,21 @@
+import type { EntityManager } from 'typeorm';
+import type { AuthContext } from '../../auth/src/auth-context.js';
+
+/** What the registry needs to know of the requirements catalogue to validate input. */
+export abstract class RequirementLookup {
+  abstract isKnownRequirement(code: string): boolean;
+  abstract isKnownFeature(feature: string): boolean;
+  abstract knownFeatures(): string[];
+}
+
+/**
+ * Called inside the registry's transaction after a mini-program, its qualifications or its vendor change,
+ * so derived records (deadlines) commit or roll back with the change that caused them.
+ */
+export abstract class RegistryObserver {
+  abstract miniProgramsChanged(manager: EntityManager, ctx: AuthContext, miniProgramIds: string[]): Promise<void>;
+}
+
+export class NoopRegistryObserver extends RegistryObserver {
+  async miniProgramsChanged(): Promise<void> {}
+}

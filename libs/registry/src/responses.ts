@@ -1,0 +1,151 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PageInfo } from '../../common/src/pagination.js';
+import type { ContactEntity } from './contact.entity.js';
+import { CONTACT_ROLES, LOCALES } from './contact.entity.js';
+import type { MiniProgramEntity } from './mini-program.entity.js';
+import type { QualificationEntity } from './qualification.entity.js';
+import { HOLDERS } from './qualification.entity.js';
+import type { VendorEntity } from './vendor.entity.js';
+import { VENDOR_STATUSES } from './vendor.entity.js';
+
+export class ContactResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ description: 'Full name.' }) name!: string;
+  @ApiProperty({ description: 'E-mail address reminders go to.' }) email!: string;
+  @ApiProperty({ enum: CONTACT_ROLES, description: 'Escalation role.' }) role!: string;
+  @ApiProperty({ enum: LOCALES, description: 'Language of the mails.' }) locale!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Phone number.' }) phone!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: "The vendor this person works for; null for the owner's people." })
+  vendorId!: string | null;
+  @ApiProperty({ description: 'When the record was created (UTC).' }) createdAt!: string;
+  @ApiProperty({ description: 'When the record last changed (UTC).' }) updatedAt!: string;
+
+  static of(e: ContactEntity): ContactResponse {
+    return {
+      id: e.id,
+      name: e.name,
+      email: e.email,
+      role: e.role,
+      locale: e.locale,
+      phone: e.phone,
+      vendorId: e.vendorId,
+      createdAt: e.createdAt.toISOString(),
+      updatedAt: e.updatedAt.toISOString(),
+    };
+  }
+}
+
+export class VendorResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ description: 'Vendor name.' }) name!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Unified social credit code.' }) creditCode!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Contract end date, YYYY-MM-DD.' }) contractEndsOn!: string | null;
+  @ApiProperty({ enum: VENDOR_STATUSES, description: 'Whether the vendor still answers.' }) status!: string;
+  @ApiProperty({ description: 'Since when the status holds (UTC instant).' }) statusSince!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Why the status changed.' }) statusReason!: string | null;
+  @ApiProperty({ type: [ContactResponse], description: "The vendor's people." }) contacts!: ContactResponse[];
+  @ApiProperty({ description: 'Mini-programs this vendor serves.' }) miniProgramCount!: number;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty() updatedAt!: string;
+
+  static of(e: VendorEntity, contacts: ContactEntity[], miniProgramCount: number): VendorResponse {
+    return {
+      id: e.id,
+      name: e.name,
+      creditCode: e.creditCode,
+      contractEndsOn: e.contractEndsOn,
+      status: e.status,
+      statusSince: e.statusSince.toISOString(),
+      statusReason: e.statusReason,
+      contacts: contacts.map((c) => ContactResponse.of(c)),
+      miniProgramCount,
+      createdAt: e.createdAt.toISOString(),
+      updatedAt: e.updatedAt.toISOString(),
+    };
+  }
+}
+
+export class QualificationResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid', description: 'The mini-program holding it.' }) miniProgramId!: string;
+  @ApiProperty({ description: 'Catalogue requirement code.' }) requirementCode!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Certificate number.' }) number!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Issuing authority.' }) issuer!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Date of issue.' }) issuedOn!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Expiry date.' }) expiresOn!: string | null;
+  @ApiProperty({ enum: HOLDERS, description: 'Who holds the original.' }) originalHeldBy!: string;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty() updatedAt!: string;
+
+  static of(e: QualificationEntity): QualificationResponse {
+    return {
+      id: e.id,
+      miniProgramId: e.miniProgramId,
+      requirementCode: e.requirementCode,
+      number: e.number,
+      issuer: e.issuer,
+      issuedOn: e.issuedOn,
+      expiresOn: e.expiresOn,
+      originalHeldBy: e.originalHeldBy,
+      createdAt: e.createdAt.toISOString(),
+      updatedAt: e.updatedAt.toISOString(),
+    };
+  }
+}
+
+export class VendorSummary {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: VENDOR_STATUSES }) status!: string;
+}
+
+export class MiniProgramResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ description: 'WeChat AppID.' }) appId!: string;
+  @ApiProperty({ description: 'Name.' }) name!: string;
+  @ApiProperty({ description: 'Owner entity (主体).' }) ownerName!: string;
+  @ApiProperty({ description: "Owner's unified social credit code." }) ownerCreditCode!: string;
+  @ApiProperty({ type: [String], description: 'WeChat service categories.' }) serviceCategories!: string[];
+  @ApiProperty({ type: [String], description: 'Features with requirements of their own.' }) features!: string[];
+  @ApiPropertyOptional({ type: VendorSummary, nullable: true, description: 'The vendor, if any.' }) vendor!: VendorSummary | null;
+  @ApiProperty({ nullable: true, type: String, description: 'WeChat certification expiry.' }) certificationExpiresOn!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'ICP filing number.' }) icpFilingNumber!: string | null;
+  @ApiProperty({ type: [String], description: 'Server domains.' }) serverDomains!: string[];
+  @ApiProperty({ nullable: true, type: String, description: 'Notes.' }) notes!: string | null;
+  @ApiProperty({ type: [QualificationResponse], description: 'Qualifications held.' }) qualifications!: QualificationResponse[];
+  @ApiProperty() createdAt!: string;
+  @ApiProperty() updatedAt!: string;
+
+  static of(e: MiniProgramEntity, vendor: VendorEntity | null, qualifications: QualificationEntity[]): MiniProgramResponse {
+    return {
+      id: e.id,
+      appId: e.appId,
+      name: e.name,
+      ownerName: e.ownerName,
+      ownerCreditCode: e.ownerCreditCode,
+      serviceCategories: e.serviceCategories,
+      features: e.features,
+      vendor: vendor ? { id: vendor.id, name: vendor.name, status: vendor.status } : null,
+      certificationExpiresOn: e.certificationExpiresOn,
+      icpFilingNumber: e.icpFilingNumber,
+      serverDomains: e.serverDomains,
+      notes: e.notes,
+      qualifications: qualifications.map((q) => QualificationResponse.of(q)),
+      createdAt: e.createdAt.toISOString(),
+      updatedAt: e.updatedAt.toISOString(),
+    };
+  }
+}
+
+export class MiniProgramPage {
+  @ApiProperty({ type: [MiniProgramResponse] }) items!: MiniProgramResponse[];
+  @ApiProperty({ type: PageInfo }) page!: PageInfo;
+}
+export class ContactPage {
+  @ApiProperty({ type: [ContactResponse] }) items!: ContactResponse[];
+  @ApiProperty({ type: PageInfo }) page!: PageInfo;
+}
+export class VendorPage {
+  @ApiProperty({ type: [VendorResponse] }) items!: VendorResponse[];
+  @ApiProperty({ type: PageInfo }) page!: PageInfo;
+}
