@@ -27,7 +27,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['@nestjs/*'], message: 'libs/domain and libs/catalogue are pure: no Nest.' },
-            { group: ['typeorm', 'pg', 'nodemailer'], message: 'libs/domain and libs/catalogue are pure: no I/O.' },
+            {
+              group: ['typeorm', 'pg', 'nodemailer'],
+              message: 'libs/domain and libs/catalogue are pure: no I/O.',
+            },
           ],
         },
       ],
@@ -51,6 +54,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },

@@ -42,7 +42,9 @@ export class AppModule {
               req: (req: { id: unknown; method: string; url: string }) => ({
                 id: req.id,
                 method: req.method,
-                path: String(req.url).split('?')[0]!.replace(/\/(ack|calendar)\/[^/]+/, '/$1/[redacted]'),
+                path: String(req.url)
+                  .split('?')[0]
+                  .replace(/\/(ack|calendar)\/[^/]+/, '/$1/[redacted]'),
               }),
             },
           },

@@ -32,7 +32,10 @@ export async function createApp(options: CreateAppOptions): Promise<NestExpressA
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.useBodyParser('json', { limit: '1mb' });
-  app.useBodyParser('raw', { type: ['text/csv', 'application/csv', 'application/octet-stream'], limit: '20mb' });
+  app.useBodyParser('raw', {
+    type: ['text/csv', 'application/csv', 'application/octet-stream'],
+    limit: '20mb',
+  });
   app.useBodyParser('urlencoded', { extended: false, limit: '100kb' });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
@@ -44,15 +47,23 @@ export async function createApp(options: CreateAppOptions): Promise<NestExpressA
           'Every /api/v1 call needs `Authorization: Bearer <API key>` and sees only its organization.',
       )
       .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key from `npm run cli -- key create`' })
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        description: 'An API key from `npm run cli -- key create`',
+      })
       .build();
-    SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
+    SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), {
+      jsonDocumentUrl: 'docs-json',
+    });
   }
   return app;
 }
 
 /** The same modules without HTTP, for the CLI. */
-export async function createContext(options: Omit<CreateAppOptions, 'roles' | 'bufferLogs'>): Promise<INestApplicationContext> {
+export async function createContext(
+  options: Omit<CreateAppOptions, 'roles' | 'bufferLogs'>,
+): Promise<INestApplicationContext> {
   const ctx = await NestFactory.createApplicationContext(
     AppModule.create(
       { config: options.config, databaseUrl: options.databaseUrl, clock: options.clock ?? new SystemClock() },

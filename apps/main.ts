@@ -9,19 +9,26 @@ async function main(): Promise<void> {
   const startedAt = performance.now();
   const say = (line: string) => process.stdout.write(`[mp-guard] ${line}\n`);
   const { config, database } = await prepareRuntime(say);
-  const app = await createApp({ config, databaseUrl: database.url, roles: { api: true, worker: config.SCHEDULER_ENABLED } });
+  const app = await createApp({
+    config,
+    databaseUrl: database.url,
+    roles: { api: true, worker: config.SCHEDULER_ENABLED },
+  });
   installShutdown(app, database.embedded);
   await app.listen(config.PORT, config.HOST);
 
   const seedWanted =
-    config.DEMO_SEED === 'always' || (config.DEMO_SEED === 'auto' && config.embedded && (await app.get(OrganizationService).count()) === 0);
+    config.DEMO_SEED === 'always' ||
+    (config.DEMO_SEED === 'auto' && config.embedded && (await app.get(OrganizationService).count()) === 0);
   if (seedWanted) {
     const demo = await seedDemo(app);
     say('');
     say(`Demo organization "${demo.organizationName}" created with ${demo.miniPrograms} mini-programs.`);
     say(`Its API key, shown this once (store it; only its hash is kept):`);
     say(`    ${demo.apiKey}`);
-    say(`Try:  curl -H "Authorization: Bearer ${demo.apiKey}" ${config.publicUrl}/api/v1/mini-programs`);
+    say(
+      `Try:  KEY=<that key>; curl -H "Authorization: Bearer $KEY" ${config.publicUrl}/api/v1/mini-programs`,
+    );
   }
   say('');
   say(`API      ${config.publicUrl}/api/v1`);
@@ -31,6 +38,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`[mp-guard] failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `[mp-guard] failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

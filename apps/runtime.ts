@@ -20,7 +20,8 @@ export async function prepareRuntime(log: (line: string) => void): Promise<Runti
     }
     throw error;
   }
-  if (config.embedded) log(`No DATABASE_URL: starting the embedded PostgreSQL in ${config.DATA_DIR}/postgres`);
+  if (config.embedded)
+    log(`No DATABASE_URL: starting the embedded PostgreSQL in ${config.DATA_DIR}/postgres`);
   const database = await locateDatabase(config);
   log(`Database: ${redactUrl(database.url)}`);
   const migrations = await runMigrations(database.url);

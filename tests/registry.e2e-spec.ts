@@ -15,8 +15,18 @@ afterAll(() => t.close());
 
 const api = {
   get: (path: string, bearer = org.bearer) => t.http().get(path).set('Authorization', bearer),
-  post: (path: string, body: unknown, bearer = org.bearer) => t.http().post(path).set('Authorization', bearer).send(body as object),
-  patch: (path: string, body: unknown, bearer = org.bearer) => t.http().patch(path).set('Authorization', bearer).send(body as object),
+  post: (path: string, body: unknown, bearer = org.bearer) =>
+    t
+      .http()
+      .post(path)
+      .set('Authorization', bearer)
+      .send(body as object),
+  patch: (path: string, body: unknown, bearer = org.bearer) =>
+    t
+      .http()
+      .patch(path)
+      .set('Authorization', bearer)
+      .send(body as object),
   delete: (path: string, bearer = org.bearer) => t.http().delete(path).set('Authorization', bearer),
 };
 
@@ -33,7 +43,7 @@ describe('authentication', () => {
     const other = await t.createOrg('Revoked org');
     await api.get('/api/v1/contacts', other.bearer).expect(200);
     const { ApiKeyService } = await import('../libs/auth/src/api-key.service.js');
-    const prefix = other.key.split('_')[1]!;
+    const prefix = other.key.split('_')[1];
     await t.app.get(ApiKeyService).revoke(other.id, prefix);
     const res = await api.get('/api/v1/contacts', other.bearer).expect(401);
     expect(JSON.stringify(res.body)).not.toContain(other.key);
@@ -51,22 +61,48 @@ describe('mini-programs', () => {
     const body = miniProgramBody({
       vendorId: vendor.id,
       serviceCategories: ['医疗 > 药品信息'],
-      qualifications: [{ requirementCode: 'internet_drug_info_certificate', number: '(粤)-经营性-2024-0001', expiresOn: '2027-05-31', originalHeldBy: 'vendor' }],
+      qualifications: [
+        {
+          requirementCode: 'internet_drug_info_certificate',
+          number: '(粤)-经营性-2024-0001',
+          expiresOn: '2027-05-31',
+          originalHeldBy: 'vendor',
+        },
+      ],
     });
     const created = (await api.post('/api/v1/mini-programs', body).expect(201)).body;
     expect(created).toMatchObject({
       appId: body.appId,
       vendor: { id: vendor.id, status: 'active' },
       serviceCategories: ['医疗 > 药品信息'],
-      qualifications: [{ requirementCode: 'internet_drug_info_certificate', expiresOn: '2027-05-31', originalHeldBy: 'vendor' }],
+      qualifications: [
+        {
+          requirementCode: 'internet_drug_info_certificate',
+          expiresOn: '2027-05-31',
+          originalHeldBy: 'vendor',
+        },
+      ],
     });
     expect((await api.get(`/api/v1/mini-programs/${created.id}`).expect(200)).body).toEqual(created);
 
-    const updated = (await api.patch(`/api/v1/mini-programs/${created.id}`, { name: '新名字', certificationExpiresOn: '2028-02-29' }).expect(200)).body;
-    expect(updated).toMatchObject({ name: '新名字', certificationExpiresOn: '2028-02-29', appId: body.appId });
+    const updated = (
+      await api
+        .patch(`/api/v1/mini-programs/${created.id}`, {
+          name: '新名字',
+          certificationExpiresOn: '2028-02-29',
+        })
+        .expect(200)
+    ).body;
+    expect(updated).toMatchObject({
+      name: '新名字',
+      certificationExpiresOn: '2028-02-29',
+      appId: body.appId,
+    });
 
     const q = created.qualifications[0];
-    await api.patch(`/api/v1/mini-programs/${created.id}/qualifications/${q.id}`, { expiresOn: '2028-05-31' }).expect(200);
+    await api
+      .patch(`/api/v1/mini-programs/${created.id}/qualifications/${q.id}`, { expiresOn: '2028-05-31' })
+      .expect(200);
     const qs = (await api.get(`/api/v1/mini-programs/${created.id}/qualifications`).expect(200)).body;
     expect(qs.map((x: { expiresOn: string }) => x.expiresOn)).toEqual(['2028-05-31']);
 
@@ -78,7 +114,9 @@ describe('mini-programs', () => {
   it('answers 409 for an AppID already registered in the organization, and writes nothing', async () => {
     const body = miniProgramBody();
     await api.post('/api/v1/mini-programs', body).expect(201);
-    const res = await api.post('/api/v1/mini-programs', miniProgramBody({ appId: body.appId, name: 'second' })).expect(409);
+    const res = await api
+      .post('/api/v1/mini-programs', miniProgramBody({ appId: body.appId, name: 'second' }))
+      .expect(409);
     expect(res.body.problems).toEqual([{ field: 'appId', rule: 'must be unique within the organization' }]);
     const list = (await api.get(`/api/v1/mini-programs?q=${body.appId as string}`).expect(200)).body;
     expect(list.items).toHaveLength(1);
@@ -103,8 +141,16 @@ describe('mini-programs', () => {
     [{ name: 'bad\u0007name' }, 'name', /control/],
     [{ unexpected: true }, 'unexpected', /not a known field/],
     [{ features: ['teleportation'] }, 'features[0]', /must be one of/],
-    [{ qualifications: [{ requirementCode: 'no_such_thing' }] }, 'qualifications[0].requirementCode', /catalogue/],
-    [{ qualifications: [{ requirementCode: 'food_business_licence', expiresOn: '2027-13-01' }] }, 'qualifications[0].expiresOn', /calendar date/],
+    [
+      { qualifications: [{ requirementCode: 'no_such_thing' }] },
+      'qualifications[0].requirementCode',
+      /catalogue/,
+    ],
+    [
+      { qualifications: [{ requirementCode: 'food_business_licence', expiresOn: '2027-13-01' }] },
+      'qualifications[0].expiresOn',
+      /calendar date/,
+    ],
     [{ vendorId: '00000000-0000-4000-8000-000000000000' }, 'vendorId', /vendor of this organization/],
   ])('rejects %j with a 400 naming %s', async (override, field, rule) => {
     const res = await api.post('/api/v1/mini-programs', miniProgramBody(override)).expect(400);
@@ -117,7 +163,13 @@ describe('mini-programs', () => {
     const { appId: _omit, ...rest } = miniProgramBody();
     const res = await api.post('/api/v1/mini-programs', rest).expect(400);
     expect(res.body.problems.map((p: { field: string }) => p.field)).toContain('appId');
-    const bad = await t.http().post('/api/v1/mini-programs').set('Authorization', org.bearer).set('Content-Type', 'application/json').send('{"appId":').expect(400);
+    const bad = await t
+      .http()
+      .post('/api/v1/mini-programs')
+      .set('Authorization', org.bearer)
+      .set('Content-Type', 'application/json')
+      .send('{"appId":')
+      .expect(400);
     expect(bad.body.message).toMatch(/JSON/);
   });
 
@@ -132,30 +184,52 @@ describe('listing', () => {
 
   beforeAll(async () => {
     lister = await t.createOrg('Lister');
-    const p = (path: string, body: unknown) => api.post(path, body, lister.bearer).expect(201).then((r) => r.body);
+    const p = (path: string, body: unknown) =>
+      api
+        .post(path, body, lister.bearer)
+        .expect(201)
+        .then((r) => r.body);
     const active = await p('/api/v1/vendors', vendorBody({ name: 'Active vendor' }));
-    const gone = await p('/api/v1/vendors', vendorBody({ name: 'Gone vendor', status: 'ceased', statusReason: 'bankrupt' }));
+    const gone = await p(
+      '/api/v1/vendors',
+      vendorBody({ name: 'Gone vendor', status: 'ceased', statusReason: 'bankrupt' }),
+    );
     ids.active = active.id;
     ids.gone = gone.id;
-    const mk = (name: string, extra: Record<string, unknown>) => p('/api/v1/mini-programs', miniProgramBody({ name, ...extra }));
-    ids.clinic = (await mk('Alpha Clinic', { vendorId: active.id, serviceCategories: ['医疗 > 互联网医院'], certificationExpiresOn: '2027-01-10' })).id;
-    ids.shop = (await mk('Beta Shop', {
-      vendorId: gone.id,
-      serviceCategories: ['商家自营 > 食品'],
-      certificationExpiresOn: '2027-06-01',
-      qualifications: [{ requirementCode: 'food_business_licence', expiresOn: '2027-02-01' }],
-    })).id;
-    ids.school = (await mk('Gamma School', { serviceCategories: ['教育 > 培训机构'], certificationExpiresOn: null })).id;
+    const mk = (name: string, extra: Record<string, unknown>) =>
+      p('/api/v1/mini-programs', miniProgramBody({ name, ...extra }));
+    ids.clinic = (
+      await mk('Alpha Clinic', {
+        vendorId: active.id,
+        serviceCategories: ['医疗 > 互联网医院'],
+        certificationExpiresOn: '2027-01-10',
+      })
+    ).id;
+    ids.shop = (
+      await mk('Beta Shop', {
+        vendorId: gone.id,
+        serviceCategories: ['商家自营 > 食品'],
+        certificationExpiresOn: '2027-06-01',
+        qualifications: [{ requirementCode: 'food_business_licence', expiresOn: '2027-02-01' }],
+      })
+    ).id;
+    ids.school = (
+      await mk('Gamma School', { serviceCategories: ['教育 > 培训机构'], certificationExpiresOn: null })
+    ).id;
   });
 
   const names = async (query: string) =>
-    (await api.get(`/api/v1/mini-programs?${query}`, lister.bearer).expect(200)).body.items.map((i: { name: string }) => i.name);
+    (await api.get(`/api/v1/mini-programs?${query}`, lister.bearer).expect(200)).body.items.map(
+      (i: { name: string }) => i.name,
+    );
 
   it('filters by vendor, vendor status and service category', async () => {
     expect(await names(`vendorId=${ids.active}`)).toEqual(['Alpha Clinic']);
     expect(await names('vendorStatus=ceased')).toEqual(['Beta Shop']);
     expect(await names(`serviceCategory=${encodeURIComponent('医疗')}`)).toEqual(['Alpha Clinic']);
-    expect(await names(`serviceCategory=${encodeURIComponent('医疗 > 互联网医院')}`)).toEqual(['Alpha Clinic']);
+    expect(await names(`serviceCategory=${encodeURIComponent('医疗 > 互联网医院')}`)).toEqual([
+      'Alpha Clinic',
+    ]);
     expect(await names(`serviceCategory=${encodeURIComponent('医')}`)).toEqual([]);
   });
 
@@ -180,8 +254,14 @@ describe('listing', () => {
   });
 
   it('rejects bad list parameters naming them', async () => {
-    const res = await api.get('/api/v1/mini-programs?limit=0&sort=color&vendorStatus=dead', lister.bearer).expect(400);
-    expect(res.body.problems.map((p: { field: string }) => p.field).sort()).toEqual(['limit', 'sort', 'vendorStatus']);
+    const res = await api
+      .get('/api/v1/mini-programs?limit=0&sort=color&vendorStatus=dead', lister.bearer)
+      .expect(400);
+    expect(res.body.problems.map((p: { field: string }) => p.field).sort()).toEqual([
+      'limit',
+      'sort',
+      'vendorStatus',
+    ]);
   });
 });
 
@@ -189,31 +269,57 @@ describe('vendors and contacts', () => {
   it('records when and why a vendor status changed', async () => {
     const vendor = (await api.post('/api/v1/vendors', vendorBody()).expect(201)).body;
     clock.set(new Date('2026-12-01T03:00:00Z'));
-    const changed = (await api.patch(`/api/v1/vendors/${vendor.id}`, { status: 'unresponsive', statusReason: '电话停机' }).expect(200)).body;
-    expect(changed).toMatchObject({ status: 'unresponsive', statusReason: '电话停机', statusSince: '2026-12-01T03:00:00.000Z' });
+    const changed = (
+      await api
+        .patch(`/api/v1/vendors/${vendor.id}`, { status: 'unresponsive', statusReason: '电话停机' })
+        .expect(200)
+    ).body;
+    expect(changed).toMatchObject({
+      status: 'unresponsive',
+      statusReason: '电话停机',
+      statusSince: '2026-12-01T03:00:00.000Z',
+    });
     const audit = (await api.get(`/api/v1/audit-events?entityId=${vendor.id}`).expect(200)).body.items;
-    expect(audit[0]).toMatchObject({ action: 'vendor.status_changed', before: { status: 'active' }, after: { status: 'unresponsive' } });
+    expect(audit[0]).toMatchObject({
+      action: 'vendor.status_changed',
+      before: { status: 'active' },
+      after: { status: 'unresponsive' },
+    });
     expect(audit[0].actorLabel).toMatch(/^api key default \([0-9a-f]{12}\)$/);
     expect(audit[0].occurredAt).toBe('2026-12-01T03:00:00.000Z');
   });
 
   it('lists vendor contacts with the vendor and refuses to delete a vendor still in use', async () => {
     const vendor = (await api.post('/api/v1/vendors', vendorBody()).expect(201)).body;
-    await api.post('/api/v1/contacts', contactBody({ vendorId: vendor.id, role: 'manager', email: 'pm@vendor.cn' })).expect(201);
-    const mp = (await api.post('/api/v1/mini-programs', miniProgramBody({ vendorId: vendor.id })).expect(201)).body;
+    await api
+      .post('/api/v1/contacts', contactBody({ vendorId: vendor.id, role: 'manager', email: 'pm@vendor.cn' }))
+      .expect(201);
+    const mp = (await api.post('/api/v1/mini-programs', miniProgramBody({ vendorId: vendor.id })).expect(201))
+      .body;
     const view = (await api.get(`/api/v1/vendors/${vendor.id}`).expect(200)).body;
     expect(view.contacts.map((c: { email: string }) => c.email)).toEqual(['pm@vendor.cn']);
     expect(view.miniProgramCount).toBe(1);
     await api.delete(`/api/v1/vendors/${vendor.id}`).expect(409);
     await api.patch(`/api/v1/mini-programs/${mp.id}`, { vendorId: null }).expect(200);
     await api.delete(`/api/v1/vendors/${vendor.id}`).expect(204);
-    expect((await api.get('/api/v1/contacts?role=manager').expect(200)).body.items.map((c: { email: string }) => c.email)).not.toContain('pm@vendor.cn');
+    expect(
+      (await api.get('/api/v1/contacts?role=manager').expect(200)).body.items.map(
+        (c: { email: string }) => c.email,
+      ),
+    ).not.toContain('pm@vendor.cn');
   });
 
   it('validates contacts: e-mail, role, locale', async () => {
-    const res = await api.post('/api/v1/contacts', contactBody({ email: 'not-an-email', role: 'boss', locale: 'fr' })).expect(400);
-    expect(res.body.problems.map((p: { field: string }) => p.field).sort()).toEqual(['email', 'locale', 'role']);
-    const ok = (await api.post('/api/v1/contacts', contactBody({ role: 'legal', locale: 'en' })).expect(201)).body;
+    const res = await api
+      .post('/api/v1/contacts', contactBody({ email: 'not-an-email', role: 'boss', locale: 'fr' }))
+      .expect(400);
+    expect(res.body.problems.map((p: { field: string }) => p.field).sort()).toEqual([
+      'email',
+      'locale',
+      'role',
+    ]);
+    const ok = (await api.post('/api/v1/contacts', contactBody({ role: 'legal', locale: 'en' })).expect(201))
+      .body;
     expect(ok).toMatchObject({ role: 'legal', locale: 'en', vendorId: null });
     await api.patch(`/api/v1/contacts/${ok.id}`, { role: 'executive' }).expect(200);
     await api.delete(`/api/v1/contacts/${ok.id}`).expect(204);
@@ -228,7 +334,11 @@ describe('audit', () => {
     await api.patch(`/api/v1/mini-programs/${mp.id}`, { name: 'renamed' }).expect(200);
     await api.delete(`/api/v1/mini-programs/${mp.id}`).expect(204);
     const events = (await api.get(`/api/v1/audit-events?entityId=${mp.id}`).expect(200)).body.items;
-    expect(events.map((e: { action: string }) => e.action)).toEqual(['mini_program.deleted', 'mini_program.updated', 'mini_program.created']);
+    expect(events.map((e: { action: string }) => e.action)).toEqual([
+      'mini_program.deleted',
+      'mini_program.updated',
+      'mini_program.created',
+    ]);
     expect(events[1].before.name).toBe(body.name);
     expect(events[1].after.name).toBe('renamed');
     expect(events[0].after).toBeNull();
@@ -236,7 +346,12 @@ describe('audit', () => {
 
   it('writes nothing, not even an audit event, when a write fails', async () => {
     const before = (await api.get('/api/v1/audit-events?limit=1').expect(200)).body.page.total;
-    await api.post('/api/v1/mini-programs', miniProgramBody({ qualifications: [{ requirementCode: 'no_such_thing' }] })).expect(400);
+    await api
+      .post(
+        '/api/v1/mini-programs',
+        miniProgramBody({ qualifications: [{ requirementCode: 'no_such_thing' }] }),
+      )
+      .expect(400);
     const after = (await api.get('/api/v1/audit-events?limit=1').expect(200)).body.page.total;
     expect(after).toBe(before);
   });

@@ -66,7 +66,8 @@ org
   .description('list organizations')
   .action(() =>
     withApp(async (app) => {
-      for (const o of await app.get(OrganizationService).findAll()) out(`${o.id}  ${o.name}  ${o.timeZone}  ${o.locale}`);
+      for (const o of await app.get(OrganizationService).findAll())
+        out(`${o.id}  ${o.name}  ${o.timeZone}  ${o.locale}`);
     }),
   );
 
@@ -91,7 +92,9 @@ key
     withApp(async (app) => {
       for (const k of await app.get(ApiKeyService).list(opts.org)) {
         const state = k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active';
-        out(`${k.id}  mpg_${k.prefix}_…  ${k.name}  ${state}  last used ${k.lastUsedAt?.toISOString() ?? 'never'}`);
+        out(
+          `${k.id}  mpg_${k.prefix}_…  ${k.name}  ${state}  last used ${k.lastUsedAt?.toISOString() ?? 'never'}`,
+        );
       }
     }),
   );
@@ -102,7 +105,7 @@ key
   .description('revoke an API key; requests with it get 401 at once')
   .action((idOrPrefix: string, opts: { org: string }) =>
     withApp(async (app) => {
-      const k = await app.get(ApiKeyService).revoke(opts.org, idOrPrefix.replace(/^mpg_/, '').split('_')[0]!);
+      const k = await app.get(ApiKeyService).revoke(opts.org, idOrPrefix.replace(/^mpg_/, '').split('_')[0]);
       out(`revoked ${k.id} "${k.name}" at ${k.revokedAt?.toISOString()}`);
     }),
   );
@@ -114,19 +117,26 @@ program
   .requiredOption('--org <id>', 'organization id', uuidArg)
   .description('import a CSV: all rows or none; every bad row is listed')
   .action((what: string, file: string, opts: { org: string }) => {
-    if (what !== 'mini-programs') throw new InvalidArgumentError(`cannot import "${what}": only mini-programs`);
+    if (what !== 'mini-programs')
+      throw new InvalidArgumentError(`cannot import "${what}": only mini-programs`);
     return withApp(async (app) => {
       const data = await readFile(file);
-      const bar = new SingleBar({ format: 'importing [{bar}] {value}/{total} rows', stream: process.stderr, noTTYOutput: false });
-      let started = false;
-      const result = await app.get(MiniProgramImportService).import(await cliContext(app, opts.org), data, (done, total) => {
-        if (total < 500) return;
-        if (!started) {
-          bar.start(total, 0);
-          started = true;
-        }
-        bar.update(done);
+      const bar = new SingleBar({
+        format: 'importing [{bar}] {value}/{total} rows',
+        stream: process.stderr,
+        noTTYOutput: false,
       });
+      let started = false;
+      const result = await app
+        .get(MiniProgramImportService)
+        .import(await cliContext(app, opts.org), data, (done, total) => {
+          if (total < 500) return;
+          if (!started) {
+            bar.start(total, 0);
+            started = true;
+          }
+          bar.update(done);
+        });
       if (started) bar.stop();
       out(`imported ${result.imported} mini-programs (${result.encoding})`);
       if (result.vendorsCreated.length) out(`new vendors: ${result.vendorsCreated.join(', ')}`);
@@ -139,7 +149,9 @@ program
   .action(() =>
     withApp(async (app) => {
       const demo = await seedDemo(app);
-      out(`demo organization ${demo.organizationId} "${demo.organizationName}" with ${demo.miniPrograms} mini-programs`);
+      out(
+        `demo organization ${demo.organizationId} "${demo.organizationName}" with ${demo.miniPrograms} mini-programs`,
+      );
       out(`API key (shown once, store it now): ${demo.apiKey}`);
     }),
   );

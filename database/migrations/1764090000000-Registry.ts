@@ -83,7 +83,9 @@ export class Registry1764090000000 implements MigrationInterface {
     await q.query(
       `CREATE INDEX mini_programs_certification_idx ON mini_programs (organization_id, certification_expires_on)`,
     );
-    await q.query(`CREATE INDEX mini_programs_categories_idx ON mini_programs USING gin (service_categories)`);
+    await q.query(
+      `CREATE INDEX mini_programs_categories_idx ON mini_programs USING gin (service_categories)`,
+    );
     await q.query(`
       CREATE TABLE qualifications (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -123,7 +125,15 @@ export class Registry1764090000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['audit_events', 'qualifications', 'mini_programs', 'contacts', 'vendors', 'api_keys', 'organizations']) {
+    for (const table of [
+      'audit_events',
+      'qualifications',
+      'mini_programs',
+      'contacts',
+      'vendors',
+      'api_keys',
+      'organizations',
+    ]) {
       await q.query(`DROP TABLE IF EXISTS ${table}`);
     }
   }

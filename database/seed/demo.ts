@@ -23,7 +23,9 @@ export const DEMO_ORGANIZATION = '康宁健康集团（演示）';
  */
 export async function seedDemo(app: INestApplicationContext): Promise<DemoResult> {
   const timeZone = 'Asia/Shanghai';
-  const { organization, apiKey } = await app.get(OrganizationService).create({ name: DEMO_ORGANIZATION, timeZone, locale: 'zh-CN' });
+  const { organization, apiKey } = await app
+    .get(OrganizationService)
+    .create({ name: DEMO_ORGANIZATION, timeZone, locale: 'zh-CN' });
   const ctx: AuthContext = {
     organizationId: organization.id,
     timeZone,
@@ -38,7 +40,11 @@ export async function seedDemo(app: INestApplicationContext): Promise<DemoResult
   const contacts = app.get(ContactService);
   const miniPrograms = app.get(MiniProgramService);
 
-  const yunsu = await vendors.create(ctx, { name: '深圳市云速科技有限公司', creditCode: '91440300MA5FQ8XJ28', contractEndsOn: inDays(80) });
+  const yunsu = await vendors.create(ctx, {
+    name: '深圳市云速科技有限公司',
+    creditCode: '91440300MA5FQ8XJ28',
+    contractEndsOn: inDays(80),
+  });
   const kuaima = await vendors.create(ctx, {
     name: '杭州快码网络科技有限公司',
     contractEndsOn: inDays(200),
@@ -48,10 +54,20 @@ export async function seedDemo(app: INestApplicationContext): Promise<DemoResult
   for (const c of [
     { name: '李娜', email: 'li.na@kangning.example.cn', role: 'operator' as const },
     { name: '张伟', email: 'zhang.wei@kangning.example.cn', role: 'manager' as const },
-    { name: 'Chen Jie', email: 'chen.jie@kangning.example.cn', role: 'executive' as const, locale: 'en' as const },
+    {
+      name: 'Chen Jie',
+      email: 'chen.jie@kangning.example.cn',
+      role: 'executive' as const,
+      locale: 'en' as const,
+    },
     { name: '王律师', email: 'legal@kangning.example.cn', role: 'legal' as const },
     { name: '赵工（云速）', email: 'zhao@yunsu.example.cn', role: 'operator' as const, vendorId: yunsu.id },
-    { name: '钱经理（快码）', email: 'qian@kuaima.example.cn', role: 'manager' as const, vendorId: kuaima.id },
+    {
+      name: '钱经理（快码）',
+      email: 'qian@kuaima.example.cn',
+      role: 'manager' as const,
+      vendorId: kuaima.id,
+    },
   ]) {
     await contacts.create(ctx, c);
   }
@@ -69,8 +85,22 @@ export async function seedDemo(app: INestApplicationContext): Promise<DemoResult
       icpFilingNumber: '粤ICP备2023123456号-1X',
       serverDomains: ['api.kangning-demo.cn', 'img.kangning-demo.cn'],
       qualifications: [
-        { requirementCode: 'medical_institution_licence', number: 'PDY00001-440100', issuer: '广州市卫生健康委员会', issuedOn: '2023-06-01', expiresOn: inDays(300), originalHeldBy: 'owner' },
-        { requirementCode: 'internet_drug_info_certificate', number: '(粤)-经营性-2022-0456', issuer: '广东省药品监督管理局', issuedOn: '2022-03-01', expiresOn: inDays(120), originalHeldBy: 'vendor' },
+        {
+          requirementCode: 'medical_institution_licence',
+          number: 'PDY00001-440100',
+          issuer: '广州市卫生健康委员会',
+          issuedOn: '2023-06-01',
+          expiresOn: inDays(300),
+          originalHeldBy: 'owner',
+        },
+        {
+          requirementCode: 'internet_drug_info_certificate',
+          number: '(粤)-经营性-2022-0456',
+          issuer: '广东省药品监督管理局',
+          issuedOn: '2022-03-01',
+          expiresOn: inDays(120),
+          originalHeldBy: 'vendor',
+        },
       ],
     }),
     await miniPrograms.create(ctx, {
@@ -85,7 +115,14 @@ export async function seedDemo(app: INestApplicationContext): Promise<DemoResult
       icpFilingNumber: '粤ICP备2023123456号-2X',
       serverDomains: ['shop.kangning-demo.cn'],
       qualifications: [
-        { requirementCode: 'food_business_licence', number: 'JY14401010000001', issuer: '广州市市场监督管理局', issuedOn: '2022-09-01', expiresOn: inDays(400), originalHeldBy: 'owner' },
+        {
+          requirementCode: 'food_business_licence',
+          number: 'JY14401010000001',
+          issuer: '广州市市场监督管理局',
+          issuedOn: '2022-09-01',
+          expiresOn: inDays(400),
+          originalHeldBy: 'owner',
+        },
       ],
     }),
     await miniPrograms.create(ctx, {
@@ -99,9 +136,21 @@ export async function seedDemo(app: INestApplicationContext): Promise<DemoResult
       icpFilingNumber: '粤ICP备2024000321号-1X',
       serverDomains: ['edu.kangning-demo.cn'],
       qualifications: [
-        { requirementCode: 'private_school_licence', number: '教民144010170000123号', issuer: '广州市教育局', issuedOn: '2021-09-01', expiresOn: inDays(45), originalHeldBy: 'vendor' },
+        {
+          requirementCode: 'private_school_licence',
+          number: '教民144010170000123号',
+          issuer: '广州市教育局',
+          issuedOn: '2021-09-01',
+          expiresOn: inDays(45),
+          originalHeldBy: 'vendor',
+        },
       ],
     }),
   ];
-  return { organizationId: organization.id, organizationName: organization.name, apiKey: apiKey.key, miniPrograms: registered.length };
+  return {
+    organizationId: organization.id,
+    organizationName: organization.name,
+    apiKey: apiKey.key,
+    miniPrograms: registered.length,
+  };
 }

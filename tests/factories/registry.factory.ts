@@ -9,7 +9,10 @@ export function appId(): string {
 
 /** A well-formed unified social credit code with a correct check character (fictional company). */
 export function creditCode(): string {
-  const body = `91440300${String(Date.now() % 1e8).padStart(8, '0')}${(++serial % 10).toString()}`.slice(0, 17);
+  const body = `91440300${String(Date.now() % 1e8).padStart(8, '0')}${(++serial % 10).toString()}`.slice(
+    0,
+    17,
+  );
   return body + computeCreditCodeCheckCharacter(body)!;
 }
 

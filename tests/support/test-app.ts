@@ -22,9 +22,17 @@ export interface TestApp {
 }
 
 /** The real app (real modules, real PostgreSQL, real migrations) on its own database, not listening. */
-export async function startTestApp(options: { clock?: Clock; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { clock?: Clock; env?: Record<string, string> } = {},
+): Promise<TestApp> {
   const db = await createTestDatabase();
-  const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent', NODE_ENV: 'test', DB_POOL_SIZE: '5', ...options.env });
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'test',
+    DB_POOL_SIZE: '5',
+    ...options.env,
+  });
   const app = await createApp({
     config,
     databaseUrl: db.url,

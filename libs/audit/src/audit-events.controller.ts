@@ -57,7 +57,11 @@ export class AuditEventsController {
     if (query.entityId) qb.andWhere('a.entity_id = :entityId', { entityId: query.entityId });
     if (query.entityType) qb.andWhere('a.entity_type = :entityType', { entityType: query.entityType });
     if (query.action) qb.andWhere('a.action = :action', { action: query.action });
-    const [rows, total] = await qb.orderBy('a.id', 'DESC').offset(query.offset).limit(query.limit).getManyAndCount();
+    const [rows, total] = await qb
+      .orderBy('a.id', 'DESC')
+      .offset(query.offset)
+      .limit(query.limit)
+      .getManyAndCount();
     const items = rows.map((r) => ({
       id: r.id,
       occurredAt: r.occurredAt.toISOString(),

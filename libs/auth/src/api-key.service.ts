@@ -35,7 +35,7 @@ export class ApiKeyService {
     const org = (row as ApiKeyEntity & { organization: OrganizationEntity }).organization;
     // Recorded at most once a minute per key, so authentication stays a read on the hot path.
     await this.db.query(
-      `UPDATE api_keys SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2 - interval '1 minute')`,
+      `UPDATE api_keys SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2::timestamptz - interval '1 minute')`,
       [row.id, this.clock.now()],
     );
     return {
@@ -64,14 +64,18 @@ export class ApiKeyService {
   }
 
   list(organizationId: string): Promise<ApiKeyEntity[]> {
-    return this.db.getRepository(ApiKeyEntity).find({ where: { organizationId }, order: { createdAt: 'ASC' } });
+    return this.db
+      .getRepository(ApiKeyEntity)
+      .find({ where: { organizationId }, order: { createdAt: 'ASC' } });
   }
 
   /** Revokes by id or prefix; revoking twice is harmless. */
   async revoke(organizationId: string, idOrPrefix: string): Promise<ApiKeyEntity> {
     const repo = this.db.getRepository(ApiKeyEntity);
     const isUuid = /^[0-9a-f-]{36}$/i.test(idOrPrefix);
-    const key = await repo.findOneBy(isUuid ? { organizationId, id: idOrPrefix } : { organizationId, prefix: idOrPrefix });
+    const key = await repo.findOneBy(
+      isUuid ? { organizationId, id: idOrPrefix } : { organizationId, prefix: idOrPrefix },
+    );
     if (!key) throw DomainError.notFound('API key');
     await repo.update({ id: key.id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
     return (await repo.findOneBy({ id: key.id }))!;

@@ -12,10 +12,13 @@ describe('API keys', () => {
     expect(a.secretHash).not.toContain(parsed!.secret);
   });
 
-  it.each(['', 'Bearer x', 'mpg_123_abc', `mpg_${'g'.repeat(12)}_${'a'.repeat(32)}`, `mpg_${'a'.repeat(12)}_${'a'.repeat(31)}`])(
-    'rejects the malformed key %j',
-    (key) => {
-      expect(parseApiKey(key)).toBeNull();
-    },
-  );
+  it.each([
+    '',
+    'Bearer x',
+    'mpg_123_abc',
+    `mpg_${'g'.repeat(12)}_${'a'.repeat(32)}`,
+    `mpg_${'a'.repeat(12)}_${'a'.repeat(31)}`,
+  ])('rejects the malformed key %j', (key) => {
+    expect(parseApiKey(key)).toBeNull();
+  });
 });

@@ -20,7 +20,7 @@ export function generateApiKey(): GeneratedKey {
 
 export function parseApiKey(key: string): { prefix: string; secret: string } | null {
   const match = KEY_PATTERN.exec(key);
-  return match ? { prefix: match[1]!, secret: match[2]! } : null;
+  return match ? { prefix: match[1], secret: match[2] } : null;
 }
 
 export function hashSecret(secret: string): string {

@@ -23,9 +23,11 @@ export class OrganizationService {
     const problems = [];
     if (!name || name.length > 200) problems.push({ field: 'name', rule: 'must be 1 to 200 characters' });
     const timeZone = input.timeZone ?? 'Asia/Shanghai';
-    if (!isValidTimeZone(timeZone)) problems.push({ field: 'timeZone', rule: 'must be an IANA time zone such as Asia/Shanghai' });
+    if (!isValidTimeZone(timeZone))
+      problems.push({ field: 'timeZone', rule: 'must be an IANA time zone such as Asia/Shanghai' });
     const locale = input.locale ?? 'zh-CN';
-    if (locale !== 'zh-CN' && locale !== 'en') problems.push({ field: 'locale', rule: "must be 'zh-CN' or 'en'" });
+    if (locale !== 'zh-CN' && locale !== 'en')
+      problems.push({ field: 'locale', rule: "must be 'zh-CN' or 'en'" });
     if (problems.length) throw DomainError.invalid(problems);
     const organization = await this.db.getRepository(OrganizationEntity).save({ name, timeZone, locale });
     const apiKey = await this.keys.create(organization.id, 'default');

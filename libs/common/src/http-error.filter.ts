@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError, ErrorCode } from './domain.error.js';
 
@@ -42,7 +49,11 @@ export class HttpErrorFilter implements ExceptionFilter {
       res.status(status).json({
         statusCode: status,
         error: (HttpStatus[status] ?? 'error').toLowerCase(),
-        message: Array.isArray(message) ? message.join('; ') : String(message),
+        message: Array.isArray(message)
+          ? message.join('; ')
+          : typeof message === 'string'
+            ? message
+            : exception.message,
       });
       return;
     }

@@ -11,7 +11,10 @@ export class PageQuery {
   @Max(200)
   limit: number = 50;
 
-  @ApiPropertyOptional({ description: 'Rows to skip; take it from `page.next` rather than computing it.', default: 0 })
+  @ApiPropertyOptional({
+    description: 'Rows to skip; take it from `page.next` rather than computing it.',
+    default: 0,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -54,7 +57,9 @@ export function toPage<T>(
     const search = new URLSearchParams();
     const all: Record<string, unknown> = { ...params, limit: query.limit, offset: nextOffset };
     for (const [k, v] of Object.entries(all)) {
-      if (v !== undefined && v !== null && v !== '') search.set(k, String(v));
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
+        if (v !== '') search.set(k, String(v));
+      }
     }
     next = `${path}?${search.toString()}`;
   }

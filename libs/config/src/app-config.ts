@@ -31,9 +31,7 @@ export type AppConfig = z.infer<typeof schema> & { publicUrl: string; embedded: 
 
 export class ConfigError extends Error {
   constructor(readonly problems: { variable: string; rule: string }[]) {
-    super(
-      'Invalid configuration:\n' + problems.map((p) => `  ${p.variable}: ${p.rule}`).join('\n'),
-    );
+    super('Invalid configuration:\n' + problems.map((p) => `  ${p.variable}: ${p.rule}`).join('\n'));
     this.name = 'ConfigError';
   }
 }
@@ -54,7 +52,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     );
   }
   const cfg = result.data;
-  const publicUrl = (cfg.PUBLIC_URL ?? `http://${cfg.HOST === '0.0.0.0' ? '127.0.0.1' : cfg.HOST}:${cfg.PORT}`).replace(/\/$/, '');
+  const publicUrl = (
+    cfg.PUBLIC_URL ?? `http://${cfg.HOST === '0.0.0.0' ? '127.0.0.1' : cfg.HOST}:${cfg.PORT}`
+  ).replace(/\/$/, '');
   return { ...cfg, publicUrl, embedded: cfg.DATABASE_URL === undefined };
 }
 

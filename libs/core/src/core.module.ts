@@ -24,7 +24,8 @@ export class CoreModule {
         { provide: Clock, useValue: options.clock },
         {
           provide: DataSource,
-          useFactory: async () => createDataSource(options.databaseUrl, options.config.DB_POOL_SIZE).initialize(),
+          useFactory: async () =>
+            createDataSource(options.databaseUrl, options.config.DB_POOL_SIZE).initialize(),
         },
         AuditService,
         HealthContributors,

@@ -53,7 +53,8 @@ export async function startEmbeddedPostgres(
   } catch (error) {
     throw new Error(
       `The embedded PostgreSQL in ${clusterDir} did not start on port ${port}` +
-        ` (is another mp-guard using this data folder or port? set EMBEDDED_PG_PORT or DATABASE_URL): ${String(error ?? '')}`,
+        ' (is another mp-guard using this data folder or port? set EMBEDDED_PG_PORT or DATABASE_URL)',
+      { cause: error },
     );
   }
   const urlFor = (database: string) =>

@@ -23,11 +23,22 @@ export class ContactService {
       .where('c.organization_id = :org', { org: ctx.organizationId });
     if (query.vendorId) qb.andWhere('c.vendor_id = :vendorId', { vendorId: query.vendorId });
     if (query.role) qb.andWhere('c.role = :role', { role: query.role });
-    const [rows, total] = await qb.orderBy('c.name').addOrderBy('c.id').skip(query.offset).take(query.limit).getManyAndCount();
-    return toPage(rows.map((r) => ContactResponse.of(r)), total, query, '/api/v1/contacts', {
-      vendorId: query.vendorId,
-      role: query.role,
-    });
+    const [rows, total] = await qb
+      .orderBy('c.name')
+      .addOrderBy('c.id')
+      .skip(query.offset)
+      .take(query.limit)
+      .getManyAndCount();
+    return toPage(
+      rows.map((r) => ContactResponse.of(r)),
+      total,
+      query,
+      '/api/v1/contacts',
+      {
+        vendorId: query.vendorId,
+        role: query.role,
+      },
+    );
   }
 
   async get(ctx: AuthContext, id: string): Promise<ContactResponse> {
@@ -47,7 +58,12 @@ export class ContactService {
         phone: dto.phone ?? null,
       });
       const view = ContactResponse.of(await this.find(m, ctx, saved.id));
-      await this.audit.record(m, ctx, { action: 'contact.created', entityType: 'contact', entityId: saved.id, after: view });
+      await this.audit.record(m, ctx, {
+        action: 'contact.created',
+        entityType: 'contact',
+        entityId: saved.id,
+        after: view,
+      });
       return view;
     });
   }
@@ -93,6 +109,9 @@ export class ContactService {
 
   private async assertVendor(m: EntityManager, ctx: AuthContext, vendorId: string): Promise<void> {
     const exists = await m.existsBy(VendorEntity, { id: vendorId, organizationId: ctx.organizationId });
-    if (!exists) throw DomainError.invalid([{ field: 'vendorId', rule: 'must be the id of a vendor of this organization' }]);
+    if (!exists)
+      throw DomainError.invalid([
+        { field: 'vendorId', rule: 'must be the id of a vendor of this organization' },
+      ]);
   }
 }

@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { Auth, type AuthContext } from '../../auth/src/auth-context.js';
@@ -48,7 +59,11 @@ export class ContactsController {
   }
 
   @Patch(':id')
-  update(@Auth() auth: AuthContext, @Param('id', uuid) id: string, @Body() dto: UpdateContactDto): Promise<ContactResponse> {
+  update(
+    @Auth() auth: AuthContext,
+    @Param('id', uuid) id: string,
+    @Body() dto: UpdateContactDto,
+  ): Promise<ContactResponse> {
     return this.contacts.update(auth, id, dto);
   }
 

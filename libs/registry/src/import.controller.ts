@@ -21,7 +21,11 @@ export class ImportController {
   })
   @ApiConsumes('text/csv')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
-  import(@Auth() auth: AuthContext, @Headers('content-type') type: string | undefined, @Body() body: unknown) {
+  import(
+    @Auth() auth: AuthContext,
+    @Headers('content-type') type: string | undefined,
+    @Body() body: unknown,
+  ) {
     if (!Buffer.isBuffer(body)) {
       throw DomainError.invalid([
         { field: 'Content-Type', rule: `must be text/csv (got ${type ? type.split(';')[0] : 'none'})` },

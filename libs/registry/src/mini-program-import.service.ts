@@ -63,7 +63,9 @@ export class MiniProgramImportService {
     onProgress: (done: number, total: number) => void = () => undefined,
   ): Promise<ImportResult> {
     if (!Buffer.isBuffer(file) || file.length === 0) {
-      throw DomainError.invalid([{ field: 'body', rule: 'must be a non-empty CSV file (Content-Type: text/csv)' }]);
+      throw DomainError.invalid([
+        { field: 'body', rule: 'must be a non-empty CSV file (Content-Type: text/csv)' },
+      ]);
     }
     const { text, encoding } = decodeCsv(file);
     const parsed = parseCsvRecords(text, { columns: Object.keys(IMPORT_COLUMNS), required: REQUIRED });
@@ -85,11 +87,19 @@ export class MiniProgramImportService {
       const dto = plainToInstance(CreateMiniProgramDto, plain);
       const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
       for (const p of problemsOf(errors)) {
-        problems.push({ line: row.line, column: COLUMN_OF[p.field.replace(/\[\d+\]$/, '')] ?? p.field, rule: p.rule });
+        problems.push({
+          line: row.line,
+          column: COLUMN_OF[p.field.replace(/\[\d+\]$/, '')] ?? p.field,
+          rule: p.rule,
+        });
       }
       const appId = typeof plain.appId === 'string' ? plain.appId : '';
       if (appId && seen.has(appId)) {
-        problems.push({ line: row.line, column: 'app_id', rule: `duplicates the AppID on line ${seen.get(appId)}` });
+        problems.push({
+          line: row.line,
+          column: 'app_id',
+          rule: `duplicates the AppID on line ${seen.get(appId)}`,
+        });
       } else if (appId) seen.set(appId, row.line);
       dtos.push({ line: row.line, dto, vendorName });
       if (i % 200 === 0) onProgress(i, parsed.rows.length);
@@ -100,7 +110,11 @@ export class MiniProgramImportService {
         where: { organizationId: ctx.organizationId, appId: In([...seen.keys()]) },
       });
       for (const e of existing) {
-        problems.push({ line: seen.get(e.appId)!, column: 'app_id', rule: 'must be unique within the organization: already registered' });
+        problems.push({
+          line: seen.get(e.appId)!,
+          column: 'app_id',
+          rule: 'must be unique within the organization: already registered',
+        });
       }
     }
     if (problems.length) throw importFailed(problems);
@@ -110,7 +124,11 @@ export class MiniProgramImportService {
       const ids: string[] = [];
       const chunk = 500;
       for (let start = 0; start < dtos.length; start += chunk) {
-        const views = await this.miniPrograms.insertMany(m, ctx, dtos.slice(start, start + chunk).map((d) => d.dto));
+        const views = await this.miniPrograms.insertMany(
+          m,
+          ctx,
+          dtos.slice(start, start + chunk).map((d) => d.dto),
+        );
         ids.push(...views.map((v) => v.id));
         onProgress(Math.min(start + chunk, dtos.length), dtos.length);
       }
@@ -147,7 +165,12 @@ export class MiniProgramImportService {
         contractEndsOn: null,
         statusReason: null,
       });
-      await this.audit.record(m, ctx, { action: 'vendor.created', entityType: 'vendor', entityId: v.id, after: { id: v.id, name } });
+      await this.audit.record(m, ctx, {
+        action: 'vendor.created',
+        entityType: 'vendor',
+        entityId: v.id,
+        after: { id: v.id, name },
+      });
       byName.set(name, v.id);
       created.push(name);
     }
@@ -161,7 +184,9 @@ function importFailed(rows: RowProblem[]): DomainError {
   return new DomainError(
     ErrorCode.Validation,
     `The file was not imported: ${rows.length} problem(s); nothing was written`,
-    rows.slice(0, 1000).map((r) => ({ field: `line ${r.line}${r.column ? `, column ${r.column}` : ''}`, rule: r.rule })),
+    rows
+      .slice(0, 1000)
+      .map((r) => ({ field: `line ${r.line}${r.column ? `, column ${r.column}` : ''}`, rule: r.rule })),
     { rows: rows.slice(0, 1000) },
   );
 }

@@ -48,7 +48,9 @@ export class MiniProgramService {
       );
     }
     if (query.certificationExpiresBefore) {
-      qb.andWhere('mp.certification_expires_on < :certBefore', { certBefore: query.certificationExpiresBefore });
+      qb.andWhere('mp.certification_expires_on < :certBefore', {
+        certBefore: query.certificationExpiresBefore,
+      });
     }
     if (query.qualificationExpiresBefore) {
       qb.andWhere(
@@ -57,9 +59,12 @@ export class MiniProgramService {
       );
     }
     if (query.q) {
-      qb.andWhere(`(mp.name ILIKE :q ESCAPE '\\' OR mp.app_id ILIKE :q ESCAPE '\\' OR mp.owner_name ILIKE :q ESCAPE '\\')`, {
-        q: `%${escapeLike(query.q)}%`,
-      });
+      qb.andWhere(
+        `(mp.name ILIKE :q ESCAPE '\\' OR mp.app_id ILIKE :q ESCAPE '\\' OR mp.owner_name ILIKE :q ESCAPE '\\')`,
+        {
+          q: `%${escapeLike(query.q)}%`,
+        },
+      );
     }
     const descending = query.sort.startsWith('-');
     const column = SORT_COLUMNS[query.sort.replace(/^-/, '') as keyof typeof SORT_COLUMNS];
@@ -76,18 +81,22 @@ export class MiniProgramService {
 
   async get(ctx: AuthContext, id: string): Promise<MiniProgramResponse> {
     const [view] = await this.views(this.db.manager, ctx, [await this.find(this.db.manager, ctx, id)]);
-    return view!;
+    return view;
   }
 
   create(ctx: AuthContext, dto: CreateMiniProgramDto): Promise<MiniProgramResponse> {
     return this.db.transaction(async (m) => {
       const [created] = await this.insertMany(m, ctx, [dto]);
-      return created!;
+      return created;
     });
   }
 
   /** Inserts and audits inside the caller's transaction; shared by create and the bulk import. */
-  async insertMany(m: EntityManager, ctx: AuthContext, dtos: CreateMiniProgramDto[]): Promise<MiniProgramResponse[]> {
+  async insertMany(
+    m: EntityManager,
+    ctx: AuthContext,
+    dtos: CreateMiniProgramDto[],
+  ): Promise<MiniProgramResponse[]> {
     const problems = dtos.flatMap((dto, i) => this.catalogueProblems(dto, dtos.length > 1 ? `[${i}].` : ''));
     if (problems.length) throw DomainError.invalid(problems);
     const vendorIds = [...new Set(dtos.map((d) => d.vendorId).filter((v): v is string => !!v))];
@@ -117,13 +126,22 @@ export class MiniProgramService {
       throw error;
     }
     const qualifications = dtos.flatMap((dto, i) =>
-      (dto.qualifications ?? []).map((q) => this.qualificationRow(ctx, saved[i]!.id, q)),
+      (dto.qualifications ?? []).map((q) => this.qualificationRow(ctx, saved[i].id, q)),
     );
     if (qualifications.length) await m.save(QualificationEntity, qualifications, { chunk: 500 });
-    await this.observer.miniProgramsChanged(m, ctx, saved.map((s) => s.id));
+    await this.observer.miniProgramsChanged(
+      m,
+      ctx,
+      saved.map((s) => s.id),
+    );
     const views = await this.views(m, ctx, saved);
     for (const view of views) {
-      await this.audit.record(m, ctx, { action: 'mini_program.created', entityType: 'mini_program', entityId: view.id, after: view });
+      await this.audit.record(m, ctx, {
+        action: 'mini_program.created',
+        entityType: 'mini_program',
+        entityId: view.id,
+        after: view,
+      });
     }
     return views;
   }
@@ -147,8 +165,14 @@ export class MiniProgramService {
       }
       await this.observer.miniProgramsChanged(m, ctx, [id]);
       const [after] = await this.views(m, ctx, [await this.find(m, ctx, id)]);
-      await this.audit.record(m, ctx, { action: 'mini_program.updated', entityType: 'mini_program', entityId: id, before: beforeView, after });
-      return after!;
+      await this.audit.record(m, ctx, {
+        action: 'mini_program.updated',
+        entityType: 'mini_program',
+        entityId: id,
+        before: beforeView,
+        after,
+      });
+      return after;
     });
   }
 
@@ -157,7 +181,12 @@ export class MiniProgramService {
       const before = await this.find(m, ctx, id, true);
       const [view] = await this.views(m, ctx, [before]);
       await m.delete(MiniProgramEntity, { id, organizationId: ctx.organizationId });
-      await this.audit.record(m, ctx, { action: 'mini_program.deleted', entityType: 'mini_program', entityId: id, before: view });
+      await this.audit.record(m, ctx, {
+        action: 'mini_program.deleted',
+        entityType: 'mini_program',
+        entityId: id,
+        before: view,
+      });
     });
   }
 
@@ -170,23 +199,41 @@ export class MiniProgramService {
     return rows.map((r) => QualificationResponse.of(r));
   }
 
-  async getQualification(ctx: AuthContext, miniProgramId: string, id: string): Promise<QualificationResponse> {
+  async getQualification(
+    ctx: AuthContext,
+    miniProgramId: string,
+    id: string,
+  ): Promise<QualificationResponse> {
     return QualificationResponse.of(await this.findQualification(this.db.manager, ctx, miniProgramId, id));
   }
 
-  addQualification(ctx: AuthContext, miniProgramId: string, dto: CreateQualificationDto): Promise<QualificationResponse> {
+  addQualification(
+    ctx: AuthContext,
+    miniProgramId: string,
+    dto: CreateQualificationDto,
+  ): Promise<QualificationResponse> {
     return this.db.transaction(async (m) => {
       await this.find(m, ctx, miniProgramId, true);
       this.assertRequirement(dto.requirementCode);
       const saved = await m.save(QualificationEntity, this.qualificationRow(ctx, miniProgramId, dto));
       await this.observer.miniProgramsChanged(m, ctx, [miniProgramId]);
       const view = QualificationResponse.of(await this.findQualification(m, ctx, miniProgramId, saved.id));
-      await this.audit.record(m, ctx, { action: 'qualification.created', entityType: 'qualification', entityId: saved.id, after: view });
+      await this.audit.record(m, ctx, {
+        action: 'qualification.created',
+        entityType: 'qualification',
+        entityId: saved.id,
+        after: view,
+      });
       return view;
     });
   }
 
-  updateQualification(ctx: AuthContext, miniProgramId: string, id: string, dto: UpdateQualificationDto): Promise<QualificationResponse> {
+  updateQualification(
+    ctx: AuthContext,
+    miniProgramId: string,
+    id: string,
+    dto: UpdateQualificationDto,
+  ): Promise<QualificationResponse> {
     return this.db.transaction(async (m) => {
       await this.find(m, ctx, miniProgramId, true);
       const before = QualificationResponse.of(await this.findQualification(m, ctx, miniProgramId, id));
@@ -198,7 +245,13 @@ export class MiniProgramService {
       await m.update(QualificationEntity, { id, organizationId: ctx.organizationId }, { ...dto });
       await this.observer.miniProgramsChanged(m, ctx, [miniProgramId]);
       const after = QualificationResponse.of(await this.findQualification(m, ctx, miniProgramId, id));
-      await this.audit.record(m, ctx, { action: 'qualification.updated', entityType: 'qualification', entityId: id, before, after });
+      await this.audit.record(m, ctx, {
+        action: 'qualification.updated',
+        entityType: 'qualification',
+        entityId: id,
+        before,
+        after,
+      });
       return after;
     });
   }
@@ -209,11 +262,20 @@ export class MiniProgramService {
       const before = QualificationResponse.of(await this.findQualification(m, ctx, miniProgramId, id));
       await m.delete(QualificationEntity, { id, organizationId: ctx.organizationId });
       await this.observer.miniProgramsChanged(m, ctx, [miniProgramId]);
-      await this.audit.record(m, ctx, { action: 'qualification.deleted', entityType: 'qualification', entityId: id, before });
+      await this.audit.record(m, ctx, {
+        action: 'qualification.deleted',
+        entityType: 'qualification',
+        entityId: id,
+        before,
+      });
     });
   }
 
-  private qualificationRow(ctx: AuthContext, miniProgramId: string, q: CreateQualificationDto): Partial<QualificationEntity> {
+  private qualificationRow(
+    ctx: AuthContext,
+    miniProgramId: string,
+    q: CreateQualificationDto,
+  ): Partial<QualificationEntity> {
     return {
       organizationId: ctx.organizationId,
       miniProgramId,
@@ -226,19 +288,31 @@ export class MiniProgramService {
     };
   }
 
-  private catalogueProblems(dto: UpdateMiniProgramDto & Partial<Pick<CreateMiniProgramDto, 'qualifications'>>, prefix: string): FieldProblem[] {
+  private catalogueProblems(
+    dto: UpdateMiniProgramDto & Partial<Pick<CreateMiniProgramDto, 'qualifications'>>,
+    prefix: string,
+  ): FieldProblem[] {
     const problems: FieldProblem[] = [];
     (dto.features ?? []).forEach((f, i) => {
       if (!this.requirements.isKnownFeature(f)) {
-        problems.push({ field: `${prefix}features[${i}]`, rule: `must be one of: ${this.requirements.knownFeatures().join(', ')}` });
+        problems.push({
+          field: `${prefix}features[${i}]`,
+          rule: `must be one of: ${this.requirements.knownFeatures().join(', ')}`,
+        });
       }
     });
     (dto.qualifications ?? []).forEach((q, i) => {
       if (!this.requirements.isKnownRequirement(q.requirementCode)) {
-        problems.push({ field: `${prefix}qualifications[${i}].requirementCode`, rule: 'must be a code from GET /api/v1/catalogue' });
+        problems.push({
+          field: `${prefix}qualifications[${i}].requirementCode`,
+          rule: 'must be a code from GET /api/v1/catalogue',
+        });
       }
       if (q.issuedOn && q.expiresOn && q.expiresOn < q.issuedOn) {
-        problems.push({ field: `${prefix}qualifications[${i}].expiresOn`, rule: 'must not be before issuedOn' });
+        problems.push({
+          field: `${prefix}qualifications[${i}].expiresOn`,
+          rule: 'must not be before issuedOn',
+        });
       }
     });
     return problems;
@@ -246,7 +320,9 @@ export class MiniProgramService {
 
   private assertRequirement(code: string): void {
     if (!this.requirements.isKnownRequirement(code)) {
-      throw DomainError.invalid([{ field: 'requirementCode', rule: 'must be a code from GET /api/v1/catalogue' }]);
+      throw DomainError.invalid([
+        { field: 'requirementCode', rule: 'must be a code from GET /api/v1/catalogue' },
+      ]);
     }
   }
 
@@ -254,11 +330,18 @@ export class MiniProgramService {
     if (!ids.length) return;
     const found = await m.countBy(VendorEntity, { organizationId: ctx.organizationId, id: In(ids) });
     if (found !== ids.length) {
-      throw DomainError.invalid([{ field: 'vendorId', rule: 'must be the id of a vendor of this organization' }]);
+      throw DomainError.invalid([
+        { field: 'vendorId', rule: 'must be the id of a vendor of this organization' },
+      ]);
     }
   }
 
-  private async find(m: EntityManager, ctx: AuthContext, id: string, lock = false): Promise<MiniProgramEntity> {
+  private async find(
+    m: EntityManager,
+    ctx: AuthContext,
+    id: string,
+    lock = false,
+  ): Promise<MiniProgramEntity> {
     const row = await m.findOne(MiniProgramEntity, {
       where: { id, organizationId: ctx.organizationId },
       ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
@@ -267,13 +350,26 @@ export class MiniProgramService {
     return row;
   }
 
-  private async findQualification(m: EntityManager, ctx: AuthContext, miniProgramId: string, id: string): Promise<QualificationEntity> {
-    const row = await m.findOneBy(QualificationEntity, { id, miniProgramId, organizationId: ctx.organizationId });
+  private async findQualification(
+    m: EntityManager,
+    ctx: AuthContext,
+    miniProgramId: string,
+    id: string,
+  ): Promise<QualificationEntity> {
+    const row = await m.findOneBy(QualificationEntity, {
+      id,
+      miniProgramId,
+      organizationId: ctx.organizationId,
+    });
     if (!row) throw DomainError.notFound('Qualification');
     return row;
   }
 
-  private async views(m: EntityManager, ctx: AuthContext, rows: MiniProgramEntity[]): Promise<MiniProgramResponse[]> {
+  private async views(
+    m: EntityManager,
+    ctx: AuthContext,
+    rows: MiniProgramEntity[],
+  ): Promise<MiniProgramResponse[]> {
     if (!rows.length) return [];
     const ids = rows.map((r) => r.id);
     const vendorIds = [...new Set(rows.map((r) => r.vendorId).filter((v): v is string => !!v))];
@@ -282,7 +378,9 @@ export class MiniProgramService {
         where: { organizationId: ctx.organizationId, miniProgramId: In(ids) },
         order: { expiresOn: 'ASC', id: 'ASC' },
       }),
-      vendorIds.length ? m.findBy(VendorEntity, { organizationId: ctx.organizationId, id: In(vendorIds) }) : [],
+      vendorIds.length
+        ? m.findBy(VendorEntity, { organizationId: ctx.organizationId, id: In(vendorIds) })
+        : [],
     ]);
     return rows.map((r) =>
       MiniProgramResponse.of(
@@ -299,7 +397,9 @@ function unique(values: string[]): string[] {
 }
 
 function duplicateAppId(): DomainError {
-  return new DomainError(ErrorCode.Conflict, 'A mini-program with this AppID is already registered in the organization', [
-    { field: 'appId', rule: 'must be unique within the organization' },
-  ]);
+  return new DomainError(
+    ErrorCode.Conflict,
+    'A mini-program with this AppID is already registered in the organization',
+    [{ field: 'appId', rule: 'must be unique within the organization' }],
+  );
 }

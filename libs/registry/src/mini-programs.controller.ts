@@ -34,7 +34,11 @@ export class MiniProgramsController {
   }
 
   @Patch(':id')
-  update(@Auth() auth: AuthContext, @Param('id', uuid) id: string, @Body() dto: UpdateMiniProgramDto): Promise<MiniProgramResponse> {
+  update(
+    @Auth() auth: AuthContext,
+    @Param('id', uuid) id: string,
+    @Body() dto: UpdateMiniProgramDto,
+  ): Promise<MiniProgramResponse> {
     return this.miniPrograms.update(auth, id, dto);
   }
 
@@ -52,12 +56,20 @@ export class MiniProgramsController {
 
   @Get(':id/qualifications/:qualificationId')
   @ApiOkResponse({ type: QualificationResponse })
-  getQualification(@Auth() auth: AuthContext, @Param('id', uuid) id: string, @Param('qualificationId', uuid) qid: string) {
+  getQualification(
+    @Auth() auth: AuthContext,
+    @Param('id', uuid) id: string,
+    @Param('qualificationId', uuid) qid: string,
+  ) {
     return this.miniPrograms.getQualification(auth, id, qid);
   }
 
   @Post(':id/qualifications')
-  addQualification(@Auth() auth: AuthContext, @Param('id', uuid) id: string, @Body() dto: CreateQualificationDto): Promise<QualificationResponse> {
+  addQualification(
+    @Auth() auth: AuthContext,
+    @Param('id', uuid) id: string,
+    @Body() dto: CreateQualificationDto,
+  ): Promise<QualificationResponse> {
     return this.miniPrograms.addQualification(auth, id, dto);
   }
 
@@ -73,7 +85,11 @@ export class MiniProgramsController {
 
   @Delete(':id/qualifications/:qualificationId')
   @HttpCode(204)
-  removeQualification(@Auth() auth: AuthContext, @Param('id', uuid) id: string, @Param('qualificationId', uuid) qid: string): Promise<void> {
+  removeQualification(
+    @Auth() auth: AuthContext,
+    @Param('id', uuid) id: string,
+    @Param('qualificationId', uuid) qid: string,
+  ): Promise<void> {
     return this.miniPrograms.removeQualification(auth, id, qid);
   }
 }

@@ -13,7 +13,11 @@ export abstract class RequirementLookup {
  * so derived records (deadlines) commit or roll back with the change that caused them.
  */
 export abstract class RegistryObserver {
-  abstract miniProgramsChanged(manager: EntityManager, ctx: AuthContext, miniProgramIds: string[]): Promise<void>;
+  abstract miniProgramsChanged(
+    manager: EntityManager,
+    ctx: AuthContext,
+    miniProgramIds: string[],
+  ): Promise<void>;
 }
 
 export class NoopRegistryObserver extends RegistryObserver {

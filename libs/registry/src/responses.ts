@@ -15,7 +15,12 @@ export class ContactResponse {
   @ApiProperty({ enum: CONTACT_ROLES, description: 'Escalation role.' }) role!: string;
   @ApiProperty({ enum: LOCALES, description: 'Language of the mails.' }) locale!: string;
   @ApiProperty({ nullable: true, type: String, description: 'Phone number.' }) phone!: string | null;
-  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: "The vendor this person works for; null for the owner's people." })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'uuid',
+    description: "The vendor this person works for; null for the owner's people.",
+  })
   vendorId!: string | null;
   @ApiProperty({ description: 'When the record was created (UTC).' }) createdAt!: string;
   @ApiProperty({ description: 'When the record last changed (UTC).' }) updatedAt!: string;
@@ -38,11 +43,14 @@ export class ContactResponse {
 export class VendorResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ description: 'Vendor name.' }) name!: string;
-  @ApiProperty({ nullable: true, type: String, description: 'Unified social credit code.' }) creditCode!: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'Contract end date, YYYY-MM-DD.' }) contractEndsOn!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Unified social credit code.' }) creditCode!:
+    string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Contract end date, YYYY-MM-DD.' })
+  contractEndsOn!: string | null;
   @ApiProperty({ enum: VENDOR_STATUSES, description: 'Whether the vendor still answers.' }) status!: string;
   @ApiProperty({ description: 'Since when the status holds (UTC instant).' }) statusSince!: string;
-  @ApiProperty({ nullable: true, type: String, description: 'Why the status changed.' }) statusReason!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Why the status changed.' }) statusReason!:
+    string | null;
   @ApiProperty({ type: [ContactResponse], description: "The vendor's people." }) contacts!: ContactResponse[];
   @ApiProperty({ description: 'Mini-programs this vendor serves.' }) miniProgramCount!: number;
   @ApiProperty() createdAt!: string;
@@ -106,17 +114,26 @@ export class MiniProgramResponse {
   @ApiProperty({ description: 'Owner entity (主体).' }) ownerName!: string;
   @ApiProperty({ description: "Owner's unified social credit code." }) ownerCreditCode!: string;
   @ApiProperty({ type: [String], description: 'WeChat service categories.' }) serviceCategories!: string[];
-  @ApiProperty({ type: [String], description: 'Features with requirements of their own.' }) features!: string[];
-  @ApiPropertyOptional({ type: VendorSummary, nullable: true, description: 'The vendor, if any.' }) vendor!: VendorSummary | null;
-  @ApiProperty({ nullable: true, type: String, description: 'WeChat certification expiry.' }) certificationExpiresOn!: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'ICP filing number.' }) icpFilingNumber!: string | null;
+  @ApiProperty({ type: [String], description: 'Features with requirements of their own.' })
+  features!: string[];
+  @ApiPropertyOptional({ type: VendorSummary, nullable: true, description: 'The vendor, if any.' })
+  vendor!: VendorSummary | null;
+  @ApiProperty({ nullable: true, type: String, description: 'WeChat certification expiry.' })
+  certificationExpiresOn!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'ICP filing number.' }) icpFilingNumber!:
+    string | null;
   @ApiProperty({ type: [String], description: 'Server domains.' }) serverDomains!: string[];
   @ApiProperty({ nullable: true, type: String, description: 'Notes.' }) notes!: string | null;
-  @ApiProperty({ type: [QualificationResponse], description: 'Qualifications held.' }) qualifications!: QualificationResponse[];
+  @ApiProperty({ type: [QualificationResponse], description: 'Qualifications held.' })
+  qualifications!: QualificationResponse[];
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 
-  static of(e: MiniProgramEntity, vendor: VendorEntity | null, qualifications: QualificationEntity[]): MiniProgramResponse {
+  static of(
+    e: MiniProgramEntity,
+    vendor: VendorEntity | null,
+    qualifications: QualificationEntity[],
+  ): MiniProgramResponse {
     return {
       id: e.id,
       appId: e.appId,

@@ -28,14 +28,19 @@ export class VendorService {
       .where('v.organization_id = :org', { org: ctx.organizationId });
     if (query.status) qb.andWhere('v.status = :status', { status: query.status });
     if (query.q) qb.andWhere(`v.name ILIKE :q ESCAPE '\\'`, { q: `%${escapeLike(query.q)}%` });
-    const [rows, total] = await qb.orderBy('v.name').addOrderBy('v.id').skip(query.offset).take(query.limit).getManyAndCount();
+    const [rows, total] = await qb
+      .orderBy('v.name')
+      .addOrderBy('v.id')
+      .skip(query.offset)
+      .take(query.limit)
+      .getManyAndCount();
     const views = await this.views(this.db.manager, ctx, rows);
     return toPage(views, total, query, '/api/v1/vendors', { status: query.status, q: query.q });
   }
 
   async get(ctx: AuthContext, id: string): Promise<VendorResponse> {
     const [view] = await this.views(this.db.manager, ctx, [await this.find(this.db.manager, ctx, id)]);
-    return view!;
+    return view;
   }
 
   create(ctx: AuthContext, dto: CreateVendorDto): Promise<VendorResponse> {
@@ -50,8 +55,13 @@ export class VendorService {
         statusReason: dto.statusReason ?? null,
       });
       const [view] = await this.views(m, ctx, [await this.find(m, ctx, saved.id)]);
-      await this.audit.record(m, ctx, { action: 'vendor.created', entityType: 'vendor', entityId: saved.id, after: view });
-      return view!;
+      await this.audit.record(m, ctx, {
+        action: 'vendor.created',
+        entityType: 'vendor',
+        entityId: saved.id,
+        after: view,
+      });
+      return view;
     });
   }
 
@@ -81,16 +91,23 @@ export class VendorService {
           select: { id: true },
           where: { organizationId: ctx.organizationId, vendorId: id },
         });
-        await this.observer.miniProgramsChanged(m, ctx, served.map((s) => s.id));
+        await this.observer.miniProgramsChanged(
+          m,
+          ctx,
+          served.map((s) => s.id),
+        );
       }
-      return after!;
+      return after;
     });
   }
 
   remove(ctx: AuthContext, id: string): Promise<void> {
     return this.db.transaction(async (m) => {
       const before = await this.find(m, ctx, id, true);
-      const serving = await m.countBy(MiniProgramEntity, { organizationId: ctx.organizationId, vendorId: id });
+      const serving = await m.countBy(MiniProgramEntity, {
+        organizationId: ctx.organizationId,
+        vendorId: id,
+      });
       if (serving > 0) {
         throw new DomainError(
           ErrorCode.Conflict,
@@ -100,7 +117,12 @@ export class VendorService {
       }
       const [view] = await this.views(m, ctx, [before]);
       await m.delete(VendorEntity, { id, organizationId: ctx.organizationId });
-      await this.audit.record(m, ctx, { action: 'vendor.deleted', entityType: 'vendor', entityId: id, before: view });
+      await this.audit.record(m, ctx, {
+        action: 'vendor.deleted',
+        entityType: 'vendor',
+        entityId: id,
+        before: view,
+      });
     });
   }
 
@@ -113,7 +135,11 @@ export class VendorService {
     return row;
   }
 
-  private async views(m: EntityManager, ctx: AuthContext, vendors: VendorEntity[]): Promise<VendorResponse[]> {
+  private async views(
+    m: EntityManager,
+    ctx: AuthContext,
+    vendors: VendorEntity[],
+  ): Promise<VendorResponse[]> {
     if (!vendors.length) return [];
     const ids = vendors.map((v) => v.id);
     const contacts = await m.find(ContactEntity, {

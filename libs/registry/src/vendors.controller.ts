@@ -48,7 +48,11 @@ export class VendorsController {
 
   @Patch(':id')
   @ApiOperation({ summary: 'Change a vendor; a status change records when and why' })
-  update(@Auth() auth: AuthContext, @Param('id', uuid) id: string, @Body() dto: UpdateVendorDto): Promise<VendorResponse> {
+  update(
+    @Auth() auth: AuthContext,
+    @Param('id', uuid) id: string,
+    @Body() dto: UpdateVendorDto,
+  ): Promise<VendorResponse> {
     return this.vendors.update(auth, id, dto);
   }
 

@@ -1,5 +1,9 @@
 import { Global, Module } from '@nestjs/common';
-import { NoopRegistryObserver, RegistryObserver, RequirementLookup } from '../../registry/src/registry-ports.js';
+import {
+  NoopRegistryObserver,
+  RegistryObserver,
+  RequirementLookup,
+} from '../../registry/src/registry-ports.js';
 import { CatalogueService } from './catalogue.service.js';
 
 @Global()

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type Catalogue, loadCatalogue } from '../../catalogue/src/index.js';
+import { loadCatalogue } from '../../catalogue/src/catalogue.loader.js';
+import type { Catalogue } from '../../catalogue/src/catalogue.schema.js';
 import { RequirementLookup } from '../../registry/src/registry-ports.js';
 
 /** The built-in catalogue, loaded and validated once at start-up (an invalid file stops the app). */
@@ -12,11 +13,13 @@ export class CatalogueService extends RequirementLookup {
     return this.codes.has(code);
   }
 
+  private readonly features = this.catalogue.features.map((f) => f.code);
+
   isKnownFeature(feature: string): boolean {
-    return this.knownFeatures().includes(feature);
+    return this.features.includes(feature);
   }
 
   knownFeatures(): string[] {
-    return Object.keys(this.catalogue.features);
+    return [...this.features];
   }
 }

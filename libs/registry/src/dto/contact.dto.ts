@@ -18,25 +18,36 @@ export class CreateContactDto {
   email!: string;
 
   @ApiProperty({
-    description: 'Escalation role: operator gets every reminder, then manager, executive and legal join as the due date nears.',
+    description:
+      'Escalation role: operator gets every reminder, then manager, executive and legal join as the due date nears.',
     enum: CONTACT_ROLES,
   })
   @IsIn(CONTACT_ROLES, { message: `must be one of: ${CONTACT_ROLES.join(', ')}` })
   role!: ContactRole;
 
-  @ApiPropertyOptional({ description: 'Language of the mails this person receives.', enum: LOCALES, default: 'zh-CN' })
+  @ApiPropertyOptional({
+    description: 'Language of the mails this person receives.',
+    enum: LOCALES,
+    default: 'zh-CN',
+  })
   @IsOptional()
   @IsIn(LOCALES, { message: `must be one of: ${LOCALES.join(', ')}` })
   locale?: Locale;
 
-  @ApiPropertyOptional({ description: 'Phone number, digits with optional +, spaces and dashes.', example: '+86 138 0000 0000' })
+  @ApiPropertyOptional({
+    description: 'Phone number, digits with optional +, spaces and dashes.',
+    example: '+86 138 0000 0000',
+  })
   @IsOptional()
   @IsString()
-  @Matches(/^\+?[0-9][0-9 -]{4,24}$/, { message: 'must be digits, optionally starting with + and separated by spaces or dashes' })
+  @Matches(/^\+?[0-9][0-9 -]{4,24}$/, {
+    message: 'must be digits, optionally starting with + and separated by spaces or dashes',
+  })
   phone?: string;
 
   @ApiPropertyOptional({
-    description: "Set when the person works for a vendor (the vendor's id); leave out for the owner's own people.",
+    description:
+      "Set when the person works for a vendor (the vendor's id); leave out for the owner's own people.",
     format: 'uuid',
   })
   @IsOptional()

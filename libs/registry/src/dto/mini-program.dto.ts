@@ -1,6 +1,14 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, IsUUID, Matches, ValidateNested } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
 import { validateLocalDate } from '../../../common/src/rules.js';
 import { Satisfies } from '../../../common/src/validation.js';
 import {
@@ -9,6 +17,7 @@ import {
   validateHostname,
   validateIcpFilingNumber,
   validateServiceCategory,
+  normalizeHostname,
   validateText,
 } from '../../../domain/src/validation/index.js';
 import { CreateQualificationDto } from './qualification.dto.js';
@@ -17,7 +26,10 @@ const name = (v: string) => validateText(v, { maxLength: 200 });
 const notes = (v: string) => validateText(v, { maxLength: 5000 });
 
 export class CreateMiniProgramDto {
-  @ApiProperty({ description: "WeChat AppID: 'wx' and 16 lowercase hexadecimal characters; unique in the organization.", example: 'wx1234567890abcdef' })
+  @ApiProperty({
+    description: "WeChat AppID: 'wx' and 16 lowercase hexadecimal characters; unique in the organization.",
+    example: 'wx1234567890abcdef',
+  })
   @IsString()
   @Satisfies(validateAppId, { name: 'appId' })
   appId!: string;
@@ -27,18 +39,25 @@ export class CreateMiniProgramDto {
   @Satisfies(name, { name: 'text' })
   name!: string;
 
-  @ApiProperty({ description: 'Owner entity (主体) registered with WeChat.', example: '广州康宁医疗科技有限公司' })
+  @ApiProperty({
+    description: 'Owner entity (主体) registered with WeChat.',
+    example: '广州康宁医疗科技有限公司',
+  })
   @IsString()
   @Satisfies(name, { name: 'text' })
   ownerName!: string;
 
-  @ApiProperty({ description: "Owner's unified social credit code (统一社会信用代码), 18 characters with its check digit.", example: '91440300708461136T' })
+  @ApiProperty({
+    description: "Owner's unified social credit code (统一社会信用代码), 18 characters with its check digit.",
+    example: '91440300708461136T',
+  })
   @IsString()
   @Satisfies(validateCreditCode, { name: 'creditCode' })
   ownerCreditCode!: string;
 
   @ApiPropertyOptional({
-    description: "WeChat service categories, as paths such as '医疗 > 互联网医院'; they decide which qualifications are required.",
+    description:
+      "WeChat service categories, as paths such as '医疗 > 互联网医院'; they decide which qualifications are required.",
     type: [String],
     example: ['医疗 > 互联网医院'],
   })
@@ -50,33 +69,63 @@ export class CreateMiniProgramDto {
   serviceCategories?: string[];
 
   @ApiPropertyOptional({
-    description: 'Features that bring requirements of their own, e.g. wechat_pay, third_party_merchants (see GET /api/v1/catalogue).',
+    description:
+      'Features that bring requirements of their own, e.g. wechat_pay, third_party_merchants (see GET /api/v1/catalogue).',
     type: [String],
     example: ['wechat_pay'],
   })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
-  @Matches(/^[a-z][a-z0-9_]{1,63}$/, { each: true, message: 'each value must be a feature code (lowercase letters, digits, _)' })
+  @Matches(/^[a-z][a-z0-9_]{1,63}$/, {
+    each: true,
+    message: 'each value must be a feature code (lowercase letters, digits, _)',
+  })
   features?: string[];
 
-  @ApiPropertyOptional({ description: 'Id of the vendor that built or operates it.', format: 'uuid', nullable: true, type: String })
+  @ApiPropertyOptional({
+    description: 'Id of the vendor that built or operates it.',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
   @IsOptional()
   @IsUUID('all', { message: 'must be a UUID' })
   vendorId?: string | null;
 
-  @ApiPropertyOptional({ description: 'Expiry of the WeChat certification (微信认证), YYYY-MM-DD: the annual review falls due then.', example: '2027-03-15', nullable: true, type: String })
+  @ApiPropertyOptional({
+    description:
+      'Expiry of the WeChat certification (微信认证), YYYY-MM-DD: the annual review falls due then.',
+    example: '2027-03-15',
+    nullable: true,
+    type: String,
+  })
   @IsOptional()
   @Satisfies(validateLocalDate, { name: 'date' })
   certificationExpiresOn?: string | null;
 
-  @ApiPropertyOptional({ description: 'Mini-program ICP filing number (小程序备案号).', example: '粤ICP备2023123456号-1X', nullable: true, type: String })
+  @ApiPropertyOptional({
+    description: 'Mini-program ICP filing number (小程序备案号).',
+    example: '粤ICP备2023123456号-1X',
+    nullable: true,
+    type: String,
+  })
   @IsOptional()
   @Satisfies(validateIcpFilingNumber, { name: 'icpFilingNumber' })
   icpFilingNumber?: string | null;
 
-  @ApiPropertyOptional({ description: 'Server domains (request/socket/upload/download) as bare host names: no scheme, port or IP.', type: [String], example: ['api.example-clinic.cn'] })
+  @ApiPropertyOptional({
+    description: 'Server domains (request/socket/upload/download) as bare host names: no scheme, port or IP.',
+    type: [String],
+    example: ['api.example-clinic.cn'],
+  })
   @IsOptional()
+  // Users paste 'API.Example.CN' or Chinese domains; the stored form is lowercase punycode.
+  @Transform(({ value }: { value: unknown }) =>
+    Array.isArray(value)
+      ? value.map((v: unknown) => (typeof v === 'string' ? normalizeHostname(v) : v))
+      : value,
+  )
   @IsArray()
   @ArrayMaxSize(50)
   @IsString({ each: true })
@@ -88,7 +137,10 @@ export class CreateMiniProgramDto {
   @Satisfies(notes, { name: 'text' })
   notes?: string | null;
 
-  @ApiPropertyOptional({ description: 'Qualifications held, written in the same transaction.', type: [CreateQualificationDto] })
+  @ApiPropertyOptional({
+    description: 'Qualifications held, written in the same transaction.',
+    type: [CreateQualificationDto],
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
@@ -97,4 +149,6 @@ export class CreateMiniProgramDto {
   qualifications?: CreateQualificationDto[];
 }
 
-export class UpdateMiniProgramDto extends PartialType(OmitType(CreateMiniProgramDto, ['qualifications'] as const)) {}
+export class UpdateMiniProgramDto extends PartialType(
+  OmitType(CreateMiniProgramDto, ['qualifications'] as const),
+) {}

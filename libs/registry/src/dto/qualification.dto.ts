@@ -13,7 +13,9 @@ export class CreateQualificationDto {
     example: 'internet_drug_info_certificate',
   })
   @IsString()
-  @Matches(/^[a-z][a-z0-9_]{1,63}$/, { message: 'must be a catalogue requirement code (lowercase letters, digits, _)' })
+  @Matches(/^[a-z][a-z0-9_]{1,63}$/, {
+    message: 'must be a catalogue requirement code (lowercase letters, digits, _)',
+  })
   requirementCode!: string;
 
   @ApiPropertyOptional({ description: 'Certificate or licence number.', example: '(粤)-经营性-2024-0123' })
@@ -34,7 +36,10 @@ export class CreateQualificationDto {
   @Satisfies(validateLocalDate, { name: 'date' })
   issuedOn?: string;
 
-  @ApiPropertyOptional({ description: 'Expiry date, YYYY-MM-DD; leave out for documents that do not expire.', example: '2027-02-28' })
+  @ApiPropertyOptional({
+    description: 'Expiry date, YYYY-MM-DD; leave out for documents that do not expire.',
+    example: '2027-02-28',
+  })
   @IsOptional()
   @IsString()
   @Satisfies(validateLocalDate, { name: 'date' })

@@ -9,12 +9,18 @@ const name = (v: string) => validateText(v, { maxLength: 200 });
 const reason = (v: string) => validateText(v, { maxLength: 2000 });
 
 export class CreateVendorDto {
-  @ApiProperty({ description: 'Name of the development company (服务商/开发公司).', example: '深圳市示例科技有限公司' })
+  @ApiProperty({
+    description: 'Name of the development company (服务商/开发公司).',
+    example: '深圳市示例科技有限公司',
+  })
   @IsString()
   @Satisfies(name, { name: 'text' })
   name!: string;
 
-  @ApiPropertyOptional({ description: "The vendor's unified social credit code (统一社会信用代码), checked with its GB 32100-2015 check digit." })
+  @ApiPropertyOptional({
+    description:
+      "The vendor's unified social credit code (统一社会信用代码), checked with its GB 32100-2015 check digit.",
+  })
   @IsOptional()
   @IsString()
   @Satisfies(validateCreditCode, { name: 'creditCode' })
@@ -35,7 +41,10 @@ export class CreateVendorDto {
   @IsIn(VENDOR_STATUSES, { message: `must be one of: ${VENDOR_STATUSES.join(', ')}` })
   status?: VendorStatus;
 
-  @ApiPropertyOptional({ description: 'Why the status changed, and on what evidence.', example: '电话停机，邮件无回复两周' })
+  @ApiPropertyOptional({
+    description: 'Why the status changed, and on what evidence.',
+    example: '电话停机，邮件无回复两周',
+  })
   @IsOptional()
   @IsString()
   @Satisfies(reason, { name: 'text' })

@@ -1,35 +1,34 @@
-import { mkdtemp } from 'node:fs/promises';
+// Jest loads global setup outside its ESM transform, so this file is plain JavaScript and uses the
+// build (`npm test` builds first). It gives every e2e file a real PostgreSQL: DATABASE_URL's server when
+// set, else an embedded cluster in a temp folder; migrations run once into a template each file clones.
+import { chmod, mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { runMigrations } from '../../libs/database/src/data-source.js';
-import { startEmbeddedPostgres } from '../../libs/database/src/embedded-postgres.js';
-import { databaseUrl } from './test-database.js';
+import { runMigrations } from '../../dist/libs/database/src/data-source.js';
+import { startEmbeddedPostgres } from '../../dist/libs/database/src/embedded-postgres.js';
 
-export async function freePort(): Promise<number> {
+function freePort() {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
     srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
+      const { port } = srv.address();
       srv.close(() => resolve(port));
     });
   });
 }
 
-/**
- * Real PostgreSQL for every e2e file: DATABASE_URL's server when set, else an embedded cluster in a temp
- * folder. Migrations run once into a template database that each test file clones.
- */
-export default async function globalSetup(): Promise<void> {
+export default async function globalSetup() {
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     const dir = await mkdtemp(path.join(tmpdir(), 'mpguard-test-'));
+    // As root, PostgreSQL runs as the 'postgres' user, which must be able to reach the folder.
+    await chmod(dir, 0o755);
     const server = await startEmbeddedPostgres(dir, await freePort());
     adminUrl = server.adminUrl;
-    (globalThis as { __mpgEmbedded?: unknown }).__mpgEmbedded = server;
-    (globalThis as { __mpgEmbeddedDir?: string }).__mpgEmbeddedDir = dir;
+    globalThis.__mpgEmbedded = { server, dir };
   }
   const template = `mpg_tpl_${process.pid}`;
   const client = new pg.Client({ connectionString: adminUrl });
@@ -37,7 +36,9 @@ export default async function globalSetup(): Promise<void> {
   await client.query(`DROP DATABASE IF EXISTS ${template}`);
   await client.query(`CREATE DATABASE ${template}`);
   await client.end();
-  await runMigrations(databaseUrl(adminUrl, template));
+  const url = new URL(adminUrl);
+  url.pathname = `/${template}`;
+  await runMigrations(url.toString());
   process.env.MPG_TEST_ADMIN_URL = adminUrl;
   process.env.MPG_TEST_TEMPLATE = template;
 }

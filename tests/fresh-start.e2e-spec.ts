@@ -1,0 +1,102 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { freePort } from './support/free-port.js';
+
+const MAIN = path.resolve('dist/apps/main.js');
+let home: string;
+
+interface Running {
+  child: ChildProcess;
+  output: string;
+  url: string;
+}
+
+/**
+ * Starts the built app the way `npm start` does, in an empty folder, with no configuration at all
+ * except free ports (so it cannot collide with a developer's running instance).
+ */
+async function start(apiPort: number, pgPort: number): Promise<Running> {
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: home,
+    env: { PATH: process.env.PATH, PORT: String(apiPort), EMBEDDED_PG_PORT: String(pgPort) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const running: Running = { child, output: '', url: `http://127.0.0.1:${apiPort}` };
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not ready after 120 s:\n${running.output}`)), 120_000);
+    const onData = (chunk: Buffer) => {
+      running.output += chunk.toString();
+      if (running.output.includes('Ready in')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}:\n${running.output}`));
+    });
+  });
+  return running;
+}
+
+async function stop(running: Running): Promise<void> {
+  const exited = new Promise((resolve) => running.child.once('exit', resolve));
+  running.child.kill('SIGTERM');
+  await exited;
+}
+
+beforeAll(async () => {
+  home = await mkdtemp(path.join(tmpdir(), 'mpguard-fresh-'));
+  await chmod(home, 0o755);
+});
+afterAll(() => rm(home, { recursive: true, force: true }));
+
+describe('fresh start with no environment', () => {
+  it('starts the embedded database, seeds the demo once, prints its key, and keeps data across a restart', async () => {
+    const [apiPort, pgPort] = [await freePort(), await freePort()];
+    const first = await start(apiPort, pgPort);
+    let key: string;
+    try {
+      const health = await fetch(`${first.url}/health`);
+      expect(health.status).toBe(200);
+      expect(
+        ((await health.json()) as { checks: { database: { status: string } } }).checks.database.status,
+      ).toBe('up');
+      const match = /(mpg_[0-9a-f]{12}_[A-Za-z0-9_-]{32})/.exec(first.output);
+      expect(match).not.toBeNull();
+      key = match![1]!;
+      expect(first.output).toContain(`${first.url}/docs`);
+      const list = await fetch(`${first.url}/api/v1/mini-programs`, {
+        headers: { Authorization: `Bearer ${key}` },
+      });
+      expect(list.status).toBe(200);
+      expect(((await list.json()) as { page: { total: number } }).page.total).toBe(3);
+      const created = await fetch(`${first.url}/api/v1/contacts`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'Kept across restarts', email: 'kept@example.cn', role: 'operator' }),
+      });
+      expect(created.status).toBe(201);
+    } finally {
+      await stop(first);
+    }
+
+    const second = await start(apiPort, pgPort);
+    try {
+      expect(second.output).not.toMatch(/mpg_[0-9a-f]{12}_/);
+      const contacts = await fetch(`${second.url}/api/v1/contacts?limit=200`, {
+        headers: { Authorization: `Bearer ${key}` },
+      });
+      expect(contacts.status).toBe(200);
+      const names = ((await contacts.json()) as { items: { name: string }[] }).items.map((c) => c.name);
+      expect(names).toContain('Kept across restarts');
+    } finally {
+      await stop(second);
+    }
+  }, 240_000);
+});

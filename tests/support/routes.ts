@@ -1,0 +1,33 @@
+import type { INestApplication } from '@nestjs/common';
+
+export interface RegisteredRoute {
+  method: (typeof METHODS)[number];
+  path: string;
+}
+
+const METHODS = ['get', 'post', 'patch', 'put', 'delete'] as const;
+
+interface Layer {
+  route?: { path: string; methods: Record<string, boolean> };
+}
+
+/** Every route the running Express app has registered: read from the router, never from a hand-kept list. */
+export function registeredRoutes(app: INestApplication): RegisteredRoute[] {
+  const express = app.getHttpAdapter().getInstance() as {
+    router?: { stack: Layer[] };
+    _router?: { stack: Layer[] };
+  };
+  const stack = (express.router ?? express._router)?.stack ?? [];
+  const routes: RegisteredRoute[] = [];
+  for (const layer of stack) {
+    if (!layer.route) continue;
+    // Nest's catch-all 404 handler ('{/*splat}') is not an application route.
+    if (!layer.route.path.startsWith('/')) continue;
+    for (const [method, on] of Object.entries(layer.route.methods)) {
+      if (on && (METHODS as readonly string[]).includes(method)) {
+        routes.push({ method: method as RegisteredRoute['method'], path: layer.route.path });
+      }
+    }
+  }
+  return routes;
+}

@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { contactBody, miniProgramBody, vendorBody } from './factories/registry.factory.js';
+import { registeredRoutes } from './support/routes.js';
+import { startTestApp, type TestApp, type TestOrg } from './support/test-app.js';
+
+let t: TestApp;
+let a: TestOrg;
+let b: TestOrg;
+/** A's record ids, by "<path segment before the parameter>:<parameter name>". */
+const fixtures: Record<string, string> = {};
+const secrets: string[] = [];
+/** Routes that carry no organization data and need no key. */
+const PUBLIC = [/^\/health$/, /^\/docs/];
+
+async function snapshot(bearer: string): Promise<string> {
+  const paths = [
+    '/api/v1/mini-programs?limit=200',
+    '/api/v1/vendors?limit=200',
+    '/api/v1/contacts?limit=200',
+  ];
+  const bodies = await Promise.all(
+    paths.map((p) => t.http().get(p).set('Authorization', bearer).expect(200)),
+  );
+  return JSON.stringify(bodies.map((r) => r.body.items));
+}
+
+beforeAll(async () => {
+  t = await startTestApp();
+  a = await t.createOrg('Tenant A');
+  b = await t.createOrg('Tenant B');
+  const post = (path: string, body: unknown) =>
+    t
+      .http()
+      .post(path)
+      .set('Authorization', a.bearer)
+      .send(body as object)
+      .expect(201)
+      .then((r) => r.body);
+  const vendor = await post('/api/v1/vendors', vendorBody({ name: 'A-secret-vendor' }));
+  const contact = await post(
+    '/api/v1/contacts',
+    contactBody({ name: 'A-secret-contact', vendorId: vendor.id }),
+  );
+  const mp = await post(
+    '/api/v1/mini-programs',
+    miniProgramBody({
+      name: 'A-secret-mini-program',
+      vendorId: vendor.id,
+      qualifications: [
+        { requirementCode: 'food_business_licence', number: 'A-secret-number', expiresOn: '2027-01-31' },
+      ],
+    }),
+  );
+  Object.assign(fixtures, {
+    'mini-programs:id': mp.id,
+    'qualifications:qualificationId': mp.qualifications[0].id,
+    'vendors:id': vendor.id,
+    'contacts:id': contact.id,
+  });
+  secrets.push(vendor.id, contact.id, mp.id, mp.appId, mp.qualifications[0].id, 'A-secret');
+  // B owns records too, so lists are not trivially empty.
+  await t
+    .http()
+    .post('/api/v1/mini-programs')
+    .set('Authorization', b.bearer)
+    .send(miniProgramBody({ name: 'B own' }))
+    .expect(201);
+});
+afterAll(() => t.close());
+
+function fill(path: string, ids: (key: string) => string | undefined): string {
+  const segments = path.split('/');
+  return segments
+    .map((segment, i) => {
+      if (!segment.startsWith(':')) return segment;
+      const key = `${segments[i - 1]}:${segment.slice(1)}`;
+      const id = ids(key);
+      if (!id)
+        throw new Error(
+          `No tenant-isolation fixture for ${key} in ${path}: add one in tests/tenant-isolation.e2e-spec.ts`,
+        );
+      return id;
+    })
+    .join('/');
+}
+
+describe('tenant isolation over every registered route', () => {
+  it('finds the registry routes (the enumeration itself works)', () => {
+    const paths = registeredRoutes(t.app).map((r) => `${r.method} ${r.path}`);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'get /api/v1/mini-programs/:id',
+        'post /api/v1/mini-programs/import',
+        'delete /api/v1/contacts/:id',
+      ]),
+    );
+  });
+
+  it("answers B for A's ids exactly as for ids that do not exist, and changes nothing of A's", async () => {
+    const before = await snapshot(a.bearer);
+    const routes = registeredRoutes(t.app).filter(
+      (r) => r.path.includes(':') && !PUBLIC.some((p) => p.test(r.path)),
+    );
+    expect(routes.length).toBeGreaterThanOrEqual(10);
+    for (const route of routes) {
+      const send = (path: string) => t.http()[route.method](path).set('Authorization', b.bearer).send({});
+      const theirs = await send(fill(route.path, (k) => fixtures[k]));
+      const nobody = await send(fill(route.path, () => randomUUID()));
+      const label = `${route.method.toUpperCase()} ${route.path}`;
+      expect({ label, status: theirs.status, body: theirs.body }).toEqual({
+        label,
+        status: nobody.status,
+        body: nobody.body,
+      });
+      expect({ label, status: theirs.status }).toEqual({
+        label,
+        status: route.method === 'get' || route.method === 'delete' ? 404 : theirs.status,
+      });
+      expect([400, 404]).toContain(theirs.status);
+      for (const s of secrets) expect(JSON.stringify(theirs.body)).not.toContain(s);
+    }
+    expect(await snapshot(a.bearer)).toBe(before);
+  });
+
+  it("shows none of A's rows in any list B can read", async () => {
+    const lists = registeredRoutes(t.app).filter(
+      (r) => r.method === 'get' && !r.path.includes(':') && !PUBLIC.some((p) => p.test(r.path)),
+    );
+    expect(lists.length).toBeGreaterThanOrEqual(4);
+    for (const route of lists) {
+      const res = await t.http().get(route.path).set('Authorization', b.bearer);
+      expect({ route: route.path, status: res.status }).toEqual({ route: route.path, status: 200 });
+      for (const s of secrets)
+        expect({ route: route.path, leaked: res.text.includes(s) }).toEqual({
+          route: route.path,
+          leaked: false,
+        });
+    }
+  });
+
+  it("refuses to let B point its records at A's vendor", async () => {
+    const theirs = await t
+      .http()
+      .post('/api/v1/mini-programs')
+      .set('Authorization', b.bearer)
+      .send(miniProgramBody({ vendorId: fixtures['vendors:id'] }));
+    const nobody = await t
+      .http()
+      .post('/api/v1/mini-programs')
+      .set('Authorization', b.bearer)
+      .send(miniProgramBody({ vendorId: randomUUID() }));
+    expect(theirs.status).toBe(400);
+    expect(theirs.body).toEqual(nobody.body);
+    const contact = await t
+      .http()
+      .post('/api/v1/contacts')
+      .set('Authorization', b.bearer)
+      .send(contactBody({ vendorId: fixtures['vendors:id'] }));
+    expect(contact.status).toBe(400);
+  });
+});
