@@ -110,9 +110,8 @@ describe('hostile input on every write endpoint', () => {
           fc.constantFrom('application/json', 'text/csv', 'text/plain'),
           async (body, type) => {
             const payload = JSON.stringify(body) ?? 'null';
-            const res = await t
-              .http()
-              [route.method](path)
+            const agent = t.http();
+            const res = await agent[route.method](path)
               .set('Authorization', org.bearer)
               .set('Content-Type', type)
               .send(payload);
