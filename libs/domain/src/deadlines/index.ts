@@ -1,0 +1,16 @@
+export { DeadlineError, DeadlineErrorCode } from './deadline.error.js';
+export type { CustomRecurrence, DeadlineCycle, DeadlineKind } from './deadline-cycle.js';
+export {
+  ANNUAL_REVIEW_CODE,
+  CUSTOM_WINDOW_DAYS,
+  deriveDeadlines,
+  ICP_ANNUAL_REPORT_CODE,
+  ICP_LICENCE_CODE,
+  occurrenceOnOrAfter,
+  VENDOR_CONTRACT_CODE,
+  type CustomDeadlineInput,
+  type DeadlineQualificationInput,
+  type DeriveDeadlinesInput,
+} from './derive-deadlines.js';
+export { nextCycle, type NextCycleOptions } from './next-cycle.js';
+export { urgencyOf, validateSnooze, type Urgency } from './urgency.js';

@@ -1,0 +1,3 @@
+export * from './local-date.js';
+export * from './time-zone.js';
+export * from './working-days.js';
