@@ -6,6 +6,8 @@ import { ApiKeyGuard } from '../libs/auth/src/api-key.guard.js';
 import { AuthModule } from '../libs/auth/src/auth.module.js';
 import { CoreModule, type CoreOptions } from '../libs/core/src/core.module.js';
 import { RegistryModule } from '../libs/registry/src/registry.module.js';
+import { CatalogueModule } from '../libs/requirements/src/catalogue.module.js';
+import { DeadlinesModule } from '../libs/deadlines/src/deadlines.module.js';
 import { HealthController } from './api/health.controller.js';
 
 export interface AppRoles {
@@ -51,6 +53,8 @@ export class AppModule {
         }),
         CoreModule.forRoot(core),
         AuthModule,
+        CatalogueModule,
+        DeadlinesModule,
         RegistryModule,
       ],
       controllers: roles.api ? [HealthController, AuditEventsController] : [],

@@ -25,7 +25,13 @@ beforeAll(async () => {
     '/api/v1/mini-programs',
     miniProgramBody({ qualifications: [{ requirementCode: 'food_business_licence' }] }),
   );
+  const custom = await post('/api/v1/deadlines', {
+    title: 'fuzz',
+    dueOn: '2027-05-01',
+    recurrence: 'monthly',
+  });
   Object.assign(ids, {
+    'deadlines:id': custom.id,
     'mini-programs:id': mp.id,
     'qualifications:qualificationId': mp.qualifications[0].id,
     'vendors:id': vendor.id,
@@ -58,6 +64,13 @@ const FIELDS = [
   'contractEndsOn',
   'creditCode',
   'phone',
+  'title',
+  'dueOn',
+  'recurrence',
+  'until',
+  'newExpiry',
+  'note',
+  'miniProgramId',
   '__proto__',
   'constructor',
   'prototype',

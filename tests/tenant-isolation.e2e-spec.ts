@@ -12,6 +12,8 @@ const fixtures: Record<string, string> = {};
 const secrets: string[] = [];
 /** Routes that carry no organization data and need no key. */
 const PUBLIC = [/^\/health$/, /^\/docs/];
+/** Routes over data every organization shares (the built-in catalogue): nothing tenant-owned to leak. */
+const SHARED = [/^\/api\/v1\/catalogue/];
 
 async function snapshot(bearer: string): Promise<string> {
   const paths = [
@@ -52,13 +54,33 @@ beforeAll(async () => {
       ],
     }),
   );
+  const custom = await post('/api/v1/deadlines', {
+    title: 'A-secret-deadline',
+    dueOn: '2027-05-01',
+    miniProgramId: mp.id,
+  });
   Object.assign(fixtures, {
+    'deadlines:id': custom.id,
     'mini-programs:id': mp.id,
     'qualifications:qualificationId': mp.qualifications[0].id,
     'vendors:id': vendor.id,
     'contacts:id': contact.id,
   });
-  secrets.push(vendor.id, contact.id, mp.id, mp.appId, mp.qualifications[0].id, 'A-secret');
+  const derived = await t
+    .http()
+    .get('/api/v1/deadlines?limit=200')
+    .set('Authorization', a.bearer)
+    .expect(200);
+  expect(derived.body.page.total).toBeGreaterThanOrEqual(3);
+  secrets.push(
+    vendor.id,
+    contact.id,
+    mp.id,
+    mp.appId,
+    mp.qualifications[0].id,
+    'A-secret',
+    ...derived.body.items.map((d: { id: string }) => d.id),
+  );
   // B owns records too, so lists are not trivially empty.
   await t
     .http()
@@ -100,7 +122,7 @@ describe('tenant isolation over every registered route', () => {
   it("answers B for A's ids exactly as for ids that do not exist, and changes nothing of A's", async () => {
     const before = await snapshot(a.bearer);
     const routes = registeredRoutes(t.app).filter(
-      (r) => r.path.includes(':') && !PUBLIC.some((p) => p.test(r.path)),
+      (r) => r.path.includes(':') && ![...PUBLIC, ...SHARED].some((p) => p.test(r.path)),
     );
     expect(routes.length).toBeGreaterThanOrEqual(10);
     for (const route of routes) {

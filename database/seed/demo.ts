@@ -108,7 +108,7 @@ export async function seedDemo(app: INestApplicationContext): Promise<DemoResult
       name: '康宁优选商城',
       ownerName: '广州康宁医疗科技有限公司',
       ownerCreditCode: '91440101MA59UQ8L6Y',
-      serviceCategories: ['商家自营 > 食品'],
+      serviceCategories: ['餐饮 > 食品销售'],
       features: ['wechat_pay', 'third_party_merchants'],
       vendorId: yunsu.id,
       certificationExpiresOn: inDays(70),

@@ -1,3 +1,4 @@
+import { DeadlineEntity } from '../../deadlines/src/deadline.entity.js';
 import { AuditEventEntity } from '../../audit/src/audit-event.entity.js';
 import { ApiKeyEntity } from '../../auth/src/api-key.entity.js';
 import { OrganizationEntity } from '../../auth/src/organization.entity.js';
@@ -15,4 +16,5 @@ export const entities = [
   VendorEntity,
   MiniProgramEntity,
   QualificationEntity,
+  DeadlineEntity,
 ];

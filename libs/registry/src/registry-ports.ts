@@ -20,6 +20,3 @@ export abstract class RegistryObserver {
   ): Promise<void>;
 }
 
-export class NoopRegistryObserver extends RegistryObserver {
-  async miniProgramsChanged(): Promise<void> {}
-}

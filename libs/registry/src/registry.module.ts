@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { CatalogueModule } from '../../requirements/src/catalogue.module.js';
 import { ContactService } from './contact.service.js';
 import { ContactsController } from './contacts.controller.js';
 import { ImportController } from './import.controller.js';
@@ -10,7 +9,6 @@ import { VendorService } from './vendor.service.js';
 import { VendorsController } from './vendors.controller.js';
 
 @Module({
-  imports: [CatalogueModule],
   // The import route is registered before the :id routes so "import" is never read as an id.
   controllers: [ImportController, MiniProgramsController, VendorsController, ContactsController],
   providers: [ContactService, VendorService, MiniProgramService, MiniProgramImportService],

@@ -1,18 +1,13 @@
 import { Global, Module } from '@nestjs/common';
-import {
-  NoopRegistryObserver,
-  RegistryObserver,
-  RequirementLookup,
-} from '../../registry/src/registry-ports.js';
+import { RequirementLookup } from '../../registry/src/registry-ports.js';
+import { CatalogueController } from './catalogue.controller.js';
 import { CatalogueService } from './catalogue.service.js';
+import { ComplianceController } from './compliance.controller.js';
 
 @Global()
 @Module({
-  providers: [
-    CatalogueService,
-    { provide: RequirementLookup, useExisting: CatalogueService },
-    { provide: RegistryObserver, useClass: NoopRegistryObserver },
-  ],
-  exports: [CatalogueService, RequirementLookup, RegistryObserver],
+  controllers: [CatalogueController, ComplianceController],
+  providers: [CatalogueService, { provide: RequirementLookup, useExisting: CatalogueService }],
+  exports: [CatalogueService, RequirementLookup],
 })
 export class CatalogueModule {}

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { loadCatalogue } from '../../catalogue/src/catalogue.loader.js';
-import type { Catalogue } from '../../catalogue/src/catalogue.schema.js';
+import {
+  applyOverrides,
+  type Catalogue,
+  findRequirement,
+  loadCatalogue,
+  type Locale,
+  localize,
+  type LocalizedRequirement,
+} from '../../catalogue/src/index.js';
 import { RequirementLookup } from '../../registry/src/registry-ports.js';
 
 /** The built-in catalogue, loaded and validated once at start-up (an invalid file stops the app). */
@@ -8,12 +15,12 @@ import { RequirementLookup } from '../../registry/src/registry-ports.js';
 export class CatalogueService extends RequirementLookup {
   readonly catalogue: Catalogue = loadCatalogue();
   private readonly codes = new Set(this.catalogue.requirements.map((r) => r.code));
+  private readonly features = this.catalogue.features.map((f) => f.code);
+  private readonly withOverrides = new Map<string, Catalogue>();
 
   isKnownRequirement(code: string): boolean {
     return this.codes.has(code);
   }
-
-  private readonly features = this.catalogue.features.map((f) => f.code);
 
   isKnownFeature(feature: string): boolean {
     return this.features.includes(feature);
@@ -21,5 +28,23 @@ export class CatalogueService extends RequirementLookup {
 
   knownFeatures(): string[] {
     return [...this.features];
+  }
+
+  /** The catalogue as one organization sees it: its overrides of 'likely' facts applied (cached). */
+  forOrganization(overrides: Record<string, unknown> | null | undefined): Catalogue {
+    if (!overrides || Object.keys(overrides).length === 0) return this.catalogue;
+    const key = JSON.stringify(overrides);
+    let catalogue = this.withOverrides.get(key);
+    if (!catalogue) {
+      catalogue = applyOverrides(this.catalogue, overrides);
+      if (this.withOverrides.size > 1000) this.withOverrides.clear();
+      this.withOverrides.set(key, catalogue);
+    }
+    return catalogue;
+  }
+
+  localized(code: string | null, locale: Locale, catalogue = this.catalogue): LocalizedRequirement | null {
+    const requirement = code ? findRequirement(catalogue, code) : undefined;
+    return requirement ? localize(requirement, locale) : null;
   }
 }
