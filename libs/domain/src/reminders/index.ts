@@ -1,0 +1,10 @@
+export * from './checklist.js';
+export * from './ladder.js';
+export * from './message-id.js';
+export * from './recipients.js';
+export * from './render-reminder.js';
+export * from './retry-policy.js';
+export * from './send-time.js';
+export * from './signed-link.js';
+export * from './stage-selection.js';
+export { REMINDER_TEMPLATES, type ChecklistSection, type ReminderTemplate } from './templates/index.js';

@@ -1,0 +1,173 @@
+import { describe, expect, it } from '@jest/globals';
+import { getRequirement, loadCatalogue } from '../../../catalogue/src/index.js';
+import { checklistFor } from './checklist.js';
+import { renderReminder, type ReminderMailInput } from './render-reminder.js';
+
+const review = getRequirement(loadCatalogue(), 'wechat_certification_annual_review');
+
+function input(
+  overrides: Partial<ReminderMailInput> = {},
+  locale: 'zh-CN' | 'en' = 'zh-CN',
+): ReminderMailInput {
+  return {
+    organizationName: locale === 'zh-CN' ? '康宁医疗集团' : 'Kangning Medical Group',
+    miniProgram: { name: '康宁互联网医院', appId: 'wx1234567890abcdef' },
+    deadline: {
+      title: review.name[locale],
+      requirementName: review.name[locale],
+      dueOn: '2026-12-21',
+      actBy: '2026-11-27',
+      daysLeft: 25,
+      kind: 'annual_review',
+    },
+    stage: { code: 'd-30', isOverdue: false },
+    consequence: review.consequences[0].text[locale],
+    vendorUnavailable: false,
+    vendorName: '某某科技',
+    checklist: null,
+    links: {
+      acknowledge: 'https://mp-guard.example.cn/links/ack?t=abc.def',
+      snooze: 'https://mp-guard.example.cn/links/snooze?t=abc.def',
+      deadline: 'https://mp-guard.example.cn/deadlines/42',
+    },
+    ...overrides,
+  };
+}
+
+describe('renderReminder in Chinese', () => {
+  it('says what, which mini-program, when and how many days are left in the subject', () => {
+    expect(renderReminder(input(), 'zh-CN').subject).toBe(
+      '【提醒】康宁互联网医院：微信认证年审 2026-12-21 到期（剩 25 天）',
+    );
+  });
+
+  it('gives the due and act-by dates, the consequence and both links in text and HTML', () => {
+    const { text, html } = renderReminder(input(), 'zh-CN');
+    for (const body of [text, html]) {
+      expect(body).toContain('2026-12-21');
+      expect(body).toContain('请最晚在 2026-11-27 前提交办理');
+      expect(body).toContain('如果错过：无法发布新版本，小程序从搜索结果中消失');
+      expect(body).toContain('wx1234567890abcdef');
+    }
+    expect(text).toContain('https://mp-guard.example.cn/links/ack?t=abc.def');
+    expect(html).toContain('<a href="https://mp-guard.example.cn/links/snooze?t=abc.def">暂缓提醒</a>');
+    expect(html).toContain('<html lang="zh-CN">');
+    expect(text).not.toContain('办理清单');
+  });
+
+  it('uses overdue wording once the due date has passed', () => {
+    const overdue = input({
+      deadline: { ...input().deadline, daysLeft: -5 },
+      stage: { code: 'overdue', isOverdue: true },
+    });
+    const { subject, text } = renderReminder(overdue, 'zh-CN');
+    expect(subject).toBe('【已逾期】康宁互联网医院：微信认证年审 2026-12-21 到期（已逾期 5 天）');
+    expect(text).toContain('已逾期 5 天');
+    expect(text).toContain('建议办理的最后日期 2026-11-27 已过');
+    expect(text).toContain('接下来将失去：');
+  });
+
+  it('says due today on the due date', () => {
+    const today = input({ deadline: { ...input().deadline, daysLeft: 0 } });
+    expect(renderReminder(today, 'zh-CN').subject).toBe(
+      '【今日到期】康宁互联网医院：微信认证年审 2026-12-21 到期（今天到期）',
+    );
+  });
+
+  it('carries the self-service checklist and says the owner must act alone when the vendor is unavailable', () => {
+    const mail = input({ vendorUnavailable: true, checklist: checklistFor(review, 'zh-CN') });
+    const { text, html } = renderReminder(mail, 'zh-CN');
+    for (const body of [text, html]) {
+      expect(body).toContain('外包服务商「某某科技」目前无法联系');
+      expect(body).toContain('办理清单');
+      expect(body).toContain('需要准备的材料');
+      expect(body).toContain('营业执照');
+      expect(body).toContain('贵单位可以自行完成的步骤');
+      expect(body).toContain('需要小程序管理员扫码的步骤');
+      expect(body).toContain('需要第三方或微信完成的步骤');
+    }
+    expect(text).toContain('需要准备的材料：\n- 营业执照\n');
+    expect(text).not.toContain('原本由服务商完成的步骤');
+  });
+});
+
+describe('renderReminder in English', () => {
+  const english = (overrides: Partial<ReminderMailInput> = {}) => input(overrides, 'en');
+
+  it('words the subject in English', () => {
+    expect(renderReminder(english(), 'en').subject).toBe(
+      'Reminder: WeChat certification annual review for 康宁互联网医院 due 2026-12-21 (25 days left)',
+    );
+    const oneDay = english({ deadline: { ...english().deadline, daysLeft: 1 } });
+    expect(renderReminder(oneDay, 'en').subject).toContain('(1 day left)');
+  });
+
+  it('does not point at a checklist that is not there', () => {
+    const { text } = renderReminder(english({ vendorUnavailable: true, checklist: null }), 'en');
+    expect(text).toContain('Act alone; do not wait for the vendor.');
+    expect(text).not.toContain('checklist');
+  });
+
+  it('uses overdue wording', () => {
+    const overdue = english({ deadline: { ...english().deadline, daysLeft: -5 } });
+    const { subject, text } = renderReminder(overdue, 'en');
+    expect(subject).toBe(
+      'Overdue: WeChat certification annual review for 康宁互联网医院 was due 2026-12-21 (5 days overdue)',
+    );
+    expect(text).toContain('is 5 days overdue');
+    expect(text).toContain('What is lost next: ');
+  });
+
+  it('lists vendor steps as the owner to arrange while the vendor is unavailable', () => {
+    const checklist = {
+      documents: ['Business licence'],
+      ownerSteps: [],
+      adminBindingSteps: [],
+      thirdPartySteps: [],
+      vendorSteps: ['Renew the API certificate'],
+    };
+    const { text } = renderReminder(english({ vendorUnavailable: true, vendorName: null, checklist }), 'en');
+    expect(text).toContain('The vendor cannot be reached');
+    expect(text).toContain(
+      'Steps the vendor used to take: arrange them yourself or with a new vendor:\n- Renew',
+    );
+    expect(text).not.toContain('Steps you can take alone');
+  });
+});
+
+describe('renderReminder keeps hostile names harmless', () => {
+  const hostile = input({
+    organizationName: 'Org <img src=x onerror=alert(1)>',
+    miniProgram: {
+      name: '康宁\r\nBcc: victim@example.com <script>alert("x")</script>',
+      appId: 'wx1234567890abcdef',
+    },
+    vendorUnavailable: true,
+    vendorName: '"><script>',
+    checklist: { ...checklistFor(review, 'zh-CN'), ownerSteps: ['<b>bold</b> & more'] },
+    consequence: "it's <gone>",
+  });
+
+  it('escapes every interpolated value in the HTML', () => {
+    const { html } = renderReminder(hostile, 'zh-CN');
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('<img');
+    expect(html).not.toContain('<b>');
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    expect(html).toContain('&lt;b&gt;bold&lt;/b&gt; &amp; more');
+    expect(html).toContain('it&#39;s &lt;gone&gt;');
+  });
+
+  it('never lets CR or LF from a name reach the subject', () => {
+    for (const locale of ['zh-CN', 'en'] as const) {
+      const { subject } = renderReminder(hostile, locale);
+      expect(subject).not.toMatch(/[\r\n]/);
+      expect(subject).toContain('康宁 Bcc: victim@example.com');
+    }
+  });
+
+  it('refuses a link that is not http(s)', () => {
+    const bad = input({ links: { ...input().links, acknowledge: 'javascript:alert(1)' } });
+    expect(() => renderReminder(bad, 'zh-CN')).toThrow(RangeError);
+  });
+});

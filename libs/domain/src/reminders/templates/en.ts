@@ -1,0 +1,65 @@
+import type { ReminderTemplate } from './reminder-template.js';
+
+function days(n: number): string {
+  return n === 1 ? '1 day' : `${n} days`;
+}
+
+function dueText(dueOn: string, daysLeft: number): string {
+  if (daysLeft > 0) return `is due on ${dueOn}, ${days(daysLeft)} from now`;
+  if (daysLeft === 0) return `is due today (${dueOn})`;
+  return `was due on ${dueOn} and is ${days(-daysLeft)} overdue`;
+}
+
+function withFullStop(text: string): string {
+  return /[.!?。]$/.test(text) ? text : `${text}.`;
+}
+
+export const en: ReminderTemplate = {
+  locale: 'en',
+
+  subject({ miniProgram, deadline: { title, dueOn, daysLeft } }) {
+    if (daysLeft > 0)
+      return `Reminder: ${title} for ${miniProgram.name} due ${dueOn} (${days(daysLeft)} left)`;
+    if (daysLeft === 0) return `Due today: ${title} for ${miniProgram.name} (${dueOn})`;
+    return `Overdue: ${title} for ${miniProgram.name} was due ${dueOn} (${days(-daysLeft)} overdue)`;
+  },
+
+  greeting: (organizationName) => `To ${organizationName},`,
+
+  summary({ miniProgram, deadline }) {
+    const requirement = deadline.requirementName === deadline.title ? '' : ` (${deadline.requirementName})`;
+    return `${deadline.title}${requirement} for the mini-program ${miniProgram.name} (AppID ${miniProgram.appId}) ${dueText(deadline.dueOn, deadline.daysLeft)}.`;
+  },
+
+  actBy: (actBy, passed) =>
+    passed ? `The last safe date to apply, ${actBy}, has passed: act now.` : `Apply no later than ${actBy}.`,
+
+  consequence: (text, overdue) =>
+    `${overdue ? 'What is lost next' : 'If it is missed'}: ${withFullStop(text)}`,
+
+  vendorUnavailable: (vendorName, hasChecklist) =>
+    `The vendor${vendorName ? ` ${vendorName}` : ''} cannot be reached, so this reminder goes only to your own people. ` +
+    (hasChecklist
+      ? 'Follow the checklist below and act alone; do not wait for the vendor.'
+      : 'Act alone; do not wait for the vendor.'),
+  labelEnd: ':',
+
+  checklistHeading: 'Checklist',
+  checklistSections: {
+    documents: 'Documents to prepare',
+    ownerSteps: 'Steps you can take alone',
+    adminBindingSteps: "Steps that need the mini-program's admin (WeChat scan)",
+    thirdPartySteps: 'Steps that need a third party or WeChat',
+    vendorSteps: 'Steps for the vendor',
+  },
+  vendorStepsWhileUnavailable: 'Steps the vendor used to take: arrange them yourself or with a new vendor',
+
+  actionsHeading: 'Handle this reminder',
+  links: {
+    acknowledge: 'Acknowledge: stop reminders for this cycle',
+    snooze: 'Snooze',
+    deadline: 'View the deadline',
+  },
+
+  footer: (stageCode) => `Sent automatically by mp-guard compliance reminders (stage ${stageCode}).`,
+};
