@@ -8,6 +8,8 @@ import { CoreModule, type CoreOptions } from '../libs/core/src/core.module.js';
 import { RegistryModule } from '../libs/registry/src/registry.module.js';
 import { CatalogueModule } from '../libs/requirements/src/catalogue.module.js';
 import { DeadlinesModule } from '../libs/deadlines/src/deadlines.module.js';
+import { MailModule } from '../libs/mail/src/mail.module.js';
+import { RemindersModule } from '../libs/reminders/src/reminders.module.js';
 import { HealthController } from './api/health.controller.js';
 
 export interface AppRoles {
@@ -56,6 +58,8 @@ export class AppModule {
         CatalogueModule,
         DeadlinesModule,
         RegistryModule,
+        MailModule,
+        RemindersModule.forRoot({ worker: roles.worker }),
       ],
       controllers: roles.api ? [HealthController, AuditEventsController] : [],
       providers: roles.api ? [{ provide: APP_GUARD, useClass: ApiKeyGuard }] : [],

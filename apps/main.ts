@@ -1,4 +1,5 @@
 import { OrganizationService } from '../libs/auth/src/organization.service.js';
+import { MailTransport } from '../libs/mail/src/mail-transport.js';
 import { seedDemo } from '../database/seed/demo.js';
 import { createApp } from './bootstrap.js';
 import { prepareRuntime } from './runtime.js';
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
   });
   installShutdown(app, database.embedded);
   await app.listen(config.PORT, config.HOST);
+  const mail = app.get(MailTransport);
+  await mail.start();
 
   const seedWanted =
     config.DEMO_SEED === 'always' ||
@@ -34,6 +37,11 @@ async function main(): Promise<void> {
   say(`API      ${config.publicUrl}/api/v1`);
   say(`Docs     ${config.publicUrl}/docs   (OpenAPI JSON: ${config.publicUrl}/docs-json)`);
   say(`Health   ${config.publicUrl}/health`);
+  say(
+    mail.describe().kind === 'local-inbox'
+      ? `Inbox    ${config.publicUrl}/inbox   (no SMTP_URL: reminders are kept here, SMTP ${mail.describe().target})`
+      : `Mail     ${mail.describe().target}`,
+  );
   say(`Ready in ${Math.round(performance.now() - startedAt)} ms.`);
 }
 

@@ -6,7 +6,10 @@ import { seedDemo } from '../../database/seed/demo.js';
 import { ApiKeyService } from '../../libs/auth/src/api-key.service.js';
 import type { AuthContext } from '../../libs/auth/src/auth-context.js';
 import { OrganizationService } from '../../libs/auth/src/organization.service.js';
+import { type Clock, FixedClock } from '../../libs/common/src/clock.js';
 import { DomainError } from '../../libs/common/src/domain.error.js';
+import { TickService } from '../../libs/reminders/src/tick.service.js';
+import { MailTransport } from '../../libs/mail/src/mail-transport.js';
 import { MiniProgramImportService } from '../../libs/registry/src/mini-program-import.service.js';
 import { createContext } from '../bootstrap.js';
 import { prepareRuntime } from '../runtime.js';
@@ -15,9 +18,9 @@ const out = (line = '') => process.stdout.write(line + '\n');
 const info = (line: string) => process.stderr.write(`[mp-guard] ${line}\n`);
 
 /** Opens the app context, runs one command, then closes everything (the embedded database too). */
-async function withApp<T>(run: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+async function withApp<T>(run: (app: INestApplicationContext) => Promise<T>, clock?: Clock): Promise<T> {
   const { config, database } = await prepareRuntime(info);
-  const app = await createContext({ config, databaseUrl: database.url });
+  const app = await createContext({ config, databaseUrl: database.url, clock });
   try {
     return await run(app);
   } finally {
@@ -141,6 +144,52 @@ program
       out(`imported ${result.imported} mini-programs (${result.encoding})`);
       if (result.vendorsCreated.length) out(`new vendors: ${result.vendorsCreated.join(', ')}`);
     });
+  });
+
+const instantArg = (value: string) => {
+  // An ISO instant with its offset, so the same command means the same moment on every machine.
+  if (
+    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) ||
+    Number.isNaN(Date.parse(value))
+  ) {
+    throw new InvalidArgumentError('must be an ISO instant with a zone, e.g. 2026-12-01T09:00:00+08:00');
+  }
+  return new Date(value);
+};
+
+program
+  .command('tick')
+  .description('plan and deliver reminders as of an instant (rehearse any date); default now')
+  .option('--at <instant>', 'ISO instant with offset, e.g. 2026-12-01T09:00:00+08:00', instantArg)
+  .option('--days <n>', 'repeat day by day for n days from --at', (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 3660)
+      throw new InvalidArgumentError('must be a whole number of days, 1 to 3660');
+    return n;
+  })
+  .action((opts: { at?: Date; days?: number }) => {
+    const start = opts.at ?? new Date();
+    const clock = new FixedClock(start);
+    return withApp(async (app) => {
+      const mail = app.get(MailTransport);
+      await mail.start();
+      for (let day = 0; day < (opts.days ?? 1); day++) {
+        const at = new Date(start.getTime() + day * 86_400_000);
+        clock.set(at);
+        const r = await app.get(TickService).tick(at);
+        out(
+          `${r.at}  planned ${r.plan.planned} (skipped ${r.plan.skipped}, ${r.plan.deliveries} mails)  ` +
+            `sent ${r.delivery.sent}, retrying ${r.delivery.retried}, failed ${r.delivery.failed}, cancelled ${r.delivery.cancelled}` +
+            (r.delivery.paused ? '  [sending paused: see /health]' : ''),
+        );
+      }
+      const { kind, target } = mail.describe();
+      out(
+        kind === 'local-inbox'
+          ? `mail is in the local inbox (${target}); with npm start running see /inbox`
+          : `mail sent to ${target}`,
+      );
+    }, clock);
   });
 
 program

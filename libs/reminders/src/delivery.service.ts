@@ -1,0 +1,270 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../config/src/app-config.js';
+import { retryDecision, rolesAbove, type SmtpFailure } from '../../domain/src/reminders/index.js';
+import { MailTransport } from '../../mail/src/mail-transport.js';
+import { AppStateService } from './app-state.service.js';
+import { insertDeliveries, mailDomainOf } from './planner.service.js';
+import { type ClaimedDelivery, ReminderComposer } from './reminder-composer.js';
+
+export interface DeliveryResult {
+  sent: number;
+  retried: number;
+  failed: number;
+  cancelled: number;
+  paused: boolean;
+}
+
+/**
+ * The delivery loop. Workers claim due deliveries with FOR UPDATE SKIP LOCKED and a lease; each send runs
+ * in a transaction that holds the delivery row and shares the deadline row, so an acknowledgement that
+ * commits first stops the mail, and one that comes later waits for the send to be recorded. A worker that
+ * dies leaves its lease to expire; the retry reuses the delivery's Message-ID.
+ */
+@Injectable()
+export class DeliveryService {
+  private readonly logger = new Logger('Delivery');
+  readonly workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  private readonly mailDomain: string;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly transport: MailTransport,
+    private readonly composer: ReminderComposer,
+    private readonly state: AppStateService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.mailDomain = mailDomainOf(config.MAIL_FROM);
+  }
+
+  /** Sends everything due as of `now`, batch after batch, until nothing is left or sending is paused. */
+  async deliverDue(
+    now: () => Date,
+    random: () => number = Math.random,
+    keepGoing: () => boolean = () => true,
+  ): Promise<DeliveryResult> {
+    const result: DeliveryResult = { sent: 0, retried: 0, failed: 0, cancelled: 0, paused: false };
+    if (!(await this.ensureNotPaused())) return { ...result, paused: true };
+    while (keepGoing()) {
+      const claimed = await this.claim(now());
+      if (!claimed.length) break;
+      await runPool(claimed, this.config.DELIVERY_CONCURRENCY, async (d) => {
+        const outcome = await this.deliverOne(d, now(), random);
+        result[outcome]++;
+      });
+      if (await this.state.transportPause()) {
+        result.paused = true;
+        break;
+      }
+    }
+    return result;
+  }
+
+  /** Claims a batch: due pending deliveries and sends whose lease expired (their worker died). */
+  async claim(now: Date): Promise<(ClaimedDelivery & { claimed_by: string })[]> {
+    const token = `${this.workerId}:${randomUUID().slice(0, 8)}`;
+    // TypeORM answers an UPDATE ... RETURNING with [rows, affected count].
+    const [rows] = await this.db.query<[(ClaimedDelivery & { claimed_by: string })[], number]>(
+      `UPDATE notification_deliveries d
+          SET status = 'sending', attempts = d.attempts + 1, claimed_by = $3,
+              lease_until = $1::timestamptz + make_interval(secs => $4), updated_at = $1
+         FROM notifications n
+        WHERE d.id IN (
+              SELECT id FROM notification_deliveries
+               WHERE (status = 'pending' AND next_attempt_at <= $1) OR (status = 'sending' AND lease_until < $1)
+               ORDER BY next_attempt_at
+               LIMIT $2
+               FOR UPDATE SKIP LOCKED)
+          AND n.id = d.notification_id
+      RETURNING d.id, d.organization_id, d.notification_id, d.email, d.name, d.role, d.locale, d.message_id,
+                d.claimed_by, d.attempts, n.kind, n.stage, n.deadline_id, n.vendor_unavailable, n.subject_ref,
+                d.contact_id`,
+      [now, this.config.DELIVERY_BATCH_SIZE, token, this.config.DELIVERY_LEASE_SECONDS],
+    );
+    return rows;
+  }
+
+  private async deliverOne(
+    claimed: ClaimedDelivery & { claimed_by: string },
+    now: Date,
+    random: () => number,
+  ): Promise<'sent' | 'retried' | 'failed' | 'cancelled'> {
+    return this.db.transaction(async (m) => {
+      // Still ours? Another worker may have taken it over after our lease ran out.
+      const [mine] = await m.query<{ attempts: number; contact_vendor: string | null }[]>(
+        `SELECT d.attempts, c.vendor_id AS contact_vendor FROM notification_deliveries d
+           LEFT JOIN contacts c ON c.id = d.contact_id
+          WHERE d.id = $1 AND d.status = 'sending' AND d.claimed_by = $2
+          FOR UPDATE OF d`,
+        [claimed.id, claimed.claimed_by],
+      );
+      if (!mine) return 'cancelled';
+      const deadline = claimed.deadline_id
+        ? await ReminderComposer.loadDeadline(m, claimed.deadline_id)
+        : null;
+      if (!deadline) return this.finish(m, claimed, 'cancelled', 'the deadline no longer exists', now);
+      if (claimed.kind === 'reminder') {
+        if (deadline.state !== 'open')
+          return this.finish(m, claimed, 'cancelled', `deadline ${deadline.state}`, now);
+        const vendorGone = deadline.vendor_status === 'unresponsive' || deadline.vendor_status === 'ceased';
+        if (vendorGone && mine.contact_vendor !== null) {
+          return this.finish(
+            m,
+            claimed,
+            'cancelled',
+            'the vendor is unavailable: its contacts get nothing',
+            now,
+          );
+        }
+      }
+      let failure: { recipient: { name: string; email: string; role: string }; error: string } | undefined;
+      if (claimed.kind === 'failure_report' && claimed.subject_ref) {
+        const [failed] = await m.query<{ name: string; email: string; role: string; last_error: string }[]>(
+          `SELECT name, email, role, last_error FROM notification_deliveries WHERE id = $1`,
+          [claimed.subject_ref],
+        );
+        if (failed) failure = { recipient: failed, error: failed.last_error ?? '' };
+      }
+      const mail = await this.composer.compose(claimed, deadline, now, failure);
+      try {
+        const sent = await this.transport.send(mail);
+        await m.query(
+          `UPDATE notification_deliveries SET status = 'sent', smtp_response = $2, sent_at = $3, lease_until = NULL,
+                  last_error = NULL, updated_at = $3 WHERE id = $1`,
+          [claimed.id, sent.response.slice(0, 500), now],
+        );
+        await this.settleNotification(m, claimed.notification_id);
+        return 'sent';
+      } catch (error) {
+        return this.handleFailure(m, claimed, mine.attempts, error as SmtpFailure & Error, now, random);
+      }
+    });
+  }
+
+  private async handleFailure(
+    m: EntityManager,
+    d: ClaimedDelivery,
+    attempts: number,
+    error: SmtpFailure & Error,
+    now: Date,
+    random: () => number,
+  ): Promise<'retried' | 'failed'> {
+    const message = `${error.responseCode ?? error.code ?? 'error'}: ${String(error.message ?? error)}`.slice(
+      0,
+      500,
+    );
+    const decision = retryDecision(error, attempts, random);
+    switch (decision.action) {
+      case 'pause':
+        // Our credentials or TLS are wrong: every send would fail the same way. Pause all sending;
+        // this attempt does not count against the recipient.
+        await this.state.pauseTransport(message);
+        this.logger.error(
+          { target: this.transport.describe().target, error: message },
+          'mail transport paused',
+        );
+        await m.query(
+          `UPDATE notification_deliveries SET status = 'pending', attempts = attempts - 1, next_attempt_at = $2,
+                  lease_until = NULL, last_error = $3, updated_at = $2 WHERE id = $1`,
+          [d.id, now, message],
+        );
+        return 'retried';
+      case 'retry':
+        await m.query(
+          `UPDATE notification_deliveries SET status = 'pending', next_attempt_at = $2, lease_until = NULL,
+                  last_error = $3, updated_at = $4 WHERE id = $1`,
+          [d.id, new Date(now.getTime() + decision.delayMs), message, now],
+        );
+        return 'retried';
+      case 'fail':
+        await m.query(
+          `UPDATE notification_deliveries SET status = 'failed', lease_until = NULL, last_error = $2, updated_at = $3 WHERE id = $1`,
+          [d.id, message, now],
+        );
+        this.logger.warn({ delivery: d.id, reason: decision.reason, error: message }, 'delivery failed');
+        if (d.kind === 'reminder') await this.reportUpward(m, d, now);
+        await this.settleNotification(m, d.notification_id);
+        return 'failed';
+    }
+  }
+
+  /** A reminder that cannot be delivered is reported once to the role above its recipient. */
+  private async reportUpward(m: EntityManager, d: ClaimedDelivery, now: Date): Promise<void> {
+    const [report] = await m.query<{ id: string }[]>(
+      `INSERT INTO notifications (organization_id, deadline_id, kind, stage, trigger_on, status, subject_ref, created_at)
+       SELECT organization_id, deadline_id, 'failure_report', 'failure:' || $2::text, trigger_on, 'pending', $2, $3
+         FROM notifications WHERE id = $1
+       ON CONFLICT (deadline_id, stage) DO NOTHING
+       RETURNING id`,
+      [d.notification_id, d.id, now],
+    );
+    if (!report) return;
+    const contacts = await m.query<
+      { id: string; email: string; name: string; role: string; locale: string }[]
+    >(
+      `SELECT id, email, name, role, locale FROM contacts
+        WHERE organization_id = $1 AND vendor_id IS NULL AND role = ANY($2::text[]) AND lower(email) <> lower($3)
+        ORDER BY created_at, id`,
+      [d.organization_id, rolesAbove(d.role), d.email],
+    );
+    await insertDeliveries(
+      m,
+      d.organization_id,
+      now,
+      this.mailDomain,
+      contacts.map((c) => [report.id, c.id, c.email, c.name, c.role, c.locale]),
+    );
+  }
+
+  private async finish(
+    m: EntityManager,
+    d: ClaimedDelivery,
+    status: 'cancelled',
+    reason: string,
+    now: Date,
+  ): Promise<'cancelled'> {
+    await m.query(
+      `UPDATE notification_deliveries SET status = $2, last_error = $3, lease_until = NULL, updated_at = $4 WHERE id = $1`,
+      [d.id, status, reason, now],
+    );
+    await this.settleNotification(m, d.notification_id);
+    return 'cancelled';
+  }
+
+  /** Once no delivery is pending, the notification is sent, failed or cancelled as its deliveries were. */
+  private async settleNotification(m: EntityManager, notificationId: string): Promise<void> {
+    await m.query(
+      `UPDATE notifications n SET status = CASE
+              WHEN EXISTS (SELECT 1 FROM notification_deliveries WHERE notification_id = n.id AND status = 'sent') THEN 'sent'
+              WHEN EXISTS (SELECT 1 FROM notification_deliveries WHERE notification_id = n.id AND status = 'failed') THEN 'failed'
+              ELSE 'cancelled' END
+        WHERE n.id = $1 AND n.status = 'pending'
+          AND NOT EXISTS (SELECT 1 FROM notification_deliveries WHERE notification_id = n.id AND status IN ('pending', 'sending'))`,
+      [notificationId],
+    );
+  }
+
+  /** While paused, a successful check of the server resumes sending. */
+  private async ensureNotPaused(): Promise<boolean> {
+    const pause = await this.state.transportPause();
+    if (!pause) return true;
+    try {
+      await this.transport.verify();
+    } catch {
+      return false;
+    }
+    await this.state.resumeTransport();
+    this.logger.log('mail transport resumed');
+    return true;
+  }
+}
+
+/** Runs `work` over `items`, at most `limit` at a time. */
+async function runPool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]);
+  });
+  await Promise.all(lanes);
+}

@@ -1,0 +1,172 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { findRequirement } from '../../catalogue/src/index.js';
+import { APP_CONFIG, type AppConfig } from '../../config/src/app-config.js';
+import {
+  checklistFor,
+  consequenceFor,
+  headerSafe,
+  isOverdueStage,
+  renderFailureReport,
+  renderReminder,
+  signLink,
+  stageInstanceOf,
+  threadRootIdFor,
+  DEFAULT_LADDER,
+  type Ladder,
+} from '../../domain/src/reminders/index.js';
+import { addDays, daysBetween, localDateOf } from '../../domain/src/time/index.js';
+import type { OutgoingMail } from '../../mail/src/mail-transport.js';
+import { CatalogueService } from '../../requirements/src/catalogue.service.js';
+import { AppStateService } from './app-state.service.js';
+import { mailDomainOf } from './planner.service.js';
+
+export interface ClaimedDelivery {
+  id: string;
+  organization_id: string;
+  notification_id: string;
+  email: string;
+  name: string;
+  role: string;
+  locale: 'zh-CN' | 'en';
+  message_id: string;
+  kind: 'reminder' | 'failure_report' | 'continuity_alert';
+  stage: string;
+  deadline_id: string | null;
+  vendor_unavailable: boolean;
+  subject_ref: string | null;
+}
+
+export interface DeadlineContext {
+  id: string;
+  kind: string;
+  title: string | null;
+  requirement_code: string | null;
+  due_on: string;
+  act_by: string;
+  state: string;
+  ladder: Ladder | null;
+  mini_program_name: string | null;
+  app_id: string | null;
+  vendor_name: string | null;
+  vendor_status: string | null;
+  org_name: string;
+  time_zone: string;
+  catalogue_overrides: Record<string, unknown>;
+  reminder_ladder: Ladder | null;
+}
+
+/** Builds the mail of one delivery: the reminder in the recipient's language, or a failure report. */
+@Injectable()
+export class ReminderComposer {
+  private readonly domain: string;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly catalogue: CatalogueService,
+    private readonly state: AppStateService,
+  ) {
+    this.domain = mailDomainOf(config.MAIL_FROM);
+  }
+
+  static async loadDeadline(m: EntityManager, deadlineId: string): Promise<DeadlineContext | null> {
+    const [row] = await m.query<DeadlineContext[]>(
+      `SELECT d.id, d.kind, d.title, d.requirement_code, d.due_on, d.act_by, d.state, d.ladder,
+              mp.name AS mini_program_name, mp.app_id, v.name AS vendor_name, v.status AS vendor_status,
+              o.name AS org_name, o.time_zone, o.catalogue_overrides, o.reminder_ladder
+         FROM deadlines d
+         JOIN organizations o ON o.id = d.organization_id
+         LEFT JOIN mini_programs mp ON mp.id = d.mini_program_id
+         LEFT JOIN vendors v ON v.id = d.vendor_id
+        WHERE d.id = $1
+        FOR SHARE OF d`,
+      [deadlineId],
+    );
+    return row ?? null;
+  }
+
+  async compose(
+    d: ClaimedDelivery,
+    deadline: DeadlineContext,
+    now: Date,
+    failure?: { recipient: { name: string; email: string; role: string }; error: string },
+  ): Promise<OutgoingMail> {
+    const locale = d.locale;
+    const catalogue = this.catalogue.forOrganization(deadline.catalogue_overrides);
+    const requirement = deadline.requirement_code
+      ? findRequirement(catalogue, deadline.requirement_code)
+      : undefined;
+    const requirementName = requirement?.name[locale] ?? deadline.title ?? deadline.kind;
+    const today = localDateOf(now, deadline.time_zone);
+    const daysLeft = daysBetween(today, deadline.due_on);
+    const root = threadRootIdFor(deadline.id, this.domain);
+    const base = {
+      from: this.config.MAIL_FROM,
+      to: { name: headerSafe(d.name), address: d.email },
+      messageId: d.message_id,
+      inReplyTo: root,
+      references: [root],
+      headers: { 'X-MP-Guard-Stage': headerSafe(d.stage), 'Auto-Submitted': 'auto-generated' },
+    };
+    if (d.kind === 'failure_report' && failure) {
+      return {
+        ...base,
+        ...renderFailureReport(
+          {
+            organizationName: deadline.org_name,
+            failedRecipient: failure.recipient,
+            miniProgramName: deadline.mini_program_name,
+            deadlineTitle: requirementName,
+            dueOn: deadline.due_on,
+            error: failure.error,
+          },
+          locale,
+        ),
+      };
+    }
+    const secret = await this.state.linkSecret();
+    const expiresAt = new Date(now.getTime() + 60 * 86_400_000);
+    const link = (action: 'ack' | 'snooze') =>
+      `${this.config.publicUrl}/ack/${signLink({ notificationId: d.id, organizationId: d.organization_id, action, expiresAt }, secret)}`;
+    const ladder = deadline.ladder ?? deadline.reminder_ladder ?? (DEFAULT_LADDER as Ladder);
+    const instance = stageInstanceOf(ladder, deadline.due_on, d.stage);
+    const consequence = requirement ? consequenceFor(requirement, -daysLeft, locale) : null;
+    return {
+      ...base,
+      ...renderReminder(
+        {
+          organizationName: deadline.org_name,
+          miniProgram: {
+            name: deadline.mini_program_name ?? deadline.vendor_name ?? deadline.org_name,
+            appId: deadline.app_id ?? '',
+          },
+          deadline: {
+            title: requirementName,
+            requirementName,
+            dueOn: deadline.due_on,
+            actBy: deadline.act_by,
+            daysLeft,
+            kind: deadline.kind as never,
+          },
+          stage: { code: d.stage, isOverdue: instance ? isOverdueStage(instance.stage) : daysLeft < 0 },
+          consequence: consequence?.text ?? null,
+          vendorUnavailable: d.vendor_unavailable,
+          vendorName: deadline.vendor_name,
+          checklist: requirement ? checklistFor(requirement, locale) : null,
+          links: {
+            acknowledge: link('ack'),
+            snooze: link('snooze'),
+            deadline: `${this.config.publicUrl}/api/v1/deadlines/${deadline.id}`,
+          },
+        },
+        locale,
+      ),
+    };
+  }
+
+  /** A snooze link postpones reminders by a week, never past the due date. */
+  static snoozeUntil(today: string, dueOn: string): string {
+    const week = addDays(today, 7);
+    return week < dueOn ? week : dueOn;
+  }
+}
