@@ -60,16 +60,18 @@ export async function createApp(options: CreateAppOptions): Promise<NestExpressA
   return app;
 }
 
-/** The same modules without HTTP, for the CLI. */
+/** The same modules without HTTP: the CLI (no scheduler) and worker-only processes. */
 export async function createContext(
   options: Omit<CreateAppOptions, 'roles' | 'bufferLogs'>,
+  roles: AppRoles = { api: false, worker: false },
 ): Promise<INestApplicationContext> {
   const ctx = await NestFactory.createApplicationContext(
     AppModule.create(
       { config: options.config, databaseUrl: options.databaseUrl, clock: options.clock ?? new SystemClock() },
-      { api: false, worker: false },
+      roles,
     ),
-    { logger: ['error', 'warn'] },
+    roles.worker ? { bufferLogs: true } : { logger: ['error', 'warn'] },
   );
+  if (roles.worker) ctx.useLogger(ctx.get(Logger));
   return ctx;
 }

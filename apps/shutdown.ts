@@ -1,11 +1,11 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplicationContext } from '@nestjs/common';
 import type { EmbeddedServer } from '../libs/database/src/embedded-postgres.js';
 
 /**
  * SIGINT/SIGTERM: stop taking requests, let the app's shutdown hooks wait for work in flight,
  * then stop the embedded PostgreSQL last, since everything before needs it.
  */
-export function installShutdown(app: INestApplication, embedded: EmbeddedServer | null): void {
+export function installShutdown(app: INestApplicationContext, embedded: EmbeddedServer | null): void {
   let closing = false;
   const stop = (signal: NodeJS.Signals) => {
     if (closing) return;

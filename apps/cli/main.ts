@@ -9,6 +9,7 @@ import { OrganizationService } from '../../libs/auth/src/organization.service.js
 import { type Clock, FixedClock } from '../../libs/common/src/clock.js';
 import { DomainError } from '../../libs/common/src/domain.error.js';
 import { TickService } from '../../libs/reminders/src/tick.service.js';
+import { DeliveryService } from '../../libs/reminders/src/delivery.service.js';
 import { MailTransport } from '../../libs/mail/src/mail-transport.js';
 import { MiniProgramImportService } from '../../libs/registry/src/mini-program-import.service.js';
 import { createContext } from '../bootstrap.js';
@@ -191,6 +192,18 @@ program
       );
     }, clock);
   });
+
+program
+  .command('deliver')
+  .description('send every reminder delivery due now, then exit (a one-shot delivery worker)')
+  .action(() =>
+    withApp(async (app) => {
+      const started = performance.now();
+      const r = await app.get(DeliveryService).deliverDue(() => new Date());
+      const seconds = (performance.now() - started) / 1000;
+      out(JSON.stringify({ ...r, seconds: Math.round(seconds * 1000) / 1000 }));
+    }),
+  );
 
 program
   .command('demo')

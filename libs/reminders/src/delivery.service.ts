@@ -234,6 +234,9 @@ export class DeliveryService {
 
   /** Once no delivery is pending, the notification is sent, failed or cancelled as its deliveries were. */
   private async settleNotification(m: EntityManager, notificationId: string): Promise<void> {
+    // Deliveries of one notification finish in parallel transactions: the row lock makes the last one
+    // to commit see all the others, so exactly one of them settles the notification.
+    await m.query(`SELECT 1 FROM notifications WHERE id = $1 FOR UPDATE`, [notificationId]);
     await m.query(
       `UPDATE notifications n SET status = CASE
               WHEN EXISTS (SELECT 1 FROM notification_deliveries WHERE notification_id = n.id AND status = 'sent') THEN 'sent'

@@ -1,0 +1,118 @@
+import { describe, expect, it } from '@jest/globals';
+import { Lexer, marked, type Token, type Tokens } from 'marked';
+
+import {
+  ANNUAL_REVIEW,
+  HOSTILE,
+  HOSTILE_ROW,
+  KANGNING,
+  ROWS,
+  headerFor,
+  memorySink,
+  rowsOf,
+} from './checklist-rows.fixture.js';
+import { escapeMarkdown, writeChecklistMarkdown } from './checklist-markdown.writer.js';
+
+async function render(locale: 'zh-CN' | 'en' = 'zh-CN'): Promise<string> {
+  const sink = memorySink();
+  await writeChecklistMarkdown(rowsOf(ROWS), headerFor(locale), sink.out);
+  return sink.bytes().toString('utf8');
+}
+
+function walk(tokens: Token[], visit: (token: Token) => void): void {
+  for (const token of tokens) {
+    visit(token);
+    const nested = token as {
+      tokens?: Token[];
+      items?: Token[];
+      header?: { tokens: Token[] }[];
+      rows?: { tokens: Token[] }[][];
+    };
+    if (nested.tokens) walk(nested.tokens, visit);
+    if (nested.items) walk(nested.items, visit);
+    if (nested.header) nested.header.forEach((cell) => walk(cell.tokens, visit));
+    if (nested.rows) nested.rows.forEach((row) => row.forEach((cell) => walk(cell.tokens, visit)));
+  }
+}
+
+describe('writeChecklistMarkdown', () => {
+  it('has a heading per mini-program and per deadline, in input order', async () => {
+    const tokens = Lexer.lex(await render());
+    const headings = tokens.filter((t): t is Tokens.Heading => t.type === 'heading');
+    expect(headings.map((h) => [h.depth, h.text.replace(/\\/g, '')])).toEqual([
+      [1, '小程序合规续期清单: 康宁医疗集团'],
+      [2, KANGNING.name],
+      [3, ANNUAL_REVIEW.requirementName],
+      [3, '医疗机构执业许可证'],
+      [2, HOSTILE.name],
+      [3, '=1+1'],
+      [2, '机构级事项'],
+      [3, '服务商合同到期'],
+    ]);
+  });
+
+  it('writes documents and steps as task lists, ticked when a document is on file', async () => {
+    const tokens = Lexer.lex(await render());
+    const items: Tokens.ListItem[] = [];
+    walk(tokens, (t) => {
+      if (t.type === 'list_item') items.push(t as Tokens.ListItem);
+    });
+    const tasks = items.filter((i) => i.task);
+    const expected = ROWS.reduce((n, r) => n + r.documents.length + r.steps.length, 0);
+    expect(tasks).toHaveLength(expected);
+    expect(tasks.filter((i) => i.checked)).toHaveLength(2);
+    expect(tasks[0].text).toContain('营业执照副本扫描件');
+    expect(tasks[0].checked).toBe(true);
+    expect(tasks[1].checked).toBe(false);
+  });
+
+  it('puts the dates of each deadline in a table that user text cannot break', async () => {
+    const tokens = Lexer.lex(await render('en'));
+    const tables: Tokens.Table[] = [];
+    walk(tokens, (t) => {
+      if (t.type === 'table') tables.push(t as Tokens.Table);
+    });
+    expect(tables).toHaveLength(ROWS.length);
+    for (const table of tables) {
+      expect(table.header.map((c) => c.text)).toEqual([
+        'Due date',
+        'Act by',
+        'Window opens',
+        'Days left',
+        'State',
+        'Who must act',
+      ]);
+      expect(table.rows).toHaveLength(1);
+      expect(table.rows[0]).toHaveLength(6);
+    }
+    const hostile = tables[2].rows[0].map((c) => c.text);
+    expect(hostile.slice(0, 5)).toEqual(['2026-11-20', '2026-11-20', '2026-10-20', '-5', 'Snoozed']);
+  });
+
+  it('renders hostile names and text as text: no links, no HTML, no emphasis, no code', async () => {
+    const html = await marked.parse(await render(), { gfm: true, async: true });
+    expect(html).not.toMatch(/<a [^>]*href="(?!https:\/\/developers\.weixin\.qq\.com)/);
+    expect(html).not.toContain('<script');
+    expect(html).not.toMatch(/<(em|code|img)[ >]/);
+    const strong = [...html.matchAll(/<strong>(.*?)<\/strong>/g)].map((m) => m[1]);
+    expect(new Set(strong)).toEqual(new Set(['所需材料', '办理步骤', '逾期后果', '依据']));
+    expect(html).toContain('`code` _under_ **bold** | pipe');
+    expect(html).toContain('Acme | Shop](http://evil) *x*'.replace(/&/g, '&amp;'));
+    expect(html).toContain(`<a href="${ANNUAL_REVIEW.sourceUrl}">`);
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).not.toContain('href="javascript:');
+    expect(html).toContain(HOSTILE_ROW.whoMustAct.replace(/"/g, '&quot;'));
+  });
+
+  it.each([
+    ['a|b', 'a\\|b'],
+    ['[x](http://evil)', '\\[x\\]\\(http\\://evil\\)'],
+    ['*_`<>', '\\*\\_\\`\\<\\>'],
+    ['line\nbreak', 'line break'],
+    ['1. item', '1\\. item'],
+    ['www.evil.com', 'www\\.evil.com'],
+    ['康宁', '康宁'],
+  ])('escapes %j', (input, expected) => {
+    expect(escapeMarkdown(input)).toBe(expected);
+  });
+});

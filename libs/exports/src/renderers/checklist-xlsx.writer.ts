@@ -1,0 +1,297 @@
+import { once, type EventEmitter } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Writable } from 'node:stream';
+
+import ExcelJS from 'exceljs';
+
+import type { ChecklistRow, ExportHeader } from './checklist-row.js';
+import { utcMidnight } from './dates.js';
+import { labelOf, labelsFor, type ExportLabels } from './labels.js';
+import { neutralizeCell } from './neutralize-cell.js';
+import { SheetNamer } from './sheet-name.js';
+import { endOutput, failOutput, waitForDrain, writeChunk, yieldToEventLoop } from './stream-output.js';
+
+export interface XlsxWriterOptions {
+  /** Where the per-mini-program spool file goes; the OS temp directory by default. */
+  tmpDir?: string;
+}
+
+const DATE_FORMAT = 'yyyy-mm-dd';
+const YIELD_EVERY_ROWS = 200;
+const MARK_TODO = '☐';
+const MARK_DONE = '☑';
+
+type CellValue = string | number | Date | null;
+
+interface ColumnSpec {
+  label: (labels: ExportLabels) => string;
+  width: number;
+  date?: boolean;
+}
+
+const SUMMARY_COLUMNS: ColumnSpec[] = [
+  { label: (l) => l.miniProgram, width: 26 },
+  { label: (l) => l.appId, width: 21 },
+  { label: (l) => l.requirement, width: 36 },
+  { label: (l) => l.dueOn, width: 12, date: true },
+  { label: (l) => l.actBy, width: 12, date: true },
+  { label: (l) => l.daysLeft, width: 10 },
+  { label: (l) => l.state, width: 12 },
+  { label: (l) => l.whoMustAct, width: 34 },
+];
+
+const DETAIL_COLUMNS: ColumnSpec[] = [
+  { label: (l) => l.requirement, width: 32 },
+  { label: (l) => l.dueOn, width: 12, date: true },
+  { label: (l) => l.actBy, width: 12, date: true },
+  { label: (l) => l.daysLeft, width: 10 },
+  { label: (l) => l.state, width: 12 },
+  { label: (l) => l.itemType, width: 10 },
+  { label: (l) => l.item, width: 48 },
+  { label: (l) => l.done, width: 12 },
+  { label: (l) => l.whoMustAct, width: 30 },
+  { label: (l) => l.consequence, width: 40 },
+  { label: (l) => l.source, width: 40 },
+];
+
+/** Header and footer codes treat `&` as an escape; a literal one is written `&&`. */
+function headerFooterText(value: string): string {
+  return value.replace(/&/g, '&&');
+}
+
+function addSheet(
+  workbook: ExcelJS.stream.xlsx.WorkbookWriter,
+  name: string,
+  columns: ColumnSpec[],
+  labels: ExportLabels,
+  header: ExportHeader,
+): ExcelJS.Worksheet {
+  const sheet = workbook.addWorksheet(name, {
+    views: [{ state: 'frozen', xSplit: 0, ySplit: 1, topLeftCell: 'A2', activeCell: 'A2' }],
+    headerFooter: {
+      oddHeader: `&L${headerFooterText(header.organizationName)}&R${headerFooterText(header.scopeLabel)}`,
+      oddFooter: `&C${labels.pageOf}`,
+    },
+    pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+  });
+  sheet.columns = columns.map((column) => ({ width: column.width }));
+  const row = sheet.addRow(columns.map((column) => column.label(labels)));
+  row.font = { bold: true };
+  row.commit();
+  return sheet;
+}
+
+/** Adds one row: text is neutralized, dates become real date cells with a yyyy-mm-dd format. */
+function addRow(sheet: ExcelJS.Worksheet, columns: ColumnSpec[], values: CellValue[], bold = false): void {
+  const row = sheet.addRow(
+    values.map((value) => (typeof value === 'string' ? neutralizeCell(value) : value)),
+  );
+  columns.forEach((column, i) => {
+    if (column.date && values[i] instanceof Date) row.getCell(i + 1).numFmt = DATE_FORMAT;
+  });
+  if (bold) row.font = { bold: true };
+  row.commit();
+}
+
+function finishSheet(sheet: ExcelJS.Worksheet, columns: ColumnSpec[], lastRow: number): void {
+  sheet.autoFilter = {
+    from: { row: 1, column: 1 },
+    to: { row: Math.max(lastRow, 1), column: columns.length },
+  };
+  sheet.commit();
+}
+
+function summaryValues(row: ChecklistRow, labels: ExportLabels): CellValue[] {
+  return [
+    row.miniProgram?.name ?? labels.organizationLevel,
+    row.miniProgram?.appId ?? '',
+    row.requirementName,
+    utcMidnight(row.dueOn),
+    utcMidnight(row.actBy),
+    row.daysLeft,
+    labelOf(labels.states, row.state),
+    row.whoMustAct,
+  ];
+}
+
+function detailRows(row: ChecklistRow, labels: ExportLabels): { values: CellValue[]; bold: boolean }[] {
+  const due = utcMidnight(row.dueOn);
+  const result = [
+    {
+      bold: true,
+      values: [
+        row.requirementName,
+        due,
+        utcMidnight(row.actBy),
+        row.daysLeft,
+        labelOf(labels.states, row.state),
+        labels.deadline,
+        labelOf(labels.kinds, row.kind),
+        '',
+        row.whoMustAct,
+        row.consequence,
+        row.sourceUrl,
+      ] as CellValue[],
+    },
+  ];
+  for (const doc of row.documents) {
+    const mark = doc.onFile === true ? `${MARK_DONE} ${labels.onFileMarker}` : MARK_TODO;
+    result.push({
+      bold: false,
+      values: [row.requirementName, due, null, null, null, labels.document, doc.text, mark, null, null, null],
+    });
+  }
+  for (const step of row.steps) {
+    const actor = step.actor ? labelOf(labels.actors, step.actor) : null;
+    result.push({
+      bold: false,
+      values: [
+        row.requirementName,
+        due,
+        null,
+        null,
+        null,
+        labels.step,
+        step.text,
+        MARK_TODO,
+        actor,
+        null,
+        null,
+      ],
+    });
+  }
+  return result;
+}
+
+function groupKey(row: ChecklistRow): string {
+  return row.miniProgram ? `mp:${row.miniProgram.id}` : 'organization';
+}
+
+async function* readSpool(path: string): AsyncGenerator<ChecklistRow> {
+  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line) yield JSON.parse(line) as ChecklistRow;
+  }
+}
+
+/**
+ * The checklist as an XLSX workbook written with exceljs's streaming WorkbookWriter: a summary sheet
+ * (one row per deadline) first, then one sheet per mini-program (each deadline, then its documents and
+ * steps with a ☐ / ☑ marker). Frozen header row, autofilter, real date cells formatted yyyy-mm-dd.
+ *
+ * A zip is written one entry at a time, so two sheets cannot be filled at once: while the summary sheet
+ * streams, every deadline is also appended to a JSON-lines spool file on disk, which is replayed into the
+ * per-mini-program sheets after the summary is committed. Memory stays flat; disk use is about the size
+ * of the rows as JSON, and the spool is deleted at the end, on success and on failure.
+ */
+export async function writeChecklistXlsx(
+  rows: AsyncIterable<ChecklistRow>,
+  header: ExportHeader,
+  out: Writable,
+  options: XlsxWriterOptions = {},
+): Promise<void> {
+  const labels = labelsFor(header.locale);
+  let spoolDir: string | undefined;
+  let spool: Writable | undefined;
+  try {
+    spoolDir = await mkdtemp(join(options.tmpDir ?? tmpdir(), 'mp-guard-xlsx-'));
+    const spoolPath = join(spoolDir, 'rows.jsonl');
+    spool = createWriteStream(spoolPath, 'utf8');
+
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+      stream: out,
+      useStyles: true,
+      useSharedStrings: false,
+    });
+    workbook.creator = 'mp-guard';
+    workbook.lastModifiedBy = 'mp-guard';
+    workbook.created = header.generatedAt;
+    workbook.modified = header.generatedAt;
+    workbook.title = `${labels.title} - ${header.organizationName}`;
+    workbook.subject = header.scopeLabel;
+
+    const namer = new SheetNamer(labels.miniProgram);
+    const summary = addSheet(workbook, namer.next(labels.summarySheet), SUMMARY_COLUMNS, labels, header);
+    let summaryRows = 1;
+    for await (const row of rows) {
+      addRow(summary, SUMMARY_COLUMNS, summaryValues(row, labels));
+      summaryRows++;
+      await writeChunk(spool, JSON.stringify(row) + '\n');
+      if (summaryRows % YIELD_EVERY_ROWS === 0) await breathe(out);
+    }
+    finishSheet(summary, SUMMARY_COLUMNS, summaryRows);
+    await endOutput(spool);
+
+    const zipped = new ZippedSheets(workbook);
+    let current: { key: string; sheet: ExcelJS.Worksheet; rows: number } | undefined;
+    let sinceBreath = 0;
+    for await (const row of readSpool(spoolPath)) {
+      if (current?.key !== groupKey(row)) {
+        if (current) {
+          finishSheet(current.sheet, DETAIL_COLUMNS, current.rows);
+          // at most one finished sheet waits for compression while the next one fills
+          await zipped.waitFor(current.sheet.id - 1);
+        }
+        const name = namer.next(row.miniProgram?.name ?? labels.organizationLevel);
+        current = {
+          key: groupKey(row),
+          sheet: addSheet(workbook, name, DETAIL_COLUMNS, labels, header),
+          rows: 1,
+        };
+      }
+      for (const detail of detailRows(row, labels)) {
+        addRow(current.sheet, DETAIL_COLUMNS, detail.values, detail.bold);
+        current.rows++;
+        sinceBreath++;
+      }
+      if (sinceBreath >= YIELD_EVERY_ROWS) {
+        sinceBreath = 0;
+        await breathe(out);
+      }
+    }
+    if (current) finishSheet(current.sheet, DETAIL_COLUMNS, current.rows);
+
+    await workbook.commit();
+    await endOutput(out);
+  } catch (error) {
+    failOutput(out, error);
+  } finally {
+    if (spool && !spool.closed) spool.destroy();
+    if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Each sheet is a zip entry, and entries are compressed one after another; sheets finished faster than
+ * zlib compresses them would queue in memory. This waits until a given sheet has been written into the
+ * zip, watching the 'entry' events of the archiver inside exceljs's WorkbookWriter (a property its typings
+ * do not declare; without it, the wait degrades to yielding to the event loop).
+ */
+class ZippedSheets {
+  private readonly zipped = new Set<number>();
+  private readonly zip: EventEmitter | undefined;
+
+  constructor(workbook: ExcelJS.stream.xlsx.WorkbookWriter) {
+    this.zip = (workbook as unknown as { zip?: EventEmitter }).zip;
+    this.zip?.on('entry', (entry: { name?: string }) => {
+      const match = /worksheets\/sheet(\d+)\.xml$/.exec(entry.name ?? '');
+      if (match) this.zipped.add(Number(match[1]));
+    });
+  }
+
+  async waitFor(sheetId: number): Promise<void> {
+    if (!this.zip) return yieldToEventLoop();
+    while (!this.zipped.has(sheetId)) await once(this.zip, 'entry');
+    this.zipped.delete(sheetId);
+  }
+}
+
+/** Gives zlib a turn and waits for a slow reader, so the zip's in-memory queue stays short. */
+async function breathe(out: Writable): Promise<void> {
+  await yieldToEventLoop();
+  await waitForDrain(out);
+}

@@ -1,0 +1,76 @@
+import type { Writable } from 'node:stream';
+
+/** Writes a chunk and, when the destination's buffer is full, waits until it drains (or fails). */
+export async function writeChunk(out: Writable, chunk: string | Buffer): Promise<void> {
+  if (out.write(chunk)) return;
+  await waitForDrain(out);
+}
+
+export function waitForDrain(out: Writable): Promise<void> {
+  if (!out.writableNeedDrain) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const cleanup = (): void => {
+      out.off('drain', onDrain);
+      out.off('error', onError);
+      out.off('close', onClose);
+    };
+    const onDrain = (): void => {
+      cleanup();
+      resolve();
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      reject(error);
+    };
+    const onClose = (): void => {
+      cleanup();
+      reject(new Error('The export destination closed before the export was complete'));
+    };
+    out.on('drain', onDrain);
+    out.on('error', onError);
+    out.on('close', onClose);
+  });
+}
+
+/** Ends the destination and resolves once everything written has been flushed. */
+export function endOutput(out: Writable): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (out.writableFinished) {
+      resolve();
+      return;
+    }
+    const cleanup = (): void => {
+      out.off('finish', onFinish);
+      out.off('error', onError);
+    };
+    const onFinish = (): void => {
+      cleanup();
+      resolve();
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      reject(error);
+    };
+    out.on('finish', onFinish);
+    out.on('error', onError);
+    out.end();
+  });
+}
+
+/**
+ * Lets queued I/O callbacks (zlib, the socket) run. Rows from an in-memory async generator resolve on
+ * microtasks only, so without this a writer that buffers internally (exceljs, pdfkit) would never flush.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * A failed export must not look like a complete file: the destination is destroyed (an HTTP response is
+ * then aborted, not ended) and the error is rethrown to the caller. Destroyed without the error, so a
+ * destination nobody listens to for 'error' cannot crash the process.
+ */
+export function failOutput(out: Writable, error: unknown): never {
+  if (!out.destroyed) out.destroy();
+  throw error instanceof Error ? error : new Error(String(error));
+}
