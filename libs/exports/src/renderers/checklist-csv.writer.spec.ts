@@ -1,7 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'csv-parse/sync';
 
-import { HOSTILE_ROW, LICENCE, ROWS, headerFor, memorySink, rowsOf } from './checklist-rows.fixture.js';
+import {
+  HOSTILE_ROW,
+  LICENCE,
+  ROWS,
+  headerFor,
+  memorySink,
+  rowsOf,
+  generatedRows,
+  hangingUpSink,
+} from './checklist-rows.fixture.js';
 import { writeChecklistCsv } from './checklist-csv.writer.js';
 
 async function render(locale: 'zh-CN' | 'en' = 'zh-CN'): Promise<{ raw: Buffer; records: string[][] }> {
@@ -119,4 +128,10 @@ describe('writeChecklistCsv', () => {
     expect(sink.out.destroyed).toBe(true);
     expect(sink.out.writableFinished).toBe(false);
   });
+
+  it('stops with an error, instead of hanging, when the reader goes away mid-export', async () => {
+    const out = hangingUpSink(20_000);
+    await expect(writeChecklistCsv(generatedRows(3_000), headerFor(), out)).rejects.toThrow();
+    expect(out.destroyed).toBe(true);
+  }, 30_000);
 });

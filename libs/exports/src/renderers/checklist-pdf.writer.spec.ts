@@ -9,6 +9,8 @@ import {
   headerFor,
   memorySink,
   rowsOf,
+  generatedRows,
+  hangingUpSink,
 } from './checklist-rows.fixture.js';
 import type { ChecklistRow } from './checklist-row.js';
 import { writeChecklistPdf } from './checklist-pdf.writer.js';
@@ -74,4 +76,10 @@ describe('writeChecklistPdf', () => {
     en.pages.forEach((page, i) => expect(page).toContain(`Page ${i + 1}`));
     expect(en.pages.join('\n')).toContain('Documents');
   });
+
+  it('stops with an error, instead of hanging, when the reader goes away mid-export', async () => {
+    const out = hangingUpSink(20_000);
+    await expect(writeChecklistPdf(generatedRows(3_000), headerFor(), out)).rejects.toThrow();
+    expect(out.destroyed).toBe(true);
+  }, 30_000);
 });

@@ -162,3 +162,20 @@ function* generate(count: number): Generator<ChecklistRow> {
     };
   }
 }
+
+/** A reader that hangs up (the browser tab closed) after `limit` bytes. */
+export function hangingUpSink(limit: number): Writable {
+  let size = 0;
+  const out: Writable = new Writable({
+    highWaterMark: 1024,
+    write(chunk: Buffer, _encoding, callback) {
+      size += chunk.length;
+      if (size > limit) {
+        setImmediate(() => out.destroy());
+        return;
+      }
+      callback();
+    },
+  });
+  return out;
+}

@@ -6,7 +6,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import ExcelJS from 'exceljs';
 
-import { ANNUAL_REVIEW, HOSTILE, ROWS, headerFor, memorySink, rowsOf } from './checklist-rows.fixture.js';
+import {
+  ANNUAL_REVIEW,
+  HOSTILE,
+  ROWS,
+  headerFor,
+  memorySink,
+  rowsOf,
+  generatedRows,
+  hangingUpSink,
+} from './checklist-rows.fixture.js';
 import type { ChecklistRow } from './checklist-row.js';
 import { writeChecklistXlsx } from './checklist-xlsx.writer.js';
 
@@ -148,4 +157,10 @@ describe('writeChecklistXlsx', () => {
     expect(sink.out.destroyed).toBe(true);
     expect(await readdir(dir)).toEqual([]);
   });
+
+  it('stops with an error, instead of hanging, when the reader goes away mid-export', async () => {
+    const out = hangingUpSink(20_000);
+    await expect(writeChecklistXlsx(generatedRows(3_000), headerFor(), out)).rejects.toThrow();
+    expect(out.destroyed).toBe(true);
+  }, 30_000);
 });

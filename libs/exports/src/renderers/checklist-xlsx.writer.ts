@@ -13,7 +13,14 @@ import { utcMidnight } from './dates.js';
 import { labelOf, labelsFor, type ExportLabels } from './labels.js';
 import { neutralizeCell } from './neutralize-cell.js';
 import { SheetNamer } from './sheet-name.js';
-import { endOutput, failOutput, waitForDrain, writeChunk, yieldToEventLoop } from './stream-output.js';
+import {
+  DestinationClosedError,
+  endOutput,
+  failOutput,
+  waitForDrain,
+  writeChunk,
+  yieldToEventLoop,
+} from './stream-output.js';
 
 export interface XlsxWriterOptions {
   /** Where the per-mini-program spool file goes; the OS temp directory by default. */
@@ -201,12 +208,16 @@ export async function writeChecklistXlsx(
     spoolDir = await mkdtemp(join(options.tmpDir ?? tmpdir(), 'mp-guard-xlsx-'));
     const spoolPath = join(spoolDir, 'rows.jsonl');
     spool = createWriteStream(spoolPath, 'utf8');
+    let spoolError: Error | undefined;
+    // kept and rethrown below; an 'error' without a listener would crash the process
+    spool.on('error', (error) => (spoolError ??= error));
 
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
       stream: out,
       useStyles: true,
       useSharedStrings: false,
     });
+    const zipped = new ZippedSheets(workbook, out);
     workbook.creator = 'mp-guard';
     workbook.lastModifiedBy = 'mp-guard';
     workbook.created = header.generatedAt;
@@ -220,13 +231,14 @@ export async function writeChecklistXlsx(
     for await (const row of rows) {
       addRow(summary, SUMMARY_COLUMNS, summaryValues(row, labels));
       summaryRows++;
+      if (spoolError) throw spoolError;
       await writeChunk(spool, JSON.stringify(row) + '\n');
       if (summaryRows % YIELD_EVERY_ROWS === 0) await breathe(out);
     }
     finishSheet(summary, SUMMARY_COLUMNS, summaryRows);
     await endOutput(spool);
+    if (spoolError) throw spoolError;
 
-    const zipped = new ZippedSheets(workbook);
     let current: { key: string; sheet: ExcelJS.Worksheet; rows: number } | undefined;
     let sinceBreath = 0;
     for await (const row of readSpool(spoolPath)) {
@@ -274,18 +286,22 @@ export async function writeChecklistXlsx(
 class ZippedSheets {
   private readonly zipped = new Set<number>();
   private readonly zip: EventEmitter | undefined;
+  private readonly closed = new AbortController();
 
-  constructor(workbook: ExcelJS.stream.xlsx.WorkbookWriter) {
+  /** Create before the first sheet, so that no 'entry' event is missed. */
+  constructor(workbook: ExcelJS.stream.xlsx.WorkbookWriter, out: Writable) {
     this.zip = (workbook as unknown as { zip?: EventEmitter }).zip;
     this.zip?.on('entry', (entry: { name?: string }) => {
       const match = /worksheets\/sheet(\d+)\.xml$/.exec(entry.name ?? '');
       if (match) this.zipped.add(Number(match[1]));
     });
+    // a destination that goes away stops the zip, and its 'entry' events with it
+    out.once('close', () => this.closed.abort(new DestinationClosedError()));
   }
 
   async waitFor(sheetId: number): Promise<void> {
     if (!this.zip) return yieldToEventLoop();
-    while (!this.zipped.has(sheetId)) await once(this.zip, 'entry');
+    while (!this.zipped.has(sheetId)) await once(this.zip, 'entry', { signal: this.closed.signal });
     this.zipped.delete(sheetId);
   }
 }

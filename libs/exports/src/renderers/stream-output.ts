@@ -1,12 +1,21 @@
 import type { Writable } from 'node:stream';
 
+export class DestinationClosedError extends Error {
+  constructor() {
+    super('The export destination closed before the export was complete');
+    this.name = 'DestinationClosedError';
+  }
+}
+
 /** Writes a chunk and, when the destination's buffer is full, waits until it drains (or fails). */
 export async function writeChunk(out: Writable, chunk: string | Buffer): Promise<void> {
+  if (out.destroyed || out.writableEnded) throw new DestinationClosedError();
   if (out.write(chunk)) return;
   await waitForDrain(out);
 }
 
 export function waitForDrain(out: Writable): Promise<void> {
+  if (out.destroyed) return Promise.reject(new DestinationClosedError());
   if (!out.writableNeedDrain) return Promise.resolve();
   return new Promise<void>((resolve, reject) => {
     const cleanup = (): void => {
@@ -24,7 +33,7 @@ export function waitForDrain(out: Writable): Promise<void> {
     };
     const onClose = (): void => {
       cleanup();
-      reject(new Error('The export destination closed before the export was complete'));
+      reject(new DestinationClosedError());
     };
     out.on('drain', onDrain);
     out.on('error', onError);
@@ -39,9 +48,14 @@ export function endOutput(out: Writable): Promise<void> {
       resolve();
       return;
     }
+    if (out.destroyed) {
+      reject(new DestinationClosedError());
+      return;
+    }
     const cleanup = (): void => {
       out.off('finish', onFinish);
       out.off('error', onError);
+      out.off('close', onClose);
     };
     const onFinish = (): void => {
       cleanup();
@@ -51,9 +65,15 @@ export function endOutput(out: Writable): Promise<void> {
       cleanup();
       reject(error);
     };
+    const onClose = (): void => {
+      cleanup();
+      if (out.writableFinished) resolve();
+      else reject(new DestinationClosedError());
+    };
     out.on('finish', onFinish);
     out.on('error', onError);
-    out.end();
+    out.on('close', onClose);
+    if (!out.writableEnded) out.end();
   });
 }
 
