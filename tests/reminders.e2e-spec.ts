@@ -86,7 +86,7 @@ const received = (tag: string) =>
     .map((m) => ({
       to: [m.to]
         .flat()
-        .map((a) => a!.value[0]!.address)
+        .map((a) => a!.value[0].address)
         .join(','),
       subject: m.subject ?? '',
       stage: String(m.headers.get('x-mp-guard-stage') ?? ''),
@@ -229,8 +229,8 @@ describe('acknowledge and snooze links', () => {
   it('GET changes nothing, POST acknowledges once, and later stages stop', async () => {
     const { tag, review, org } = await setup('Links', '2027-03-15');
     await tick('2026-12-15T02:00:00Z');
-    const mail = received(tag)[0]!.mail;
-    const href = /http:\/\/mp-guard\.test(\/ack\/[\w-]+\.[\w-]+)/.exec(String(mail.html))![1]!;
+    const mail = received(tag)[0].mail;
+    const href = /http:\/\/mp-guard\.test(\/ack\/[\w-]+\.[\w-]+)/.exec(String(mail.html))![1];
     const ackPath = href; // the first link in the mail is the acknowledge link
     const page = await t.http().get(ackPath).expect(200);
     expect(page.text).toContain('<form method="post">');
@@ -258,8 +258,8 @@ describe('acknowledge and snooze links', () => {
     const other = await setup('Tamper other', '2027-03-15');
     await tick('2026-12-15T02:00:00Z');
     const path = /http:\/\/mp-guard\.test(\/ack\/[\w-]+\.[\w-]+)/.exec(
-      String(received(tag)[0]!.mail.html),
-    )![1]!;
+      String(received(tag)[0].mail.html),
+    )![1];
     const tampered = path.slice(0, -2) + (path.endsWith('AA') ? 'BB' : 'AA');
     expect((await t.http().post(tampered)).status).toBe(400);
     const secret = await t.app.get(AppStateService).linkSecret();
@@ -270,7 +270,7 @@ describe('acknowledge and snooze links', () => {
     );
     const expired = signLink(
       {
-        notificationId: delivery!.id,
+        notificationId: delivery.id,
         organizationId: org.id,
         action: 'ack',
         expiresAt: new Date(clock.now().getTime() - 1000),
@@ -282,7 +282,7 @@ describe('acknowledge and snooze links', () => {
     expect(res.text).toContain('expired');
     const crossed = signLink(
       {
-        notificationId: delivery!.id,
+        notificationId: delivery.id,
         organizationId: other.org.id,
         action: 'ack',
         expiresAt: new Date(clock.now().getTime() + 86_400_000),
@@ -323,6 +323,8 @@ describe('acknowledgement racing delivery', () => {
       [review.id],
     );
     expect(statuses.length).toBeGreaterThanOrEqual(4);
-    expect(statuses.every((s) => s.status === 'cancelled' && s.last_error === 'deadline acknowledged')).toBe(true);
+    expect(statuses.every((s) => s.status === 'cancelled' && s.last_error === 'deadline acknowledged')).toBe(
+      true,
+    );
   });
 });

@@ -45,8 +45,9 @@ export class AppStateService {
     return row?.value ?? null;
   }
 
-  async pauseTransport(reason: string): Promise<void> {
-    await this.db.query(
+  /** Pass the caller's transaction manager when inside one: never borrow a second pooled connection there. */
+  async pauseTransport(reason: string, m: Pick<DataSource, 'query'> = this.db): Promise<void> {
+    await m.query(
       `INSERT INTO app_state (key, value, updated_at) VALUES ('mail_paused', $1, $2)
        ON CONFLICT (key) DO NOTHING`,
       [JSON.stringify({ reason, since: this.clock.now().toISOString() }), this.clock.now()],

@@ -46,11 +46,14 @@ export class DeliveryService {
   ): Promise<DeliveryResult> {
     const result: DeliveryResult = { sent: 0, retried: 0, failed: 0, cancelled: 0, paused: false };
     if (!(await this.ensureNotPaused())) return { ...result, paused: true };
+    const secret = await this.state.linkSecret();
+    // Each send holds one pooled connection for its transaction; leave room for everything else.
+    const lanes = Math.max(1, Math.min(this.config.DELIVERY_CONCURRENCY, this.config.DB_POOL_SIZE - 2));
     while (keepGoing()) {
       const claimed = await this.claim(now());
       if (!claimed.length) break;
-      await runPool(claimed, this.config.DELIVERY_CONCURRENCY, async (d) => {
-        const outcome = await this.deliverOne(d, now(), random);
+      await runPool(claimed, lanes, async (d) => {
+        const outcome = await this.deliverOne(d, now(), random, secret);
         result[outcome]++;
       });
       if (await this.state.transportPause()) {
@@ -89,6 +92,7 @@ export class DeliveryService {
     claimed: ClaimedDelivery & { claimed_by: string },
     now: Date,
     random: () => number,
+    secret: string,
   ): Promise<'sent' | 'retried' | 'failed' | 'cancelled'> {
     return this.db.transaction(async (m) => {
       // Still ours? Another worker may have taken it over after our lease ran out.
@@ -126,7 +130,7 @@ export class DeliveryService {
         );
         if (failed) failure = { recipient: failed, error: failed.last_error ?? '' };
       }
-      const mail = await this.composer.compose(claimed, deadline, now, failure);
+      const mail = this.composer.compose(claimed, deadline, now, secret, failure);
       try {
         const sent = await this.transport.send(mail);
         await m.query(
@@ -159,7 +163,7 @@ export class DeliveryService {
       case 'pause':
         // Our credentials or TLS are wrong: every send would fail the same way. Pause all sending;
         // this attempt does not count against the recipient.
-        await this.state.pauseTransport(message);
+        await this.state.pauseTransport(message, m);
         this.logger.error(
           { target: this.transport.describe().target, error: message },
           'mail transport paused',

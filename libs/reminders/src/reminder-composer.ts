@@ -18,7 +18,6 @@ import {
 import { addDays, daysBetween, localDateOf } from '../../domain/src/time/index.js';
 import type { OutgoingMail } from '../../mail/src/mail-transport.js';
 import { CatalogueService } from '../../requirements/src/catalogue.service.js';
-import { AppStateService } from './app-state.service.js';
 import { mailDomainOf } from './planner.service.js';
 
 export interface ClaimedDelivery {
@@ -64,7 +63,6 @@ export class ReminderComposer {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly catalogue: CatalogueService,
-    private readonly state: AppStateService,
   ) {
     this.domain = mailDomainOf(config.MAIL_FROM);
   }
@@ -85,12 +83,14 @@ export class ReminderComposer {
     return row ?? null;
   }
 
-  async compose(
+  /** `secret` is fetched by the caller before its transaction, so composing never needs a second connection. */
+  compose(
     d: ClaimedDelivery,
     deadline: DeadlineContext,
     now: Date,
+    secret: string,
     failure?: { recipient: { name: string; email: string; role: string }; error: string },
-  ): Promise<OutgoingMail> {
+  ): OutgoingMail {
     const locale = d.locale;
     const catalogue = this.catalogue.forOrganization(deadline.catalogue_overrides);
     const requirement = deadline.requirement_code
@@ -124,7 +124,6 @@ export class ReminderComposer {
         ),
       };
     }
-    const secret = await this.state.linkSecret();
     const expiresAt = new Date(now.getTime() + 60 * 86_400_000);
     const link = (action: 'ack' | 'snooze') =>
       `${this.config.publicUrl}/ack/${signLink({ notificationId: d.id, organizationId: d.organization_id, action, expiresAt }, secret)}`;
