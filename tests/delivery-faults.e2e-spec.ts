@@ -4,7 +4,7 @@ import { TickService } from '../libs/reminders/src/tick.service.js';
 import { contactBody, miniProgramBody } from './factories/registry.factory.js';
 import { outbox } from './support/outbox.js';
 import { SmtpSink } from './support/smtp-sink.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { startTestApp } from './support/test-app.js';
 
 /** Each scenario gets its own app and SMTP server, so switching the server's behaviour affects only it. */
 async function scenario(withAuth = false) {

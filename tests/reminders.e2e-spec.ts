@@ -6,8 +6,8 @@ import { TickService } from '../libs/reminders/src/tick.service.js';
 import { signLink } from '../libs/domain/src/reminders/index.js';
 import { contactBody, miniProgramBody, vendorBody } from './factories/registry.factory.js';
 import { outbox } from './support/outbox.js';
-import { SmtpSink } from './support/smtp-sink.js';
-import { startTestApp, type TestApp, type TestOrg } from './support/test-app.js';
+import { headerText, SmtpSink } from './support/smtp-sink.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
 
 let t: TestApp;
 let sink: SmtpSink;
@@ -89,7 +89,7 @@ const received = (tag: string) =>
         .map((a) => a!.value[0].address)
         .join(','),
       subject: m.subject ?? '',
-      stage: String(m.headers.get('x-mp-guard-stage') ?? ''),
+      stage: headerText(m.headers.get('x-mp-guard-stage')),
       mail: m,
     }))
     .filter((m) => m.to.includes(tag));

@@ -93,3 +93,8 @@ export class SmtpSink {
     );
   }
 }
+
+/** A parsed header value as text (mailparser types headers loosely). */
+export function headerText(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
