@@ -13,6 +13,10 @@ export class SmtpSink {
   readonly messages: ParsedMail[] = [];
   readonly raw: Buffer[] = [];
   mode: SinkMode = 'accept';
+  /** Parse each mail with mailparser (off for bulk tests, which read the raw Message-ID only). */
+  parse = true;
+  /** Milliseconds to wait before answering DATA, to keep sends in flight. */
+  dataDelayMs = 0;
   readonly bounce = new Set<string>();
   credentials = { user: 'mpguard', pass: 'right-password' };
   attempts = 0;
@@ -63,14 +67,19 @@ export class SmtpSink {
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
           const raw = Buffer.concat(chunks);
-          this.raw.push(raw);
-          simpleParser(raw).then(
-            (mail) => {
-              this.messages.push(mail);
-              done();
-            },
-            (error: Error) => done(error),
-          );
+          const accept = () => {
+            this.raw.push(raw);
+            if (!this.parse) return done();
+            simpleParser(raw).then(
+              (mail) => {
+                this.messages.push(mail);
+                done();
+              },
+              (error: Error) => done(error),
+            );
+          };
+          if (this.dataDelayMs > 0) setTimeout(accept, this.dataDelayMs);
+          else accept();
         });
       },
     });
@@ -85,6 +94,11 @@ export class SmtpSink {
     const server = this.server;
     this.server = null;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Message-IDs of every accepted mail, read from the raw headers. */
+  messageIds(): string[] {
+    return this.raw.map((r) => /^Message-ID:\s*(<[^>]+>)/im.exec(r.toString('latin1'))?.[1] ?? '');
   }
 
   to(address: string): ParsedMail[] {
