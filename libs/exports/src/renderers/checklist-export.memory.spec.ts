@@ -5,8 +5,6 @@ import { describe, expect, it } from '@jest/globals';
 import type { ChecklistRow, ExportHeader } from './checklist-row.js';
 import { countingSink, generatedRows, headerFor } from './checklist-rows.fixture.js';
 import { writeChecklistCsv } from './checklist-csv.writer.js';
-import { writeChecklistMarkdown } from './checklist-markdown.writer.js';
-import { writeChecklistPdf } from './checklist-pdf.writer.js';
 import { writeChecklistXlsx } from './checklist-xlsx.writer.js';
 
 type Writer = (rows: AsyncIterable<ChecklistRow>, header: ExportHeader, out: Writable) => Promise<void>;
@@ -58,15 +56,4 @@ describe('exports of 10,000 deadlines', () => {
     expect(result.bytes).toBeGreaterThan(ROWS * 50);
     expect(result.peakMb).toBeLessThan(HEAP_BOUND_MB);
   }, 60_000);
-
-  // The PDF and Markdown figures in the README: EXPORTS_BENCH=1 npm run test:unit -- libs/exports
-  const bench = process.env.EXPORTS_BENCH === '1' ? it : it.skip;
-  bench(
-    'measures PDF and Markdown too',
-    async () => {
-      await measure(writeChecklistMarkdown, ROWS);
-      await measure(writeChecklistPdf, ROWS);
-    },
-    600_000,
-  );
 });
