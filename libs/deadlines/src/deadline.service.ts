@@ -4,6 +4,7 @@ import { AuditService } from '../../audit/src/audit.service.js';
 import type { AuthContext } from '../../auth/src/auth-context.js';
 import { OrganizationEntity } from '../../auth/src/organization.entity.js';
 import { Clock } from '../../common/src/clock.js';
+import { findOwned } from '../../common/src/find-owned.js';
 import { DomainError, ErrorCode } from '../../common/src/domain.error.js';
 import type { Locale } from '../../common/src/locale.js';
 import { toPage } from '../../common/src/pagination.js';
@@ -406,12 +407,7 @@ export class DeadlineService {
   }
 
   async find(m: EntityManager, ctx: AuthContext, id: string, lock = false): Promise<DeadlineEntity> {
-    const row = await m.findOne(DeadlineEntity, {
-      where: { id, organizationId: ctx.organizationId },
-      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-    });
-    if (!row) throw DomainError.notFound('Deadline');
-    return row;
+    return findOwned(m, DeadlineEntity, ctx.organizationId, id, 'Deadline', lock);
   }
 
   async views(

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
 import type { AuthContext } from '../../auth/src/auth-context.js';
+import { findOwned } from '../../common/src/find-owned.js';
 import { DomainError } from '../../common/src/domain.error.js';
 import { type PageQuery, toPage } from '../../common/src/pagination.js';
 import { ContactEntity } from './contact.entity.js';
@@ -99,12 +100,7 @@ export class ContactService {
   }
 
   private async find(m: EntityManager, ctx: AuthContext, id: string, lock = false): Promise<ContactEntity> {
-    const row = await m.findOne(ContactEntity, {
-      where: { id, organizationId: ctx.organizationId },
-      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-    });
-    if (!row) throw DomainError.notFound('Contact');
-    return row;
+    return findOwned(m, ContactEntity, ctx.organizationId, id, 'Contact', lock);
   }
 
   private async assertVendor(m: EntityManager, ctx: AuthContext, vendorId: string): Promise<void> {

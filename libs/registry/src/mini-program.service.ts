@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
 import type { AuthContext } from '../../auth/src/auth-context.js';
+import { findOwned } from '../../common/src/find-owned.js';
 import { DomainError, ErrorCode, type FieldProblem } from '../../common/src/domain.error.js';
 import { toPage } from '../../common/src/pagination.js';
 import { isUniqueViolation } from '../../common/src/pg-errors.js';
@@ -342,12 +343,7 @@ export class MiniProgramService {
     id: string,
     lock = false,
   ): Promise<MiniProgramEntity> {
-    const row = await m.findOne(MiniProgramEntity, {
-      where: { id, organizationId: ctx.organizationId },
-      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-    });
-    if (!row) throw DomainError.notFound('Mini-program');
-    return row;
+    return findOwned(m, MiniProgramEntity, ctx.organizationId, id, 'Mini-program', lock);
   }
 
   private async findQualification(

@@ -3,6 +3,7 @@ import { DataSource, type EntityManager, In } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
 import type { AuthContext } from '../../auth/src/auth-context.js';
 import { Clock } from '../../common/src/clock.js';
+import { findOwned } from '../../common/src/find-owned.js';
 import { DomainError, ErrorCode } from '../../common/src/domain.error.js';
 import { type PageQuery, toPage } from '../../common/src/pagination.js';
 import { ContactEntity } from './contact.entity.js';
@@ -127,12 +128,7 @@ export class VendorService {
   }
 
   private async find(m: EntityManager, ctx: AuthContext, id: string, lock = false): Promise<VendorEntity> {
-    const row = await m.findOne(VendorEntity, {
-      where: { id, organizationId: ctx.organizationId },
-      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-    });
-    if (!row) throw DomainError.notFound('Vendor');
-    return row;
+    return findOwned(m, VendorEntity, ctx.organizationId, id, 'Vendor', lock);
   }
 
   private async views(
