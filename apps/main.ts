@@ -1,6 +1,5 @@
-import { OrganizationService } from '../libs/auth/src/organization.service.js';
 import { MailTransport } from '../libs/mail/src/mail-transport.js';
-import { seedDemo } from '../database/seed/demo.js';
+import { demoWanted, seedDemo } from '../database/seed/demo.js';
 import { createApp } from './bootstrap.js';
 import { prepareRuntime } from './runtime.js';
 import { installShutdown } from './shutdown.js';
@@ -16,13 +15,13 @@ async function main(): Promise<void> {
     roles: { api: true, worker: config.SCHEDULER_ENABLED },
   });
   installShutdown(app, database.embedded);
-  await app.listen(config.PORT, config.HOST);
+  await app.init();
   const mail = app.get(MailTransport);
   await mail.start();
 
   const seedWanted =
     config.DEMO_SEED === 'always' ||
-    (config.DEMO_SEED === 'auto' && config.embedded && (await app.get(OrganizationService).count()) === 0);
+    (config.DEMO_SEED === 'auto' && config.embedded && (await demoWanted(app)));
   if (seedWanted) {
     const demo = await seedDemo(app);
     say('');
@@ -33,6 +32,7 @@ async function main(): Promise<void> {
       `Try:  KEY=<that key>; curl -H "Authorization: Bearer $KEY" ${config.publicUrl}/api/v1/mini-programs`,
     );
   }
+  await app.listen(config.PORT, config.HOST);
   say('');
   say(`API      ${config.publicUrl}/api/v1`);
   say(`Docs     ${config.publicUrl}/docs   (OpenAPI JSON: ${config.publicUrl}/docs-json)`);

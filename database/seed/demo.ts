@@ -1,4 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import type { AuthContext } from '../../libs/auth/src/auth-context.js';
 import { OrganizationService } from '../../libs/auth/src/organization.service.js';
 import { Clock } from '../../libs/common/src/clock.js';
@@ -15,6 +16,25 @@ export interface DemoResult {
 }
 
 export const DEMO_ORGANIZATION = '康宁健康集团（演示）';
+const SEEDED_MARK = 'demo_seeded';
+
+/**
+ * Seed on a database with no organization, or redo a seed that a kill interrupted: the demo organization
+ * exists but the mark written at the end of the seed does not (its records are removed first).
+ */
+export async function demoWanted(app: INestApplicationContext): Promise<boolean> {
+  const db = app.get(DataSource);
+  const [{ orgs }] = await db.query<{ orgs: number }[]>(`SELECT count(*)::int AS orgs FROM organizations`);
+  if (orgs === 0) return true;
+  const [mark] = await db.query<unknown[]>(`SELECT 1 FROM app_state WHERE key = $1`, [SEEDED_MARK]);
+  if (mark) return false;
+  const partial = await db.query<{ id: string }[]>(`SELECT id FROM organizations WHERE name = $1`, [
+    DEMO_ORGANIZATION,
+  ]);
+  if (orgs !== partial.length) return false;
+  await db.query(`DELETE FROM organizations WHERE name = $1`, [DEMO_ORGANIZATION]);
+  return true;
+}
 
 /**
  * A demo organization whose dates are relative to today, so every urgency shows up on any day:
@@ -147,6 +167,11 @@ export async function seedDemo(app: INestApplicationContext): Promise<DemoResult
       ],
     }),
   ];
+  await app
+    .get(DataSource)
+    .query(`INSERT INTO app_state (key, value) VALUES ($1, 'true') ON CONFLICT (key) DO NOTHING`, [
+      SEEDED_MARK,
+    ]);
   return {
     organizationId: organization.id,
     organizationName: organization.name,
