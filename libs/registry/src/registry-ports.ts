@@ -19,3 +19,12 @@ export abstract class RegistryObserver {
     miniProgramIds: string[],
   ): Promise<void>;
 }
+
+/** Told, inside the registry's transaction, when a vendor's status changes (the continuity alert). */
+export abstract class VendorStatusObserver {
+  abstract vendorStatusChanged(
+    manager: EntityManager,
+    ctx: AuthContext,
+    change: { vendorId: string; from: string; to: string; since: Date },
+  ): Promise<void>;
+}

@@ -51,6 +51,8 @@ export class VendorResponse {
   @ApiProperty({ description: 'Since when the status holds (UTC instant).' }) statusSince!: string;
   @ApiProperty({ nullable: true, type: String, description: 'Why the status changed.' }) statusReason!:
     string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The evidence of the status.' })
+  statusEvidence!: string | null;
   @ApiProperty({ type: [ContactResponse], description: "The vendor's people." }) contacts!: ContactResponse[];
   @ApiProperty({ description: 'Mini-programs this vendor serves.' }) miniProgramCount!: number;
   @ApiProperty() createdAt!: string;
@@ -65,6 +67,7 @@ export class VendorResponse {
       status: e.status,
       statusSince: e.statusSince.toISOString(),
       statusReason: e.statusReason,
+      statusEvidence: e.statusEvidence,
       contacts: contacts.map((c) => ContactResponse.of(c)),
       miniProgramCount,
       createdAt: e.createdAt.toISOString(),

@@ -29,6 +29,10 @@ export class VendorEntity {
   @Column('text', { name: 'status_reason', nullable: true })
   statusReason!: string | null;
 
+  /** What shows the status (a returned letter, a court notice, the date of the last answer). */
+  @Column('text', { name: 'status_evidence', nullable: true })
+  statusEvidence!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

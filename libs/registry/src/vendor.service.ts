@@ -9,7 +9,7 @@ import { type PageQuery, toPage } from '../../common/src/pagination.js';
 import { ContactEntity } from './contact.entity.js';
 import type { CreateVendorDto, UpdateVendorDto } from './dto/vendor.dto.js';
 import { MiniProgramEntity } from './mini-program.entity.js';
-import { RegistryObserver } from './registry-ports.js';
+import { RegistryObserver, VendorStatusObserver } from './registry-ports.js';
 import { VendorResponse } from './responses.js';
 import { VendorEntity, type VendorStatus } from './vendor.entity.js';
 
@@ -20,6 +20,7 @@ export class VendorService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly observer: RegistryObserver,
+    private readonly statusObserver: VendorStatusObserver,
   ) {}
 
   async list(ctx: AuthContext, query: PageQuery & { status?: VendorStatus; q?: string }) {
@@ -54,6 +55,7 @@ export class VendorService {
         status: dto.status ?? 'active',
         statusSince: this.clock.now(),
         statusReason: dto.statusReason ?? null,
+        statusEvidence: dto.statusEvidence ?? null,
       });
       const [view] = await this.views(m, ctx, [await this.find(m, ctx, saved.id)]);
       await this.audit.record(m, ctx, {
@@ -71,12 +73,15 @@ export class VendorService {
       const before = await this.find(m, ctx, id, true);
       const [beforeView] = await this.views(m, ctx, [before]);
       const statusChanged = dto.status !== undefined && dto.status !== before.status;
+      const since = this.clock.now();
       await m.update(
         VendorEntity,
         { id, organizationId: ctx.organizationId },
         {
           ...dto,
-          ...(statusChanged ? { statusSince: this.clock.now(), statusReason: dto.statusReason ?? null } : {}),
+          ...(statusChanged
+            ? { statusSince: since, statusReason: dto.statusReason ?? null, statusEvidence: dto.statusEvidence ?? null }
+            : {}),
         },
       );
       const [after] = await this.views(m, ctx, [await this.find(m, ctx, id)]);
@@ -97,6 +102,9 @@ export class VendorService {
           ctx,
           served.map((s) => s.id),
         );
+      }
+      if (statusChanged) {
+        await this.statusObserver.vendorStatusChanged(m, ctx, { vendorId: id, from: before.status, to: dto.status!, since });
       }
       return after;
     });

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/src/app-config.js';
 import { retryDecision, rolesAbove, type SmtpFailure } from '../../domain/src/reminders/index.js';
-import { MailTransport } from '../../mail/src/mail-transport.js';
+import { MailTransport, type OutgoingMail } from '../../mail/src/mail-transport.js';
 import { AppStateService } from './app-state.service.js';
 import { insertDeliveries, mailDomainOf } from './planner.service.js';
 import { type ClaimedDelivery, ReminderComposer } from './reminder-composer.js';
@@ -81,7 +81,7 @@ export class DeliveryService {
                FOR UPDATE SKIP LOCKED)
           AND n.id = d.notification_id
       RETURNING d.id, d.organization_id, d.notification_id, d.email, d.name, d.role, d.locale, d.message_id,
-                d.claimed_by, d.attempts, n.kind, n.stage, n.deadline_id, n.vendor_unavailable, n.subject_ref,
+                d.claimed_by, d.attempts, n.kind, n.stage, n.deadline_id, n.vendor_id, n.vendor_unavailable, n.subject_ref,
                 d.contact_id`,
       [now, this.config.DELIVERY_BATCH_SIZE, token, this.config.DELIVERY_LEASE_SECONDS],
     );
@@ -104,33 +104,40 @@ export class DeliveryService {
         [claimed.id, claimed.claimed_by],
       );
       if (!mine) return 'cancelled';
-      const deadline = claimed.deadline_id
-        ? await ReminderComposer.loadDeadline(m, claimed.deadline_id)
-        : null;
-      if (!deadline) return this.finish(m, claimed, 'cancelled', 'the deadline no longer exists', now);
-      if (claimed.kind === 'reminder') {
-        if (deadline.state !== 'open')
-          return this.finish(m, claimed, 'cancelled', `deadline ${deadline.state}`, now);
-        const vendorGone = deadline.vendor_status === 'unresponsive' || deadline.vendor_status === 'ceased';
-        if (vendorGone && mine.contact_vendor !== null) {
-          return this.finish(
-            m,
-            claimed,
-            'cancelled',
-            'the vendor is unavailable: its contacts get nothing',
-            now,
-          );
+      let mail: OutgoingMail;
+      if (claimed.kind === 'continuity_alert') {
+        const alert = await this.composer.composeContinuityAlert(m, claimed);
+        if (!alert) return this.finish(m, claimed, 'cancelled', 'the vendor is available again', now);
+        mail = alert;
+      } else {
+        const deadline = claimed.deadline_id
+          ? await ReminderComposer.loadDeadline(m, claimed.deadline_id)
+          : null;
+        if (!deadline) return this.finish(m, claimed, 'cancelled', 'the deadline no longer exists', now);
+        if (claimed.kind === 'reminder') {
+          if (deadline.state !== 'open')
+            return this.finish(m, claimed, 'cancelled', `deadline ${deadline.state}`, now);
+          const vendorGone = deadline.vendor_status === 'unresponsive' || deadline.vendor_status === 'ceased';
+          if (vendorGone && mine.contact_vendor !== null) {
+            return this.finish(
+              m,
+              claimed,
+              'cancelled',
+              'the vendor is unavailable: its contacts get nothing',
+              now,
+            );
+          }
         }
+        let failure: { recipient: { name: string; email: string; role: string }; error: string } | undefined;
+        if (claimed.kind === 'failure_report' && claimed.subject_ref) {
+          const [failed] = await m.query<{ name: string; email: string; role: string; last_error: string }[]>(
+            `SELECT name, email, role, last_error FROM notification_deliveries WHERE id = $1`,
+            [claimed.subject_ref],
+          );
+          if (failed) failure = { recipient: failed, error: failed.last_error ?? '' };
+        }
+        mail = this.composer.compose(claimed, deadline, now, secret, failure);
       }
-      let failure: { recipient: { name: string; email: string; role: string }; error: string } | undefined;
-      if (claimed.kind === 'failure_report' && claimed.subject_ref) {
-        const [failed] = await m.query<{ name: string; email: string; role: string; last_error: string }[]>(
-          `SELECT name, email, role, last_error FROM notification_deliveries WHERE id = $1`,
-          [claimed.subject_ref],
-        );
-        if (failed) failure = { recipient: failed, error: failed.last_error ?? '' };
-      }
-      const mail = this.composer.compose(claimed, deadline, now, secret, failure);
       try {
         const sent = await this.transport.send(mail);
         await m.query(

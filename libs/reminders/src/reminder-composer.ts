@@ -17,6 +17,7 @@ import {
 } from '../../domain/src/reminders/index.js';
 import { addDays, daysBetween, localDateOf } from '../../domain/src/time/index.js';
 import type { OutgoingMail } from '../../mail/src/mail-transport.js';
+import { composeContinuityAlert } from '../../continuity/src/continuity-alert.composer.js';
 import { CatalogueService } from '../../requirements/src/catalogue.service.js';
 import { mailDomainOf } from './planner.service.js';
 
@@ -32,6 +33,7 @@ export interface ClaimedDelivery {
   kind: 'reminder' | 'failure_report' | 'continuity_alert';
   stage: string;
   deadline_id: string | null;
+  vendor_id: string | null;
   vendor_unavailable: boolean;
   subject_ref: string | null;
 }
@@ -160,6 +162,22 @@ export class ReminderComposer {
         },
         locale,
       ),
+    };
+  }
+
+  /** The continuity alert of a vendor that is still unavailable, or null when it is back to active. */
+  async composeContinuityAlert(m: EntityManager, d: ClaimedDelivery): Promise<OutgoingMail | null> {
+    if (!d.vendor_id) return null;
+    const [vendor] = await m.query<{ status: string }[]>(`SELECT status FROM vendors WHERE id = $1 FOR SHARE`, [d.vendor_id]);
+    if (!vendor || vendor.status === 'active') return null;
+    const rendered = await composeContinuityAlert(m, d.vendor_id, (o) => this.catalogue.forOrganization(o), d.locale);
+    if (!rendered) return null;
+    return {
+      from: this.config.MAIL_FROM,
+      to: { name: headerSafe(d.name), address: d.email },
+      messageId: d.message_id,
+      headers: { 'X-MP-Guard-Stage': headerSafe(d.stage), 'Auto-Submitted': 'auto-generated' },
+      ...rendered,
     };
   }
 

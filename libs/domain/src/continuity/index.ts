@@ -1,2 +1,3 @@
 export * from './assets.js';
 export * from './risk-score.js';
+export * from './continuity-alert.js';

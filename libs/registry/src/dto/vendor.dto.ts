@@ -49,6 +49,15 @@ export class CreateVendorDto {
   @IsString()
   @Satisfies(reason, { name: 'text' })
   statusReason?: string;
+
+  @ApiPropertyOptional({
+    description: 'The evidence of the status: a returned letter, a court notice, the date of the last answer.',
+    example: '2026-11-20 挂号信被退回',
+  })
+  @IsOptional()
+  @IsString()
+  @Satisfies(reason, { name: 'text' })
+  statusEvidence?: string;
 }
 
 export class UpdateVendorDto extends PartialType(CreateVendorDto) {}

@@ -1,0 +1,49 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString } from 'class-validator';
+import { validateLocalDate } from '../../common/src/rules.js';
+import { Satisfies } from '../../common/src/validation.js';
+import {
+  ASSET_HOLDERS,
+  ASSET_KINDS,
+  type AssetHolder,
+  type AssetKind,
+  secretLikeContent,
+} from '../../domain/src/continuity/index.js';
+import { validateText } from '../../domain/src/validation/index.js';
+
+/** Free text that is neither malformed nor a secret pasted by mistake. */
+const custodyText = (max: number) => (v: string) =>
+  validateText(v, { maxLength: max }) ?? secretLikeContent(v);
+
+export class CreateAssetDto {
+  @ApiProperty({ description: 'What it is.', enum: ASSET_KINDS })
+  @IsIn(ASSET_KINDS, { message: `must be one of: ${ASSET_KINDS.join(', ')}` })
+  kind!: AssetKind;
+
+  @ApiProperty({ description: 'Who holds it today.', enum: ASSET_HOLDERS })
+  @IsIn(ASSET_HOLDERS, { message: `must be one of: ${ASSET_HOLDERS.join(', ')}` })
+  holder!: AssetHolder;
+
+  @ApiPropertyOptional({
+    description:
+      'Where it lives: repository URL, cloud account and region, the person who holds it. Never the secret: key-like values are refused.',
+    example: 'https://git.example.cn/kangning/miniapp（服务商私有仓库）',
+  })
+  @IsOptional()
+  @IsString()
+  @Satisfies(custodyText(500), { name: 'custodyText' })
+  location?: string;
+
+  @ApiPropertyOptional({ description: 'Notes; key-like values are refused.' })
+  @IsOptional()
+  @IsString()
+  @Satisfies(custodyText(2000), { name: 'custodyText' })
+  notes?: string;
+
+  @ApiPropertyOptional({ description: 'When the custody was last checked, YYYY-MM-DD.' })
+  @IsOptional()
+  @Satisfies(validateLocalDate, { name: 'date' })
+  lastVerifiedOn?: string;
+}
+
+export class UpdateAssetDto extends PartialType(CreateAssetDto) {}
