@@ -10,6 +10,7 @@ import { CatalogueModule } from '../libs/requirements/src/catalogue.module.js';
 import { DeadlinesModule } from '../libs/deadlines/src/deadlines.module.js';
 import { MailModule } from '../libs/mail/src/mail.module.js';
 import { RemindersModule } from '../libs/reminders/src/reminders.module.js';
+import { ExportsModule } from '../libs/exports/src/exports.module.js';
 import { HealthController } from './api/health.controller.js';
 
 export interface AppRoles {
@@ -60,6 +61,7 @@ export class AppModule {
         RegistryModule,
         MailModule,
         RemindersModule.forRoot({ worker: roles.worker }),
+        ExportsModule,
       ],
       controllers: roles.api ? [HealthController, AuditEventsController] : [],
       providers: roles.api ? [{ provide: APP_GUARD, useClass: ApiKeyGuard }] : [],

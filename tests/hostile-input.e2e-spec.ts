@@ -30,7 +30,9 @@ beforeAll(async () => {
     dueOn: '2027-05-01',
     recurrence: 'monthly',
   });
+  const feed = await post('/api/v1/calendar-feeds', { miniProgramId: mp.id });
   Object.assign(ids, {
+    'calendar-feeds:id': feed.id,
     'deadlines:id': custom.id,
     'mini-programs:id': mp.id,
     'qualifications:qualificationId': mp.qualifications[0].id,
@@ -138,5 +140,6 @@ describe('hostile input on every write endpoint', () => {
         { numRuns: 25, seed: 20261125 },
       );
     }
-  });
+    // 25 bodies for each of 30-odd write routes: well past jest's default 5 s.
+  }, 120_000);
 });

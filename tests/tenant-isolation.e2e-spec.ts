@@ -10,8 +10,14 @@ let b: TestOrg;
 /** A's record ids, by "<path segment before the parameter>:<parameter name>". */
 const fixtures: Record<string, string> = {};
 const secrets: string[] = [];
-/** Routes that carry no organization data and need no key. */
-const PUBLIC = [/^\/health$/, /^\/docs/];
+/**
+ * Routes that need no key: no organization data, or a secret in the path is the credential (calendar
+ * feed tokens, covered by tests/calendar.e2e-spec.ts; signed acknowledge links; the local inbox, which
+ * answers only this machine).
+ */
+const PUBLIC = [/^\/health$/, /^\/docs/, /^\/calendar\//, /^\/ack\//, /^\/inbox/];
+/** Routes whose parameter picks a file format, not a record: read like lists, once per format. */
+const FORMATS: Record<string, string[]> = { '/api/v1/exports/checklist.:format': ['csv', 'md'] };
 /** Routes over data every organization shares (the built-in catalogue): nothing tenant-owned to leak. */
 const SHARED = [/^\/api\/v1\/catalogue/];
 
@@ -59,7 +65,9 @@ beforeAll(async () => {
     dueOn: '2027-05-01',
     miniProgramId: mp.id,
   });
+  const feed = await post('/api/v1/calendar-feeds', { miniProgramId: mp.id });
   Object.assign(fixtures, {
+    'calendar-feeds:id': feed.id,
     'deadlines:id': custom.id,
     'mini-programs:id': mp.id,
     'qualifications:qualificationId': mp.qualifications[0].id,
@@ -78,6 +86,8 @@ beforeAll(async () => {
     mp.id,
     mp.appId,
     mp.qualifications[0].id,
+    feed.id,
+    feed.url.split('/').pop(),
     'A-secret',
     ...derived.body.items.map((d: { id: string }) => d.id),
   );
@@ -122,7 +132,7 @@ describe('tenant isolation over every registered route', () => {
   it("answers B for A's ids exactly as for ids that do not exist, and changes nothing of A's", async () => {
     const before = await snapshot(a.bearer);
     const routes = registeredRoutes(t.app).filter(
-      (r) => r.path.includes(':') && ![...PUBLIC, ...SHARED].some((p) => p.test(r.path)),
+      (r) => r.path.includes(':') && !FORMATS[r.path] && ![...PUBLIC, ...SHARED].some((p) => p.test(r.path)),
     );
     expect(routes.length).toBeGreaterThanOrEqual(10);
     for (const route of routes) {
@@ -146,9 +156,15 @@ describe('tenant isolation over every registered route', () => {
   });
 
   it("shows none of A's rows in any list B can read", async () => {
-    const lists = registeredRoutes(t.app).filter(
-      (r) => r.method === 'get' && !r.path.includes(':') && !PUBLIC.some((p) => p.test(r.path)),
-    );
+    const lists = registeredRoutes(t.app)
+      .filter((r) => r.method === 'get' && !PUBLIC.some((p) => p.test(r.path)))
+      .flatMap((r) =>
+        FORMATS[r.path]
+          ? FORMATS[r.path].map((f) => ({ ...r, path: r.path.replace(':format', f) }))
+          : r.path.includes(':')
+            ? []
+            : [r],
+      );
     expect(lists.length).toBeGreaterThanOrEqual(4);
     for (const route of lists) {
       const res = await t.http().get(route.path).set('Authorization', b.bearer);

@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { readFile, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
@@ -12,6 +14,8 @@ import { TickService } from '../../libs/reminders/src/tick.service.js';
 import { DeliveryService } from '../../libs/reminders/src/delivery.service.js';
 import { MailTransport } from '../../libs/mail/src/mail-transport.js';
 import { MiniProgramImportService } from '../../libs/registry/src/mini-program-import.service.js';
+import { FORMAT_RULE, isChecklistFormat, writeChecklist } from '../../libs/exports/src/checklist-formats.js';
+import { ChecklistService } from '../../libs/exports/src/checklist.service.js';
 import { createContext } from '../bootstrap.js';
 import { prepareRuntime } from '../runtime.js';
 
@@ -216,6 +220,69 @@ program
       );
       out(`API key (shown once, store it now): ${demo.apiKey}`);
     }),
+  );
+
+const exportCmd = program.command('export').description('files for people outside the API');
+exportCmd
+  .command('checklist')
+  .description(
+    'write the renewal checklist to a file (the same content as GET /api/v1/exports/checklist.<format>)',
+  )
+  .requiredOption('--org <id>', 'organization id', uuidArg)
+  .requiredOption('--format <format>', 'csv, xlsx, pdf or md', (v) => {
+    if (!isChecklistFormat(v)) throw new InvalidArgumentError(FORMAT_RULE);
+    return v;
+  })
+  .requiredOption('--out <file>', 'where to write it (written to a temporary name, renamed when complete)')
+  .option('--mini-program <id>', 'only this mini-program')
+  .option('--deadline <id>', 'only this deadline cycle')
+  .option('--due-from <date>', 'only cycles due on or after this date (YYYY-MM-DD)')
+  .option('--due-to <date>', 'only cycles due on or before this date (YYYY-MM-DD)')
+  .option('--locale <locale>', "zh-CN or en (default: the organization's)", (v) => {
+    if (v !== 'zh-CN' && v !== 'en') throw new InvalidArgumentError("must be 'zh-CN' or 'en'");
+    return v;
+  })
+  .action(
+    (opts: {
+      org: string;
+      format: 'csv' | 'xlsx' | 'pdf' | 'md';
+      out: string;
+      miniProgram?: string;
+      deadline?: string;
+      dueFrom?: string;
+      dueTo?: string;
+      locale?: 'zh-CN' | 'en';
+    }) =>
+      withApp(async (app) => {
+        const ctx = await cliContext(app, opts.org);
+        const prepared = await app.get(ChecklistService).prepare(
+          ctx,
+          {
+            miniProgramId: opts.miniProgram,
+            deadlineId: opts.deadline,
+            dueFrom: opts.dueFrom,
+            dueTo: opts.dueTo,
+          },
+          opts.locale ?? ctx.locale,
+        );
+        const target = path.resolve(opts.out);
+        const partial = `${target}.partial-${process.pid}`;
+        let rows = 0;
+        const counted = async function* () {
+          for await (const row of prepared.rows()) {
+            rows++;
+            yield row;
+          }
+        };
+        try {
+          await writeChecklist(opts.format, counted(), prepared.header, createWriteStream(partial));
+          await rename(partial, target);
+        } catch (error) {
+          await rm(partial, { force: true });
+          throw error;
+        }
+        out(`wrote ${target}: ${rows} deadlines (${prepared.header.scopeLabel})`);
+      }),
   );
 
 program.parseAsync(process.argv).catch((error: unknown) => {

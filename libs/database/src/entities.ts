@@ -6,6 +6,7 @@ import { ContactEntity } from '../../registry/src/contact.entity.js';
 import { MiniProgramEntity } from '../../registry/src/mini-program.entity.js';
 import { QualificationEntity } from '../../registry/src/qualification.entity.js';
 import { VendorEntity } from '../../registry/src/vendor.entity.js';
+import { CalendarFeedEntity } from '../../exports/src/calendar-feed.entity.js';
 
 /** Every entity, listed explicitly (ESM cannot glob). */
 export const entities = [
@@ -17,4 +18,5 @@ export const entities = [
   MiniProgramEntity,
   QualificationEntity,
   DeadlineEntity,
+  CalendarFeedEntity,
 ];

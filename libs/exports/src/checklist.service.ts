@@ -1,0 +1,325 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { AuthContext } from '../../auth/src/auth-context.js';
+import { OrganizationEntity } from '../../auth/src/organization.entity.js';
+import { type Catalogue, findRequirement, localize } from '../../catalogue/src/index.js';
+import { Clock } from '../../common/src/clock.js';
+import { DomainError, type FieldProblem } from '../../common/src/domain.error.js';
+import { validateLocalDate } from '../../common/src/rules.js';
+import type { StoredLadder } from '../../common/src/stored-ladder.js';
+import { DeadlineEntity, LIVE_STATES } from '../../deadlines/src/deadline.entity.js';
+import { consequenceFor } from '../../domain/src/reminders/index.js';
+import { daysBetween, localDateOf } from '../../domain/src/time/index.js';
+import { MiniProgramEntity } from '../../registry/src/mini-program.entity.js';
+import { CatalogueService } from '../../requirements/src/catalogue.service.js';
+import {
+  type ChecklistItem,
+  type ChecklistRow,
+  type ExportExtension,
+  type ExportHeader,
+  type ExportLocale,
+  exportFileName,
+  labelsFor,
+} from './renderers/index.js';
+
+export const CHECKLIST_FORMATS = ['csv', 'xlsx', 'pdf', 'md'] as const;
+export type ChecklistFormat = (typeof CHECKLIST_FORMATS)[number];
+
+/** What a checklist covers; every part is optional and they combine (AND). */
+export interface ChecklistScope {
+  miniProgramId?: string;
+  deadlineId?: string;
+  /** 'YYYY-MM-DD', inclusive. */
+  dueFrom?: string;
+  /** 'YYYY-MM-DD', inclusive. */
+  dueTo?: string;
+}
+
+/** A checklist whose scope has been checked: nothing is read or written until `rows()` is iterated. */
+export interface PreparedChecklist {
+  header: ExportHeader;
+  /** The organization's local today, the date in file names. */
+  today: string;
+  fileName(ext: ExportExtension): string;
+  rows(): AsyncIterable<ChecklistRow>;
+}
+
+/** One checklist row and the escalation ladder of its deadline (null: the organization's). */
+export interface ChecklistEntry {
+  row: ChecklistRow;
+  ladder: StoredLadder | null;
+}
+
+interface DeadlineRow {
+  id: string;
+  kind: string;
+  requirement_code: string | null;
+  title: string | null;
+  due_on: string;
+  act_by: string;
+  window_opens_on: string;
+  state: string;
+  sequence: number;
+  ladder: StoredLadder | null;
+  mini_program_id: string | null;
+  mp_name: string | null;
+  app_id: string | null;
+  vendor_name: string | null;
+  vendor_status: string | null;
+}
+
+/**
+ * Documents that are the held qualification itself (the licence or certificate being renewed). Only these
+ * can be known to be on file: mp-guard records qualifications, not the other papers a renewal needs.
+ */
+const HELD_DOCUMENT_IDS = new Set(['current_licence', 'current_certificate']);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const WORDS = {
+  'zh-CN': {
+    owner: '业主',
+    ownerAlone: '业主自行办理（服务商已失联）',
+    vendor: (name: string) => `服务商：${name}`,
+    all: '全部小程序',
+    window: (from?: string, to?: string) =>
+      from && to ? `截止 ${from} 至 ${to}` : from ? `截止 ${from} 起` : `截止至 ${to}`,
+  },
+  en: {
+    owner: 'Owner',
+    ownerAlone: 'The owner alone (vendor unavailable)',
+    vendor: (name: string) => `Vendor: ${name}`,
+    all: 'All mini-programs',
+    window: (from?: string, to?: string) =>
+      from && to ? `due ${from} to ${to}` : from ? `due from ${from}` : `due until ${to}`,
+  },
+} as const;
+
+/**
+ * The renewal checklist: live deadline cycles of a scope joined with the catalogue, the mini-program's
+ * qualifications and its vendor's status, one localized `ChecklistRow` each. Rows are read in keyset pages,
+ * so an export of any size holds one page in memory.
+ */
+@Injectable()
+export class ChecklistService {
+  static readonly PAGE_SIZE = 500;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly catalogue: CatalogueService,
+  ) {}
+
+  /** Every problem of a scope, named by its parameter (the HTTP query and the CLI share these rules). */
+  static problemsOf(scope: ChecklistScope): FieldProblem[] {
+    const problems: FieldProblem[] = [];
+    for (const field of ['miniProgramId', 'deadlineId'] as const) {
+      const value = scope[field];
+      if (value !== undefined && !UUID.test(value)) problems.push({ field, rule: 'must be a UUID' });
+    }
+    for (const field of ['dueFrom', 'dueTo'] as const) {
+      const value = scope[field];
+      const rule = value === undefined ? null : validateLocalDate(value);
+      if (rule) problems.push({ field, rule });
+    }
+    if (!problems.length && scope.dueFrom && scope.dueTo && scope.dueFrom > scope.dueTo) {
+      problems.push({ field: 'dueTo', rule: `must be on or after dueFrom (${scope.dueFrom})` });
+    }
+    return problems;
+  }
+
+  /**
+   * Checks the scope (400 naming the parameter; 404 for a mini-program or deadline that is not this
+   * organization's, exactly as for one that does not exist) before anything is written.
+   */
+  async prepare(ctx: AuthContext, scope: ChecklistScope, locale: ExportLocale): Promise<PreparedChecklist> {
+    const problems = ChecklistService.problemsOf(scope);
+    if (problems.length) throw DomainError.invalid(problems);
+    const org = await this.db
+      .getRepository(OrganizationEntity)
+      .findOneBy({ id: ctx.organizationId })
+      .then((o) => o ?? Promise.reject(DomainError.notFound('Organization')));
+    const words = WORDS[locale];
+    let scopeLabel: string = words.all;
+    if (scope.miniProgramId) {
+      const mp = await this.db
+        .getRepository(MiniProgramEntity)
+        .findOneBy({ id: scope.miniProgramId, organizationId: org.id });
+      if (!mp) throw DomainError.notFound('Mini-program');
+      scopeLabel = mp.name;
+    }
+    if (scope.deadlineId) {
+      const deadline = await this.db
+        .getRepository(DeadlineEntity)
+        .findOneBy({ id: scope.deadlineId, organizationId: org.id });
+      if (!deadline) throw DomainError.notFound('Deadline');
+      const mp = deadline.miniProgramId
+        ? await this.db
+            .getRepository(MiniProgramEntity)
+            .findOneBy({ id: deadline.miniProgramId, organizationId: org.id })
+        : null;
+      const name =
+        this.catalogue.localized(deadline.requirementCode, locale)?.name ?? deadline.title ?? deadline.kind;
+      scopeLabel = `${name} · ${mp?.name ?? labelsFor(locale).organizationLevel}`;
+    }
+    if (scope.dueFrom || scope.dueTo) scopeLabel += ` ${words.window(scope.dueFrom, scope.dueTo)}`;
+
+    const now = this.clock.now();
+    const today = localDateOf(now, org.timeZone);
+    const header: ExportHeader = {
+      organizationName: org.name,
+      timeZone: org.timeZone,
+      locale,
+      generatedAt: now,
+      scopeLabel,
+    };
+    const entries = () => this.entries(org, scope, locale, today);
+    return {
+      header,
+      today,
+      fileName: (ext) => exportFileName({ scopeLabel, date: today, ext }),
+      rows: async function* () {
+        for await (const entry of entries()) yield entry.row;
+      },
+    };
+  }
+
+  /** The live cycles of a scope with their ladders, sorted by mini-program name, then due date. */
+  async *entries(
+    org: OrganizationEntity,
+    scope: ChecklistScope,
+    locale: ExportLocale,
+    today: string,
+  ): AsyncGenerator<ChecklistEntry> {
+    const catalogue = this.catalogue.forOrganization(org.catalogueOverrides);
+    let after: unknown[] | null = null;
+    for (;;) {
+      const page = await this.page(org.id, scope, after);
+      if (!page.length) return;
+      const held = await this.heldQualifications(org.id, page);
+      for (const d of page) {
+        yield { row: this.rowOf(d, catalogue, held, locale, today), ladder: d.ladder };
+      }
+      if (page.length < ChecklistService.PAGE_SIZE) return;
+      const last = page[page.length - 1];
+      after = [
+        last.mini_program_id === null,
+        last.mp_name ?? '',
+        last.mini_program_id ?? '',
+        last.due_on,
+        last.id,
+      ];
+    }
+  }
+
+  /**
+   * One keyset page. The sort key groups each mini-program's rows together even when two share a name
+   * (its id breaks the tie) and puts organization-level rows (a vendor contract) last, as one group.
+   */
+  private page(
+    organizationId: string,
+    scope: ChecklistScope,
+    after: unknown[] | null,
+  ): Promise<DeadlineRow[]> {
+    const params: unknown[] = [organizationId, LIVE_STATES];
+    const where = ['d.organization_id = $1', 'd.state = ANY($2::text[])'];
+    const add = (sql: (n: number) => string, value: unknown) => {
+      params.push(value);
+      where.push(sql(params.length));
+    };
+    if (scope.miniProgramId) add((n) => `d.mini_program_id = $${n}::uuid`, scope.miniProgramId);
+    if (scope.deadlineId) add((n) => `d.id = $${n}::uuid`, scope.deadlineId);
+    if (scope.dueFrom) add((n) => `d.due_on >= $${n}::date`, scope.dueFrom);
+    if (scope.dueTo) add((n) => `d.due_on <= $${n}::date`, scope.dueTo);
+    const key = `(d.mini_program_id IS NULL, COALESCE(mp.name, ''), COALESCE(d.mini_program_id::text, ''), d.due_on, d.id)`;
+    if (after) {
+      const n = params.length;
+      params.push(...after);
+      where.push(
+        `${key} > ($${n + 1}::boolean, $${n + 2}::text, $${n + 3}::text, $${n + 4}::date, $${n + 5}::uuid)`,
+      );
+    }
+    return this.db.query<DeadlineRow[]>(
+      `SELECT d.id, d.kind, d.requirement_code, d.title, d.due_on, d.act_by, d.window_opens_on, d.state,
+              d.sequence, d.ladder, d.mini_program_id, mp.name AS mp_name, mp.app_id,
+              v.name AS vendor_name, v.status AS vendor_status
+         FROM deadlines d
+         LEFT JOIN mini_programs mp ON mp.organization_id = d.organization_id AND mp.id = d.mini_program_id
+         LEFT JOIN vendors v ON v.organization_id = d.organization_id AND v.id = d.vendor_id
+        WHERE ${where.join(' AND ')}
+        ORDER BY d.mini_program_id IS NULL, COALESCE(mp.name, ''), COALESCE(d.mini_program_id::text, ''),
+                 d.due_on, d.id
+        LIMIT ${ChecklistService.PAGE_SIZE}`,
+      params,
+    );
+  }
+
+  /** `<mini-program id>:<requirement code>` of the qualifications whose original the owner holds. */
+  private async heldQualifications(organizationId: string, page: DeadlineRow[]): Promise<Set<string>> {
+    const ids = [...new Set(page.map((d) => d.mini_program_id).filter((id): id is string => id !== null))];
+    if (!ids.length) return new Set();
+    const rows = await this.db.query<{ mini_program_id: string; requirement_code: string }[]>(
+      `SELECT DISTINCT mini_program_id, requirement_code FROM qualifications
+        WHERE organization_id = $1 AND mini_program_id = ANY($2::uuid[]) AND original_held_by = 'owner'`,
+      [organizationId, ids],
+    );
+    return new Set(rows.map((r) => `${r.mini_program_id}:${r.requirement_code}`));
+  }
+
+  private rowOf(
+    d: DeadlineRow,
+    catalogue: Catalogue,
+    held: Set<string>,
+    locale: ExportLocale,
+    today: string,
+  ): ChecklistRow {
+    const requirement = d.requirement_code ? findRequirement(catalogue, d.requirement_code) : undefined;
+    const localized = requirement ? localize(requirement, locale) : null;
+    const labels = labelsFor(locale);
+    const daysLeft = daysBetween(today, d.due_on);
+    const onFile = held.has(`${d.mini_program_id}:${d.requirement_code}`);
+    const documents: ChecklistItem[] = (localized?.documents ?? []).map((doc) => ({
+      id: doc.id,
+      text: doc.note ? `${doc.name}${labels.aside(doc.note)}` : doc.name,
+      onFile: HELD_DOCUMENT_IDS.has(doc.id) ? onFile : null,
+    }));
+    const steps: ChecklistItem[] = (localized?.steps ?? []).map((step) => ({
+      id: step.id,
+      text: step.text,
+      actor: step.actor,
+    }));
+    return {
+      deadlineId: d.id,
+      miniProgram:
+        d.mini_program_id && d.mp_name !== null
+          ? { id: d.mini_program_id, name: d.mp_name, appId: d.app_id ?? '' }
+          : null,
+      requirementCode: d.requirement_code,
+      requirementName: localized?.name ?? d.title ?? d.kind,
+      kind: d.kind,
+      dueOn: d.due_on,
+      actBy: d.act_by,
+      windowOpensOn: d.window_opens_on,
+      daysLeft,
+      state: d.state,
+      whoMustAct: whoMustAct(d, locale),
+      documents,
+      steps,
+      consequence: requirement ? (consequenceFor(requirement, -daysLeft, locale)?.text ?? null) : null,
+      sourceUrl: localized?.sourceUrl ?? null,
+      sequence: d.sequence,
+    };
+  }
+}
+
+/**
+ * The vendor while it is active; the owner alone while it is unresponsive or ceased; the owner when there
+ * is no vendor, and for a vendor's own contract (renewing it is the owner's decision).
+ */
+function whoMustAct(d: DeadlineRow, locale: ExportLocale): string {
+  const words = WORDS[locale];
+  const unavailable = d.vendor_status === 'unresponsive' || d.vendor_status === 'ceased';
+  if (d.vendor_name === null) return words.owner;
+  if (unavailable) return words.ownerAlone;
+  return d.kind === 'vendor_contract_end' ? words.owner : words.vendor(d.vendor_name);
+}

@@ -1,0 +1,84 @@
+import { Controller, Get, Logger, Param, Query, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Auth, type AuthContext } from '../../auth/src/auth-context.js';
+import { DomainError } from '../../common/src/domain.error.js';
+import { type Locale, RequestLocale } from '../../common/src/locale.js';
+import {
+  CHECKLIST_CONTENT_TYPES,
+  FORMAT_RULE,
+  isChecklistFormat,
+  writeChecklist,
+} from './checklist-formats.js';
+import { CHECKLIST_FORMATS, ChecklistService } from './checklist.service.js';
+import { ExportChecklistQuery } from './export-checklist.dto.js';
+import { contentDisposition } from './renderers/index.js';
+import { DestinationClosedError } from './renderers/stream-output.js';
+
+@ApiTags('exports')
+@ApiBearerAuth()
+@Controller('api/v1/exports')
+export class ExportsController {
+  private readonly logger = new Logger(ExportsController.name);
+
+  constructor(private readonly checklist: ChecklistService) {}
+
+  @Get('checklist.:format')
+  @ApiOperation({
+    summary: 'The renewal checklist as a file: CSV (Excel/WPS), XLSX, PDF (Chinese embedded) or Markdown',
+    description:
+      'One entry per live deadline cycle (open, acknowledged, snoozed) of the scope, sorted by mini-program ' +
+      'then due date: dates, days left, who must act, documents (with whether the held licence is on file), ' +
+      'steps, what is lost if missed, and the source. Streamed; the file name carries the scope and date. ' +
+      'Every parameter is checked before the first byte, so a bad request never yields a partial file.',
+  })
+  @ApiParam({ name: 'format', enum: CHECKLIST_FORMATS, description: 'File format (the URL extension).' })
+  @ApiProduces(...Object.values(CHECKLIST_CONTENT_TYPES))
+  @ApiOkResponse({
+    description: 'The file, as an attachment (Content-Disposition with a UTF-8 file name).',
+    schema: { type: 'string', format: 'binary' },
+  })
+  @ApiBadRequestResponse({ description: 'Unknown format or locale, a bad date, or dueFrom after dueTo.' })
+  @ApiNotFoundResponse({ description: 'The mini-program or deadline is not one of this organization.' })
+  async checklistFile(
+    @Auth() auth: AuthContext,
+    @Param('format') format: string,
+    @Query() query: ExportChecklistQuery,
+    @RequestLocale() locale: Locale,
+    @Res() res: Response,
+  ): Promise<void> {
+    if (!isChecklistFormat(format)) throw DomainError.invalid([{ field: 'format', rule: FORMAT_RULE }]);
+    const prepared = await this.checklist.prepare(
+      auth,
+      {
+        miniProgramId: query.miniProgramId,
+        deadlineId: query.deadlineId,
+        dueFrom: query.dueFrom,
+        dueTo: query.dueTo,
+      },
+      locale,
+    );
+    res.status(200);
+    res.setHeader('Content-Type', CHECKLIST_CONTENT_TYPES[format]);
+    res.setHeader('Content-Disposition', contentDisposition(prepared.fileName(format)));
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    try {
+      await writeChecklist(format, prepared.rows(), prepared.header, res);
+    } catch (error) {
+      // The writer has destroyed the response, so the client sees an aborted download, never a short file.
+      if (error instanceof DestinationClosedError)
+        this.logger.warn(`checklist.${format} export stopped: the client went away`);
+      else this.logger.error({ err: error }, `checklist.${format} export failed mid-stream`);
+    }
+  }
+}

@@ -1,0 +1,597 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { Lexer, type Token, type Tokens } from 'marked';
+import { PDFParse } from 'pdf-parse';
+import pg from 'pg';
+import type request from 'supertest';
+import { FixedClock } from '../libs/common/src/clock.js';
+import { miniProgramBody, vendorBody } from './factories/registry.factory.js';
+import { startTestApp, type TestApp, type TestOrg } from './support/test-app.js';
+
+const run = promisify(execFile);
+
+let t: TestApp;
+let org: TestOrg;
+let other: TestOrg;
+// 10:00 in Shanghai on 2026-11-25.
+const clock = new FixedClock(new Date('2026-11-25T02:00:00Z'));
+const EVIL = '=HYPERLINK("http://evil")';
+const ids: Record<string, string> = {};
+
+type Deadline = Record<string, any>;
+
+const post = (p: string, body: object, bearer = org.bearer) =>
+  t
+    .http()
+    .post(p)
+    .set('Authorization', bearer)
+    .send(body)
+    .expect(201)
+    .then((r) => r.body);
+
+/** Collects the body as bytes whatever its type (supertest would otherwise parse or drop it). */
+const asBytes = (res: request.Response, done: (err: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+};
+
+async function download(format: string, query = '', bearer = org.bearer) {
+  const res = await t
+    .http()
+    .get(`/api/v1/exports/checklist.${format}${query ? `?${query}` : ''}`)
+    .set('Authorization', bearer)
+    .buffer(true)
+    .parse(asBytes as never);
+  return { status: res.status, headers: res.headers, bytes: res.body as Buffer };
+}
+
+async function apiDeadlines(query = '', locale = 'zh-CN'): Promise<Deadline[]> {
+  const res = await t
+    .http()
+    .get(`/api/v1/deadlines?limit=200${query ? `&${query}` : ''}`)
+    .set('Authorization', org.bearer)
+    .set('Accept-Language', locale)
+    .expect(200);
+  expect(res.body.page.next).toBeNull();
+  return res.body.items;
+}
+
+/** What a spreadsheet must show for user text that starts like a formula (the documented rule). */
+const inert = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
+const mpName = (d: Deadline, orgLevel = '机构级事项') => d.miniProgram?.name ?? orgLevel;
+
+function csvRecords(bytes: Buffer): Record<string, string>[] {
+  expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  return parse(bytes, { bom: true, columns: true, relax_column_count: false });
+}
+
+/** One entry per deadline, in file order, from the per-item CSV lines. */
+function csvDeadlines(records: Record<string, string>[], idColumn = '截止事项ID') {
+  const seen = new Map<string, Record<string, string>>();
+  for (const r of records) if (!seen.has(r[idColumn])) seen.set(r[idColumn], r);
+  return [...seen.values()];
+}
+
+/** Each mini-program's rows come together, and within one the due dates never go back. */
+function expectGroupedAndSorted(rows: { group: string; dueOn: string }[]) {
+  const finished = new Set<string>();
+  for (let i = 0; i < rows.length; i++) {
+    const prev = rows[i - 1];
+    if (prev && prev.group !== rows[i].group) finished.add(prev.group);
+    expect(finished.has(rows[i].group)).toBe(false);
+    if (prev && prev.group === rows[i].group) expect(prev.dueOn <= rows[i].dueOn).toBe(true);
+  }
+}
+
+beforeAll(async () => {
+  t = await startTestApp({ clock });
+  org = await t.createOrg('康宁健康集团');
+  other = await t.createOrg('Other org');
+  const active = await post('/api/v1/vendors', vendorBody({ name: '深圳市云速科技有限公司' }));
+  const gone = await post(
+    '/api/v1/vendors',
+    vendorBody({ name: '杭州快码网络科技有限公司', status: 'unresponsive', statusReason: '电话停机' }),
+  );
+  const hospital = await post(
+    '/api/v1/mini-programs',
+    miniProgramBody({
+      name: '康宁互联网医院',
+      vendorId: active.id,
+      serviceCategories: ['餐饮 > 外卖'],
+      qualifications: [{ requirementCode: 'food_business_licence', expiresOn: '2027-01-31' }],
+    }),
+  );
+  const evil = await post('/api/v1/mini-programs', miniProgramBody({ name: EVIL, vendorId: gone.id }));
+  const pharmacy = await post(
+    '/api/v1/mini-programs',
+    miniProgramBody({
+      name: '康宁药房',
+      serviceCategories: ['餐饮 > 外卖'],
+      qualifications: [
+        { requirementCode: 'food_business_licence', expiresOn: '2027-05-31', originalHeldBy: 'vendor' },
+      ],
+    }),
+  );
+  const custom = await post('/api/v1/deadlines', {
+    title: '续签服务器托管合同',
+    dueOn: '2027-02-01',
+    miniProgramId: pharmacy.id,
+  });
+  const theirs = await post('/api/v1/mini-programs', miniProgramBody({ name: '别家小程序' }), other.bearer);
+  const theirDeadlines = await t
+    .http()
+    .get(`/api/v1/deadlines?miniProgramId=${theirs.id}`)
+    .set('Authorization', other.bearer)
+    .expect(200);
+  Object.assign(ids, {
+    hospital: hospital.id,
+    evil: evil.id,
+    pharmacy: pharmacy.id,
+    custom: custom.id,
+    theirMiniProgram: theirs.id,
+    theirDeadline: theirDeadlines.body.items[0].id,
+  });
+});
+afterAll(() => t.close());
+
+describe('checklist exports over HTTP, read back by independent readers', () => {
+  it('CSV: UTF-8 with BOM, one entry per live deadline matching the API, Chinese intact', async () => {
+    const file = await download('csv');
+    expect(file.status).toBe(200);
+    expect(file.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(file.headers['content-disposition']).toBe(
+      `attachment; filename="mp-guard-checklist_2026-11-25.csv"; filename*=UTF-8''${encodeURIComponent('mp-guard-checklist_全部小程序_2026-11-25.csv')}`,
+    );
+    const records = csvRecords(file.bytes);
+    const api = await apiDeadlines();
+    expect(api.length).toBeGreaterThanOrEqual(6);
+    const entries = csvDeadlines(records);
+    expect(entries.map((r) => r['截止事项ID']).sort()).toEqual(api.map((d) => d.id).sort());
+    const byId = new Map(api.map((d) => [d.id, d]));
+    for (const r of entries) {
+      const d = byId.get(r['截止事项ID'])!;
+      expect({
+        mp: r['小程序'],
+        appId: r['AppID'],
+        requirement: r['事项'],
+        dueOn: r['截止日期'],
+        actBy: r['最迟办理日'],
+        window: r['办理窗口开启'],
+        daysLeft: r['剩余天数'],
+      }).toEqual({
+        mp: inert(mpName(d)),
+        appId: d.miniProgram?.appId ?? '',
+        requirement: d.requirementName,
+        dueOn: d.dueOn,
+        actBy: d.actBy,
+        window: d.windowOpensOn,
+        daysLeft: String(d.daysLeft),
+      });
+    }
+    expectGroupedAndSorted(entries.map((r) => ({ group: r['小程序'], dueOn: r['截止日期'] })));
+    expect(entries.at(-1)!['小程序']).toBe('机构级事项');
+    expect(records.some((r) => r['事项'] === '续签服务器托管合同')).toBe(true);
+  });
+
+  it('CSV: who must act follows the vendor status, and the held licence is on file only with the owner', async () => {
+    const records = csvRecords((await download('csv')).bytes);
+    const who = (name: string) =>
+      new Set(records.filter((r) => r['小程序'] === name).map((r) => r['办理人']));
+    expect(who('康宁互联网医院')).toEqual(new Set(['服务商：深圳市云速科技有限公司']));
+    expect(who(inert(EVIL))).toEqual(new Set(['业主自行办理（服务商已失联）']));
+    expect(who('康宁药房')).toEqual(new Set(['业主']));
+    const licence = (name: string) =>
+      records.find(
+        (r) => r['小程序'] === name && r['事项'] === '食品经营许可证' && r['条目'] === '现有许可证',
+      );
+    expect(licence('康宁互联网医院')!['已备齐']).toBe('是');
+    expect(licence('康宁药房')!['已备齐']).toBe('否'); // the vendor holds the original
+    const businessLicence = records.find((r) => r['条目'] === '营业执照')!;
+    expect(businessLicence['已备齐']).toBe('未知');
+    const step = records.find((r) => r['条目类型'] === '步骤' && r['事项'] === '食品经营许可证')!;
+    expect(step['执行方']).toBe('业主');
+    expect(step['逾期后果']).toMatch(/许可证失效/);
+    expect(step['依据']).toBe('https://www.samr.gov.cn/');
+  });
+
+  it('CSV and XLSX: a mini-program named like a formula comes out as inert text', async () => {
+    const csv = (await download('csv')).bytes.toString('utf8');
+    expect(csv).toContain(`"'=HYPERLINK(""http://evil"")"`);
+    expect(csv).not.toMatch(/(^|,)"?=HYPERLINK/m);
+
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await download('xlsx')).bytes as never);
+    const cells: ExcelJS.Cell[] = [];
+    workbook.eachSheet((sheet) => sheet.eachRow((row) => row.eachCell((cell) => cells.push(cell))));
+    const evil = cells.filter((c) => typeof c.value === 'string' && c.value.includes('HYPERLINK'));
+    expect(evil.length).toBeGreaterThan(0);
+    for (const cell of evil) {
+      expect(cell.type).toBe(ExcelJS.ValueType.String);
+      expect(cell.value).toBe(inert(EVIL));
+    }
+    expect(cells.some((c) => c.type === ExcelJS.ValueType.Formula)).toBe(false);
+  });
+
+  it('XLSX: the summary sheet lists every live deadline as the API does, with real dates', async () => {
+    const file = await download('xlsx');
+    expect(file.status).toBe(200);
+    expect(file.headers['content-type']).toBe(
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(file.bytes as never);
+    const [summary, ...sheets] = workbook.worksheets;
+    expect(summary.name).toBe('汇总');
+    const header = (summary.getRow(1).values as unknown[]).slice(1);
+    const col = (label: string) => header.indexOf(label) + 1;
+    const rows: Record<string, unknown>[] = [];
+    summary.eachRow((row, n) => {
+      if (n === 1) return;
+      const value = (label: string) => row.getCell(col(label)).value;
+      rows.push({
+        mp: value('小程序'),
+        appId: value('AppID') ?? '',
+        requirement: value('事项'),
+        dueOn: (value('截止日期') as Date).toISOString().slice(0, 10),
+        actBy: (value('最迟办理日') as Date).toISOString().slice(0, 10),
+        daysLeft: value('剩余天数'),
+        who: value('办理人'),
+      });
+    });
+    const api = await apiDeadlines();
+    const expected = api.map((d) => ({
+      mp: inert(mpName(d)),
+      appId: d.miniProgram?.appId ?? '',
+      requirement: d.requirementName,
+      dueOn: d.dueOn,
+      actBy: d.actBy,
+      daysLeft: d.daysLeft,
+    }));
+    expect(rows.map(({ who: _who, ...r }) => r)).toEqual(expect.arrayContaining(expected));
+    expect(rows).toHaveLength(api.length);
+    expectGroupedAndSorted(rows.map((r) => ({ group: String(r.mp), dueOn: String(r.dueOn) })));
+    expect(sheets.map((s) => s.name)).toEqual(
+      expect.arrayContaining(['康宁互联网医院', '康宁药房', '机构级事项']),
+    );
+  });
+
+  it('PDF: every deadline of the API is there, the Chinese extractable as text', async () => {
+    const file = await download('pdf');
+    expect(file.status).toBe(200);
+    expect(file.headers['content-type']).toBe('application/pdf');
+    const parser = new PDFParse({ data: new Uint8Array(file.bytes) });
+    let text: string;
+    try {
+      text = (await parser.getText()).text;
+    } finally {
+      await parser.destroy();
+    }
+    expect(text).toContain('小程序合规续期清单');
+    expect(text).toContain('康宁健康集团');
+    const api = await apiDeadlines();
+    const lines = [...text.matchAll(/截止日期 (\d{4}-\d{2}-\d{2}) · 最迟办理日 (\d{4}-\d{2}-\d{2})/g)];
+    expect(lines.map((m) => `${m[1]}/${m[2]}`).sort()).toEqual(
+      api.map((d) => `${d.dueOn}/${d.actBy}`).sort(),
+    );
+    for (const d of api) {
+      expect(text).toContain(d.requirementName);
+      if (d.miniProgram) expect(text).toContain(d.miniProgram.name);
+    }
+    expect(text).toContain('业主自行办理（服务商已失联）');
+  });
+
+  it('Markdown: a heading per mini-program and deadline, a task list per document, matching the API', async () => {
+    const file = await download('md');
+    expect(file.status).toBe(200);
+    expect(file.headers['content-type']).toBe('text/markdown; charset=utf-8');
+    const tokens = Lexer.lex(file.bytes.toString('utf8'));
+    const unescape = (s: string) => s.replace(/\\(.)/g, '$1');
+    const found: { mp: string; requirement: string; dueOn: string; daysLeft: string; who: string }[] = [];
+    let mp = '';
+    let requirement = '';
+    for (const token of tokens) {
+      if (token.type === 'heading' && (token as Tokens.Heading).depth === 2)
+        mp = unescape((token as Tokens.Heading).text);
+      if (token.type === 'heading' && (token as Tokens.Heading).depth === 3)
+        requirement = unescape((token as Tokens.Heading).text);
+      if (token.type === 'table') {
+        const cells = (token as Tokens.Table).rows[0].map((c) => unescape(c.text));
+        found.push({ mp, requirement, dueOn: cells[0], daysLeft: cells[3], who: cells[5] });
+      }
+    }
+    const api = await apiDeadlines();
+    expect(found.map(({ who: _who, ...f }) => f)).toEqual(
+      expect.arrayContaining(
+        api.map((d) => ({
+          mp: mpName(d),
+          requirement: d.requirementName,
+          dueOn: d.dueOn,
+          daysLeft: String(d.daysLeft),
+        })),
+      ),
+    );
+    expect(found).toHaveLength(api.length);
+    const tasks: Tokens.ListItem[] = [];
+    const walk = (list: Token[]) =>
+      list.forEach((tk) => {
+        if (tk.type === 'list_item' && (tk as Tokens.ListItem).task) tasks.push(tk as Tokens.ListItem);
+        const nested = tk as { tokens?: Token[]; items?: Token[] };
+        if (nested.items) walk(nested.items);
+      });
+    walk(tokens);
+    expect(tasks.filter((i) => i.checked).map((i) => i.text)).toEqual(['现有许可证（已备齐）']);
+    expect(tasks.length).toBeGreaterThan(10);
+  });
+
+  it('scopes to one mini-program, one deadline or a due-date window, as the API filters them', async () => {
+    const mp = await download('csv', `miniProgramId=${ids.pharmacy}`);
+    expect(decodeURIComponent(mp.headers['content-disposition'].split("UTF-8''")[1])).toBe(
+      'mp-guard-checklist_康宁药房_2026-11-25.csv',
+    );
+    const mpIds = csvDeadlines(csvRecords(mp.bytes)).map((r) => r['截止事项ID']);
+    expect(mpIds.sort()).toEqual(
+      (await apiDeadlines(`miniProgramId=${ids.pharmacy}`)).map((d) => d.id).sort(),
+    );
+    expect(mpIds).toContain(ids.custom);
+
+    const window = 'dueFrom=2027-01-01&dueTo=2027-03-31';
+    const windowed = csvDeadlines(csvRecords((await download('csv', window)).bytes));
+    const apiWindow = await apiDeadlines(window);
+    expect(apiWindow.length).toBeGreaterThan(0);
+    expect(windowed.map((r) => r['截止事项ID']).sort()).toEqual(apiWindow.map((d) => d.id).sort());
+
+    const one = csvDeadlines(csvRecords((await download('csv', `deadlineId=${ids.custom}`)).bytes));
+    expect(one.map((r) => [r['截止事项ID'], r['事项']])).toEqual([[ids.custom, '续签服务器托管合同']]);
+  });
+
+  it('speaks English when asked, with the catalogue names the API gives in English', async () => {
+    const file = await download('csv', 'locale=en');
+    const records = csvRecords(file.bytes);
+    const entries = csvDeadlines(records, 'Deadline ID');
+    const api = await apiDeadlines('', 'en');
+    const names = new Map(api.map((d) => [d.id, d.requirementName]));
+    for (const r of entries) expect(r['Requirement']).toBe(names.get(r['Deadline ID']));
+    expect(
+      new Set(records.filter((r) => r['Mini-program'] === inert(EVIL)).map((r) => r['Who must act'])),
+    ).toEqual(new Set(['The owner alone (vendor unavailable)']));
+    expect(file.headers['content-disposition']).toContain('All-mini-programs');
+  });
+});
+
+describe('bad export requests: 4xx naming the parameter, never a partial file', () => {
+  const problemOf = async (format: string, query: string) => {
+    const res = await t
+      .http()
+      .get(`/api/v1/exports/checklist.${format}?${query}`)
+      .set('Authorization', org.bearer);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.headers['content-disposition']).toBeUndefined();
+    return { status: res.status, fields: (res.body.problems ?? []).map((p: { field: string }) => p.field) };
+  };
+
+  it.each([
+    ['docx', '', 'format'],
+    ['csv', 'locale=fr', 'locale'],
+    ['pdf', 'dueFrom=2026-02-30', 'dueFrom'],
+    ['xlsx', 'dueTo=tomorrow', 'dueTo'],
+    ['md', 'dueFrom=2027-03-01&dueTo=2027-01-01', 'dueTo'],
+    ['csv', 'miniProgramId=not-a-uuid', 'miniProgramId'],
+    ['csv', 'sort=dueOn', 'sort'],
+  ])('checklist.%s?%s answers 400 naming %s', async (format, query, field) => {
+    expect(await problemOf(format, query)).toEqual({ status: 400, fields: [field] });
+  });
+
+  it("answers another organization's mini-program or deadline exactly like a missing one", async () => {
+    for (const [param, theirs] of [
+      ['miniProgramId', ids.theirMiniProgram],
+      ['deadlineId', ids.theirDeadline],
+    ]) {
+      const a = await t
+        .http()
+        .get(`/api/v1/exports/checklist.pdf?${param}=${theirs}`)
+        .set('Authorization', org.bearer);
+      const b = await t
+        .http()
+        .get(`/api/v1/exports/checklist.pdf?${param}=${crypto.randomUUID()}`)
+        .set('Authorization', org.bearer);
+      expect(a.status).toBe(404);
+      expect(a.body).toEqual(b.body);
+      expect(a.headers['content-type']).toMatch(/^application\/json/);
+    }
+  });
+
+  it('needs an API key', async () => {
+    await t.http().get('/api/v1/exports/checklist.csv').expect(401);
+  });
+});
+
+describe('cli export checklist', () => {
+  const cli = (args: string[]) =>
+    run(process.execPath, ['dist/apps/cli/main.js', ...args], {
+      env: { ...process.env, DATABASE_URL: t.databaseUrl, LOG_LEVEL: 'silent' },
+      timeout: 60_000,
+    });
+
+  it('writes the same checklist to a file, in each format', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'mpg-export-'));
+    const out = path.join(dir, '清单.csv');
+    const { stdout } = await cli(['export', 'checklist', '--org', org.id, '--format', 'csv', '--out', out]);
+    expect(stdout).toMatch(/^wrote .*清单\.csv: \d+ deadlines/);
+    const entries = csvDeadlines(csvRecords(readFileSync(out)));
+    const api = await apiDeadlines();
+    // The CLI runs on the real clock, so days left differ; the deadlines and their dates do not.
+    expect(entries.map((r) => `${r['截止事项ID']} ${r['截止日期']}`).sort()).toEqual(
+      api.map((d) => `${d.id} ${d.dueOn}`).sort(),
+    );
+    const md = path.join(dir, 'scoped.md');
+    await cli([
+      'export',
+      'checklist',
+      '--org',
+      org.id,
+      '--format',
+      'md',
+      '--out',
+      md,
+      '--mini-program',
+      ids.hospital,
+      '--locale',
+      'en',
+      '--due-from',
+      '2027-01-01',
+      '--due-to',
+      '2027-12-31',
+    ]);
+    const text = readFileSync(md, 'utf8');
+    expect(text).toContain('# Mini-program compliance renewal checklist');
+    expect(text).toContain('康宁互联网医院');
+    expect(text).not.toContain('康宁药房');
+  }, 90_000);
+
+  it("refuses a bad window or another organization's mini-program and leaves no file behind", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'mpg-export-'));
+    const out = path.join(dir, 'x.pdf');
+    const bad = await cli([
+      'export',
+      'checklist',
+      '--org',
+      org.id,
+      '--format',
+      'pdf',
+      '--out',
+      out,
+      '--due-from',
+      '2027-03-01',
+      '--due-to',
+      '2027-01-01',
+    ]).catch((e: { code: number; stderr: string }) => e);
+    expect(bad).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('dueTo: must be on or after dueFrom'),
+    });
+    const theirs = await cli([
+      'export',
+      'checklist',
+      '--org',
+      org.id,
+      '--format',
+      'pdf',
+      '--out',
+      out,
+      '--mini-program',
+      ids.theirMiniProgram,
+    ]).catch((e: { code: number; stderr: string }) => e);
+    expect(theirs).toMatchObject({ code: 2, stderr: expect.stringContaining('Mini-program not found') });
+    const format = await cli([
+      'export',
+      'checklist',
+      '--org',
+      org.id,
+      '--format',
+      'docx',
+      '--out',
+      out,
+    ]).catch((e: { code: number; stderr: string }) => e);
+    expect(format).toMatchObject({ stderr: expect.stringContaining('must be one of: csv, xlsx, pdf, md') });
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir)).toEqual([]);
+  }, 90_000);
+});
+
+describe('10,000 deadlines', () => {
+  // The app and the test share this process. Raw heapUsed mostly measures when V8 chooses to collect,
+  // so the bound is on the live heap: collected every 2.5 s while one export streams to a byte-counting
+  // sink. Rows are read 500 at a time, so it stays flat however many rows there are; what still grows is
+  // pdfkit's page tree (about 2 KB a page) and exceljs's per-sheet records (about 23 KB a sheet).
+  const LIVE_BOUND_MB = 64;
+  let big: TestOrg;
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+
+  beforeAll(async () => {
+    big = await t.createOrg('压测机构');
+    const db = new pg.Client({ connectionString: t.databaseUrl });
+    await db.connect();
+    try {
+      await db.query(
+        `INSERT INTO mini_programs (organization_id, app_id, name, owner_name, owner_credit_code)
+         SELECT $1, 'wx' || lpad(to_hex(g), 16, '0'), '压测小程序 ' || lpad(g::text, 4, '0'), '压测主体',
+                '91440300MA5FQ8XJ28'
+           FROM generate_series(1, 1000) g`,
+        [big.id],
+      );
+      await db.query(
+        `INSERT INTO deadlines (organization_id, mini_program_id, kind, subject_key, cycle_key, requirement_code,
+                                due_on, window_opens_on, apply_by, act_by)
+         SELECT $1, mp.id, 'qualification_expiry', 'mp:' || mp.id || ':load:' || k, '1',
+                (ARRAY['food_business_licence', 'icp_vas_licence', 'wechat_certification_annual_review',
+                       'medical_institution_licence', 'icp_annual_report'])[1 + k % 5],
+                date '2027-01-01' + k * 30, date '2026-10-01' + k * 30, date '2026-12-01' + k * 30,
+                date '2026-12-01' + k * 30
+           FROM mini_programs mp, generate_series(1, 10) k
+          WHERE mp.organization_id = $1`,
+        [big.id],
+      );
+    } finally {
+      await db.end();
+    }
+  });
+
+  it.each(['csv', 'xlsx', 'pdf', 'md'])(
+    `streams checklist.%s with the live heap growing less than ${LIVE_BOUND_MB} MB`,
+    async (format) => {
+      let bytes = 0;
+      let tail = Buffer.alloc(0);
+      gc();
+      const baseline = process.memoryUsage().heapUsed;
+      let rawPeak = baseline;
+      let livePeak = baseline;
+      const raw = setInterval(() => {
+        rawPeak = Math.max(rawPeak, process.memoryUsage().heapUsed);
+      }, 5);
+      const live = setInterval(() => {
+        gc();
+        livePeak = Math.max(livePeak, process.memoryUsage().heapUsed);
+      }, 2500);
+      const started = performance.now();
+      const res = await t
+        .http()
+        .get(`/api/v1/exports/checklist.${format}`)
+        .set('Authorization', big.bearer)
+        .buffer(true)
+        .parse(((r: request.Response, done: (e: null, n: number) => void) => {
+          r.on('data', (c: Buffer) => {
+            bytes += c.length;
+            tail = Buffer.concat([tail, c]).subarray(-64);
+          });
+          r.on('end', () => done(null, bytes));
+        }) as never);
+      const seconds = (performance.now() - started) / 1000;
+      clearInterval(raw);
+      clearInterval(live);
+      const mb = (n: number) => (n / 2 ** 20).toFixed(1);
+      console.log(
+        `checklist.${format}: 10,000 deadlines, ${mb(bytes)} MB in ${seconds.toFixed(1)} s; heap growth: ` +
+          `live peak ${mb(livePeak - baseline)} MB, raw peak ${mb(rawPeak - baseline)} MB`,
+      );
+      expect(res.status).toBe(200);
+      const end = tail.toString('latin1');
+      if (format === 'pdf') expect(end).toMatch(/%%EOF\s*$/);
+      if (format === 'xlsx') expect(tail.includes(Buffer.from([0x50, 0x4b, 0x05, 0x06]))).toBe(true);
+      if (format === 'csv' || format === 'md') expect(end.endsWith('\n')).toBe(true);
+      expect(bytes).toBeGreaterThan(1_000_000);
+      expect((livePeak - baseline) / 2 ** 20).toBeLessThan(LIVE_BOUND_MB);
+    },
+    180_000,
+  );
+});
