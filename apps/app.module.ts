@@ -11,6 +11,7 @@ import { DeadlinesModule } from '../libs/deadlines/src/deadlines.module.js';
 import { MailModule } from '../libs/mail/src/mail.module.js';
 import { RemindersModule } from '../libs/reminders/src/reminders.module.js';
 import { ExportsModule } from '../libs/exports/src/exports.module.js';
+import { ContinuityModule } from '../libs/continuity/src/continuity.module.js';
 import { HealthController } from './api/health.controller.js';
 
 export interface AppRoles {
@@ -59,6 +60,7 @@ export class AppModule {
         CatalogueModule,
         DeadlinesModule,
         RegistryModule,
+        ContinuityModule,
         MailModule,
         RemindersModule.forRoot({ worker: roles.worker }),
         ExportsModule,

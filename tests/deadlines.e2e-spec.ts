@@ -187,6 +187,11 @@ describe('deadline cycles derived from the registry', () => {
     expect(await titles('due_7')).toEqual(['due 2026-11-30']);
     expect(await titles('due_30')).toEqual(['due 2026-12-20']);
     expect(await titles('due_90')).toEqual(['due 2027-02-01']);
+    const en = (await get('/api/v1/deadlines?urgency=due_90&locale=en&limit=1', other.bearer).expect(200))
+      .body;
+    expect(en.items.map((d: { title: string }) => d.title)).toEqual(['due 2027-02-01']);
+    expect(en.page.next).toBeNull();
+    await get('/api/v1/deadlines?locale=fr', other.bearer).expect(400);
     const overview = (await get('/api/v1/deadlines/overview', other.bearer).expect(200)).body;
     expect(overview).toMatchObject({
       today: '2026-11-25',

@@ -31,7 +31,9 @@ beforeAll(async () => {
     recurrence: 'monthly',
   });
   const feed = await post('/api/v1/calendar-feeds', { miniProgramId: mp.id });
+  const asset = await post(`/api/v1/mini-programs/${mp.id}/assets`, { kind: 'backups', holder: 'owner' });
   Object.assign(ids, {
+    'assets:assetId': asset.id,
     'calendar-feeds:id': feed.id,
     'deadlines:id': custom.id,
     'mini-programs:id': mp.id,

@@ -66,7 +66,13 @@ beforeAll(async () => {
     miniProgramId: mp.id,
   });
   const feed = await post('/api/v1/calendar-feeds', { miniProgramId: mp.id });
+  const asset = await post(`/api/v1/mini-programs/${mp.id}/assets`, {
+    kind: 'source_code',
+    holder: 'vendor',
+    location: 'A-secret-repository',
+  });
   Object.assign(fixtures, {
+    'assets:assetId': asset.id,
     'calendar-feeds:id': feed.id,
     'deadlines:id': custom.id,
     'mini-programs:id': mp.id,

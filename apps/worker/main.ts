@@ -11,10 +11,14 @@ async function main(): Promise<void> {
   installShutdown(app, database.embedded);
   await app.get(MailTransport).start();
   await app.init();
-  say(`running: tick every ${config.TICK_INTERVAL_SECONDS} s, deliveries every ${config.DELIVERY_INTERVAL_SECONDS} s`);
+  say(
+    `running: tick every ${config.TICK_INTERVAL_SECONDS} s, deliveries every ${config.DELIVERY_INTERVAL_SECONDS} s`,
+  );
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`[mp-guard worker] failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `[mp-guard worker] failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -2,6 +2,7 @@ import { Registry1764090000000 } from './1764090000000-Registry.js';
 import { Deadlines1764100000000 } from './1764100000000-Deadlines.js';
 import { Notifications1764110000000 } from './1764110000000-Notifications.js';
 import { CalendarFeeds1764120000000 } from './1764120000000-CalendarFeeds.js';
+import { Continuity1764130000000 } from './1764130000000-Continuity.js';
 
 /** Every migration, oldest first. ESM cannot glob, so each one is listed here. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   Deadlines1764100000000,
   Notifications1764110000000,
   CalendarFeeds1764120000000,
+  Continuity1764130000000,
 ];

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export class PageQuery {
   @ApiPropertyOptional({ description: 'Page size, 1 to 200.', default: 50, minimum: 1, maximum: 200 })
@@ -21,6 +21,17 @@ export class PageQuery {
   @Min(0)
   @Max(1_000_000)
   offset: number = 0;
+}
+
+/** Every list takes ?locale= too (read by @RequestLocale), so it must pass the strict validation. */
+export class LocalizedPageQuery extends PageQuery {
+  @ApiPropertyOptional({
+    description: "Language of the answer (else Accept-Language, else the organization's).",
+    enum: ['zh-CN', 'en'],
+  })
+  @IsOptional()
+  @IsIn(['zh-CN', 'en'], { message: "must be 'zh-CN' or 'en'" })
+  locale?: 'zh-CN' | 'en';
 }
 
 export class PageInfo {

@@ -7,6 +7,7 @@ import { MiniProgramEntity } from '../../registry/src/mini-program.entity.js';
 import { QualificationEntity } from '../../registry/src/qualification.entity.js';
 import { VendorEntity } from '../../registry/src/vendor.entity.js';
 import { CalendarFeedEntity } from '../../exports/src/calendar-feed.entity.js';
+import { AssetEntity } from '../../continuity/src/asset.entity.js';
 
 /** Every entity, listed explicitly (ESM cannot glob). */
 export const entities = [
@@ -19,4 +20,5 @@ export const entities = [
   QualificationEntity,
   DeadlineEntity,
   CalendarFeedEntity,
+  AssetEntity,
 ];

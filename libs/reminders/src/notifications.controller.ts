@@ -149,7 +149,9 @@ export class NotificationsController {
   async putSettings(@Auth() auth: AuthContext, @Body() dto: ReminderSettingsDto) {
     await this.db.transaction(async (m) => {
       const org = await m.findOneByOrFail(OrganizationEntity, { id: auth.organizationId });
-      await m.update(OrganizationEntity, { id: org.id }, { ...dto });
+      const changes = Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined));
+      if (Object.keys(changes).length === 0) return;
+      await m.update(OrganizationEntity, { id: org.id }, changes);
       await this.audit.record(m, auth, {
         action: 'organization.reminder_settings_changed',
         entityType: 'organization',

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID } from 'class-validator';
-import { PageQuery } from '../../../common/src/pagination.js';
+import { LocalizedPageQuery } from '../../../common/src/pagination.js';
 import { validateLocalDate } from '../../../common/src/rules.js';
 import { Satisfies } from '../../../common/src/validation.js';
 import { validateText } from '../../../domain/src/validation/index.js';
@@ -19,7 +19,7 @@ export const DEADLINE_KINDS = [
 export const URGENCIES = ['overdue', 'due_7', 'due_30', 'due_90', 'later'] as const;
 export const DEADLINE_SORTS = ['dueOn', '-dueOn', 'actBy', '-actBy'] as const;
 
-export class ListDeadlinesQuery extends PageQuery {
+export class ListDeadlinesQuery extends LocalizedPageQuery {
   @ApiPropertyOptional({ description: 'Only cycles due on or after this date (YYYY-MM-DD).' })
   @IsOptional()
   @Satisfies(validateLocalDate, { name: 'date' })
