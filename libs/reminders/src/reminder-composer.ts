@@ -168,9 +168,17 @@ export class ReminderComposer {
   /** The continuity alert of a vendor that is still unavailable, or null when it is back to active. */
   async composeContinuityAlert(m: EntityManager, d: ClaimedDelivery): Promise<OutgoingMail | null> {
     if (!d.vendor_id) return null;
-    const [vendor] = await m.query<{ status: string }[]>(`SELECT status FROM vendors WHERE id = $1 FOR SHARE`, [d.vendor_id]);
+    const [vendor] = await m.query<{ status: string }[]>(
+      `SELECT status FROM vendors WHERE id = $1 FOR SHARE`,
+      [d.vendor_id],
+    );
     if (!vendor || vendor.status === 'active') return null;
-    const rendered = await composeContinuityAlert(m, d.vendor_id, (o) => this.catalogue.forOrganization(o), d.locale);
+    const rendered = await composeContinuityAlert(
+      m,
+      d.vendor_id,
+      (o) => this.catalogue.forOrganization(o),
+      d.locale,
+    );
     if (!rendered) return null;
     return {
       from: this.config.MAIL_FROM,
