@@ -17,47 +17,30 @@ export async function writeChunk(out: Writable, chunk: string | Buffer): Promise
 export function waitForDrain(out: Writable): Promise<void> {
   if (out.destroyed) return Promise.reject(new DestinationClosedError());
   if (!out.writableNeedDrain) return Promise.resolve();
-  return new Promise<void>((resolve, reject) => {
-    const cleanup = (): void => {
-      out.off('drain', onDrain);
-      out.off('error', onError);
-      out.off('close', onClose);
-    };
-    const onDrain = (): void => {
-      cleanup();
-      resolve();
-    };
-    const onError = (error: Error): void => {
-      cleanup();
-      reject(error);
-    };
-    const onClose = (): void => {
-      cleanup();
-      reject(new DestinationClosedError());
-    };
-    out.on('drain', onDrain);
-    out.on('error', onError);
-    out.on('close', onClose);
-  });
+  return settleOn(out, 'drain', () => false);
 }
 
 /** Ends the destination and resolves once everything written has been flushed. */
 export function endOutput(out: Writable): Promise<void> {
+  if (out.writableFinished) return Promise.resolve();
+  if (out.destroyed) return Promise.reject(new DestinationClosedError());
+  const done = settleOn(out, 'finish', () => out.writableFinished);
+  if (!out.writableEnded) out.end();
+  return done;
+}
+
+/**
+ * Resolves on `event`, rejects on 'error', and on 'close' resolves only if `closedCleanly()` says the
+ * work was done; the listeners are removed whichever comes first.
+ */
+function settleOn(out: Writable, event: 'drain' | 'finish', closedCleanly: () => boolean): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    if (out.writableFinished) {
-      resolve();
-      return;
-    }
-    if (out.destroyed) {
-      reject(new DestinationClosedError());
-      return;
-    }
     const cleanup = (): void => {
-      out.off('finish', onFinish);
+      out.off(event, onEvent);
       out.off('error', onError);
       out.off('close', onClose);
     };
-    const onFinish = (): void => {
+    const onEvent = (): void => {
       cleanup();
       resolve();
     };
@@ -67,13 +50,12 @@ export function endOutput(out: Writable): Promise<void> {
     };
     const onClose = (): void => {
       cleanup();
-      if (out.writableFinished) resolve();
+      if (closedCleanly()) resolve();
       else reject(new DestinationClosedError());
     };
-    out.on('finish', onFinish);
+    out.on(event, onEvent);
     out.on('error', onError);
     out.on('close', onClose);
-    if (!out.writableEnded) out.end();
   });
 }
 
