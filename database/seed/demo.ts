@@ -3,6 +3,8 @@ import { DataSource } from 'typeorm';
 import type { AuthContext } from '../../libs/auth/src/auth-context.js';
 import { OrganizationService } from '../../libs/auth/src/organization.service.js';
 import { Clock } from '../../libs/common/src/clock.js';
+import { AssetsController } from '../../libs/continuity/src/assets.controller.js';
+import type { CreateAssetDto } from '../../libs/continuity/src/asset.dto.js';
 import { addDays, localDateOf } from '../../libs/domain/src/time/index.js';
 import { ContactService } from '../../libs/registry/src/contact.service.js';
 import { MiniProgramService } from '../../libs/registry/src/mini-program.service.js';
@@ -38,8 +40,9 @@ export async function demoWanted(app: INestApplicationContext): Promise<boolean>
 
 /**
  * A demo organization whose dates are relative to today, so every urgency shows up on any day:
- * a certification due within a month, one overdue, a vendor that stopped answering, and a service
- * category with no qualification on file (a compliance gap).
+ * a certification due within a month, one overdue, a vendor that stopped answering and then ceased
+ * (so its continuity alert waits in the outbox), a custody register, and a service category with no
+ * qualification on file (a compliance gap).
  */
 export async function seedDemo(app: INestApplicationContext): Promise<DemoResult> {
   const timeZone = 'Asia/Shanghai';
@@ -167,6 +170,53 @@ export async function seedDemo(app: INestApplicationContext): Promise<DemoResult
       ],
     }),
   ];
+  const [hospital, shop, school] = registered;
+  const custody: [string, CreateAssetDto][] = [
+    [
+      hospital.id,
+      {
+        kind: 'admin_binding',
+        holder: 'owner',
+        location: '张伟的微信（管理员）',
+        lastVerifiedOn: inDays(-20),
+      },
+    ],
+    [hospital.id, { kind: 'source_code', holder: 'vendor', location: '云速私有 GitLab，合同约定交付源码' }],
+    [hospital.id, { kind: 'servers', holder: 'vendor', location: '阿里云华南1（云速的账号）' }],
+    [
+      hospital.id,
+      { kind: 'tls_certificates', holder: 'vendor', location: 'api/img.kangning-demo.cn，云速自动续期' },
+    ],
+    [
+      hospital.id,
+      { kind: 'payment_merchant_account', holder: 'owner', location: '微信支付商户平台，超级管理员张伟' },
+    ],
+    [
+      shop.id,
+      {
+        kind: 'source_code',
+        holder: 'owner',
+        location: '公司 Git 仓库 kangning/shop',
+        lastVerifiedOn: inDays(-60),
+      },
+    ],
+    [shop.id, { kind: 'admin_binding', holder: 'owner', location: '李娜的微信（管理员）' }],
+    [school.id, { kind: 'admin_binding', holder: 'vendor', location: '快码项目经理钱经理的微信' }],
+    [school.id, { kind: 'app_secret', holder: 'vendor', location: '快码的后端配置，我方无副本' }],
+    [school.id, { kind: 'source_code', holder: 'vendor', location: '快码第三方平台模板，我方无源码' }],
+    [school.id, { kind: 'servers', holder: 'vendor', location: '快码的腾讯云账号' }],
+    [school.id, { kind: 'domain_registrar', holder: 'owner', location: '阿里云万网，公司账号' }],
+    [school.id, { kind: 'original_licences', holder: 'vendor', location: '办学许可证原件在快码办公室' }],
+  ];
+  const assets = app.get(AssetsController);
+  for (const [miniProgramId, asset] of custody) await assets.create(ctx, miniProgramId, asset);
+  // The unresponsive vendor is then found deregistered: one continuity alert for the owner's manager and
+  // executive goes into the outbox, listing what 快码 still holds.
+  await vendors.update(ctx, kuaima.id, {
+    status: 'ceased',
+    statusReason: '公司已注销，办公室人去楼空',
+    statusEvidence: '国家企业信用信息公示系统：注销登记',
+  });
   await app
     .get(DataSource)
     .query(`INSERT INTO app_state (key, value) VALUES ($1, 'true') ON CONFLICT (key) DO NOTHING`, [

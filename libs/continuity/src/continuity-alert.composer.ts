@@ -19,10 +19,12 @@ export async function composeContinuityAlert(
       status: 'unresponsive' | 'ceased';
       status_reason: string | null;
       org_name: string;
+      since_on: string;
       overrides: Record<string, unknown>;
     }[]
   >(
-    `SELECT v.name, v.status, v.status_reason, o.name AS org_name, o.catalogue_overrides AS overrides
+    `SELECT v.name, v.status, v.status_reason, o.name AS org_name, o.catalogue_overrides AS overrides,
+            to_char(v.status_since AT TIME ZONE o.time_zone, 'YYYY-MM-DD') AS since_on
        FROM vendors v JOIN organizations o ON o.id = v.organization_id WHERE v.id = $1`,
     [vendorId],
   );
@@ -67,6 +69,8 @@ export async function composeContinuityAlert(
       organizationName: vendor.org_name,
       vendor: { name: vendor.name, status: vendor.status, reason: vendor.status_reason },
       miniPrograms,
+      // The alert speaks as of the status change (the mail goes out moments later), not the wall clock.
+      today: vendor.since_on,
     },
     locale,
   );

@@ -83,6 +83,8 @@ export interface ContinuityAlertInput {
     originalsWithVendor: string[];
     nextDeadlines: { title: string; dueOn: string }[];
   }[];
+  /** The organization's local date the alert speaks as of: earlier due dates are written as overdue. */
+  today: string;
 }
 
 /** The mail sent once per vendor status change: what is affected, what the vendor holds, how to recover it. */
@@ -118,8 +120,11 @@ export function renderContinuityAlert(input: ContinuityAlertInput, locale: Local
           : `Originals held by the vendor: ${mp.originalsWithVendor.join(', ')}`,
       );
     }
-    for (const d of mp.nextDeadlines)
-      lines.push(zh ? `- ${d.dueOn} 到期：${d.title}` : `- due ${d.dueOn}: ${d.title}`);
+    for (const d of mp.nextDeadlines) {
+      const overdue = d.dueOn < input.today;
+      if (zh) lines.push(`- ${d.dueOn} ${overdue ? '已逾期' : '到期'}：${d.title}`);
+      else lines.push(`- ${overdue ? 'overdue since' : 'due'} ${d.dueOn}: ${d.title}`);
+    }
     for (const k of mp.heldByVendor) steps.add(k);
   }
   lines.push(zh ? '== 收回步骤 ==' : '== Recovery steps ==');

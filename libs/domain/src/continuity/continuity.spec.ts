@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { type RiskInput, riskScore, secretLikeContent } from './index.js';
+import {
+  type ContinuityAlertInput,
+  renderContinuityAlert,
+  type RiskInput,
+  riskScore,
+  secretLikeContent,
+} from './index.js';
 
 const owner = (kind: RiskInput['assets'][number]['kind'], lastVerifiedOn: string | null = '2026-10-01') => ({
   kind,
@@ -111,5 +117,67 @@ describe('secret-looking content', () => {
     'wx3f8a1c2d4e5b6a70 的管理员',
   ])('accepts %j', (text) => {
     expect(secretLikeContent(text)).toBeNull();
+  });
+});
+
+describe('continuity alert', () => {
+  const input: ContinuityAlertInput = {
+    organizationName: '康宁健康集团',
+    vendor: { name: '杭州快码网络科技有限公司', status: 'ceased', reason: '公司已注销' },
+    miniPrograms: [
+      {
+        name: '康宁健康课堂',
+        appId: 'wx0a1b2c3d4e5f6789',
+        heldByVendor: ['admin_binding', 'app_secret'],
+        originalsWithVendor: ['民办学校办学许可证'],
+        nextDeadlines: [
+          { title: '微信认证年审', dueOn: '2026-11-20' },
+          { title: '民办学校办学许可证', dueOn: '2026-11-25' },
+          { title: 'ICP 年报', dueOn: '2027-03-31' },
+        ],
+      },
+    ],
+    today: '2026-11-25',
+  };
+
+  it.each<[ContinuityAlertInput['vendor']['status'], 'zh-CN' | 'en', string, string[]]>([
+    [
+      'ceased',
+      'zh-CN',
+      '【紧急】服务商「杭州快码网络科技有限公司」已停止经营：1 个小程序需要您接手',
+      [
+        '- 2026-11-20 已逾期：微信认证年审',
+        '- 2026-11-25 到期：民办学校办学许可证',
+        '- 2027-03-31 到期：ICP 年报',
+      ],
+    ],
+    [
+      'unresponsive',
+      'en',
+      'Urgent: vendor 杭州快码网络科技有限公司 is not answering: 1 mini-program(s) need you',
+      [
+        '- overdue since 2026-11-20: 微信认证年审',
+        '- due 2026-11-25: 民办学校办学许可证',
+        '- due 2027-03-31: ICP 年报',
+      ],
+    ],
+  ])(
+    'a %s vendor in %s: subject, and deadlines before today written as overdue',
+    (status, locale, subject, deadlineLines) => {
+      const mail = renderContinuityAlert({ ...input, vendor: { ...input.vendor, status } }, locale);
+      expect(mail.subject).toBe(subject);
+      const lines = mail.text.split('\n');
+      expect(lines.filter((l) => /^- (\d|due|overdue)/.test(l))).toEqual(deadlineLines);
+    },
+  );
+
+  it('lists recovery steps only for what the vendor holds, then the replacement vendor', () => {
+    const text = renderContinuityAlert(input, 'en').text;
+    const steps = text.split('== Recovery steps ==\n')[1].split('\n');
+    expect(steps.map((l) => l.split(':')[0])).toEqual([
+      '- admin binding',
+      '- AppSecret',
+      '- Find a replacement vendor and hand them the handover checklist.',
+    ]);
   });
 });
