@@ -44,6 +44,22 @@ async function start(apiPort: number, pgPort: number): Promise<Running> {
   return running;
 }
 
+const ALERT_ZH = '【紧急】服务商「杭州快码网络科技有限公司」已停止经营';
+const ALERT_EN = 'Urgent: vendor 杭州快码网络科技有限公司 has ceased';
+const times = (page: string, text: string) => page.split(text).length - 1;
+
+/**
+ * The local inbox page once both continuity alerts are listed (the scheduler delivers within seconds).
+ * Other mail may be there too: after 09:00 Shanghai time the demo's due reminders go out as well.
+ */
+async function inboxWithAlerts(url: string): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    const page = await (await fetch(`${url}/inbox`)).text();
+    if ((page.includes(ALERT_ZH) && page.includes(ALERT_EN)) || attempt === 120) return page;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 async function stop(running: Running): Promise<void> {
   const exited = new Promise((resolve) => running.child.once('exit', resolve));
   running.child.kill('SIGTERM');
@@ -82,6 +98,15 @@ describe('fresh start with no environment', () => {
         body: JSON.stringify({ name: 'Kept across restarts', email: 'kept@example.cn', role: 'operator' }),
       });
       expect(created.status).toBe(201);
+
+      // The demo's vendor ceased during the seed: its continuity alert reaches the manager and the executive.
+      const inbox = await inboxWithAlerts(first.url);
+      expect([times(inbox, ALERT_ZH), times(inbox, ALERT_EN)]).toEqual([1, 1]);
+      const risk = (await (
+        await fetch(`${first.url}/api/v1/risk`, { headers: { Authorization: `Bearer ${key}` } })
+      ).json()) as { items: { name: string; factors: { code: string }[] }[] };
+      expect(risk.items.map((i) => i.name)).toEqual(['康宁健康课堂', '康宁互联网医院', '康宁优选商城']);
+      expect(risk.items[0].factors.map((f) => f.code)).toContain('vendor_ceased');
     } finally {
       await stop(first);
     }
@@ -95,6 +120,10 @@ describe('fresh start with no environment', () => {
       expect(contacts.status).toBe(200);
       const names = ((await contacts.json()) as { items: { name: string }[] }).items.map((c) => c.name);
       expect(names).toContain('Kept across restarts');
+      // A restart neither seeds again nor sends the alert a second time.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      const inbox = await (await fetch(`${second.url}/inbox`)).text();
+      expect([times(inbox, ALERT_ZH), times(inbox, ALERT_EN)]).toEqual([1, 1]);
     } finally {
       await stop(second);
     }
