@@ -7,13 +7,13 @@ import {
   ASSET_KINDS,
   type AssetHolder,
   type AssetKind,
-  secretLikeContent,
+  custodyTextProblem,
+  LOCATION_MAX,
+  NOTES_MAX,
 } from '../../domain/src/continuity/index.js';
-import { validateText } from '../../domain/src/validation/index.js';
 
-/** Free text that is neither malformed nor a secret pasted by mistake. */
-const custodyText = (max: number) => (v: string) =>
-  validateText(v, { maxLength: max }) ?? secretLikeContent(v);
+/** Free text that is neither malformed nor a secret pasted by mistake (the CSV import checks the same). */
+const custodyText = (max: number) => (v: string) => custodyTextProblem(v, max);
 
 export class CreateAssetDto {
   @ApiProperty({ description: 'What it is.', enum: ASSET_KINDS })
@@ -31,13 +31,13 @@ export class CreateAssetDto {
   })
   @IsOptional()
   @IsString()
-  @Satisfies(custodyText(500), { name: 'custodyText' })
+  @Satisfies(custodyText(LOCATION_MAX), { name: 'custodyText' })
   location?: string;
 
   @ApiPropertyOptional({ description: 'Notes; key-like values are refused.' })
   @IsOptional()
   @IsString()
-  @Satisfies(custodyText(2000), { name: 'custodyText' })
+  @Satisfies(custodyText(NOTES_MAX), { name: 'custodyText' })
   notes?: string;
 
   @ApiPropertyOptional({ description: 'When the custody was last checked, YYYY-MM-DD.' })
