@@ -41,7 +41,7 @@ const TEXT_STATE = ['_font', '_fontSize', '_fontSource', '_fontFamily', '_fillCo
  * paragraph's font, size, colour and position are restored afterwards. The number sits below the bottom
  * margin, which is lifted while it is drawn so that it cannot itself add a page.
  */
-function drawPageNumber(doc: Doc, pageNumber: number, labels: ExportLabels): void {
+export function drawPageNumber(doc: Doc, pageNumber: number, labels: ExportLabels): void {
   const state = doc as unknown as Record<(typeof TEXT_STATE)[number], unknown>;
   const saved = TEXT_STATE.map((field) => state[field]);
   const { x, y } = doc;
@@ -65,7 +65,7 @@ function drawPageNumber(doc: Doc, pageNumber: number, labels: ExportLabels): voi
   doc.y = y;
 }
 
-function drawTickBox(doc: Doc, x: number, y: number, ticked: boolean): void {
+export function drawTickBox(doc: Doc, x: number, y: number, ticked: boolean): void {
   doc.save().lineWidth(0.8).rect(x, y, BOX, BOX).stroke();
   if (ticked) {
     doc

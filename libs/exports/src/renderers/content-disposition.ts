@@ -14,7 +14,13 @@ function truncateCodePoints(value: string, max: number): string {
  * Characters unsafe in file names are removed, runs of spaces become one `-`, the scope is cut to 60
  * characters and dropped when nothing is left of it. `date` is the organization's local date.
  */
-export function exportFileName(input: { scopeLabel: string; date: string; ext: ExportExtension }): string {
+export function exportFileName(input: {
+  scopeLabel: string;
+  date: string;
+  ext: ExportExtension;
+  /** What the file is; default `mp-guard-checklist`. */
+  prefix?: string;
+}): string {
   if (!LOCAL_DATE.test(input.date))
     throw new RangeError(`date must be YYYY-MM-DD, got ${JSON.stringify(input.date)}`);
   const scope = truncateCodePoints(
@@ -27,7 +33,7 @@ export function exportFileName(input: { scopeLabel: string; date: string; ext: E
     MAX_SCOPE_LENGTH,
   );
   const ext = input.ext.replace(/[^a-z0-9]/gi, '').toLowerCase();
-  return ['mp-guard-checklist', scope, input.date].filter(Boolean).join('_') + `.${ext}`;
+  return [input.prefix ?? 'mp-guard-checklist', scope, input.date].filter(Boolean).join('_') + `.${ext}`;
 }
 
 /** RFC 5987 `value-chars`: encodeURIComponent leaves ' ( ) * unencoded, which attr-char does not allow. */

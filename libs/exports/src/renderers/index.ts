@@ -20,3 +20,6 @@ export {
 export { contentDisposition, exportFileName, type ExportExtension } from './content-disposition.js';
 export { loadCjkFonts, notoSansScDirectory, type CjkFonts } from './cjk-font.js';
 export { labelsFor, type ExportLabels } from './labels.js';
+export { renderHandoverMarkdown, writeHandoverMarkdown } from './handover-markdown.writer.js';
+export { writeHandoverPdf } from './handover-pdf.writer.js';
+export { handoverLabelsFor, type HandoverLabels } from './handover-labels.js';
