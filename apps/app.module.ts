@@ -12,6 +12,7 @@ import { MailModule } from '../libs/mail/src/mail.module.js';
 import { RemindersModule } from '../libs/reminders/src/reminders.module.js';
 import { ExportsModule } from '../libs/exports/src/exports.module.js';
 import { ContinuityModule } from '../libs/continuity/src/continuity.module.js';
+import { CertificatesModule } from '../libs/certificates/src/certificates.module.js';
 import { HealthController } from './api/health.controller.js';
 
 export interface AppRoles {
@@ -64,6 +65,7 @@ export class AppModule {
         MailModule,
         RemindersModule.forRoot({ worker: roles.worker }),
         ExportsModule,
+        CertificatesModule.forRoot({ worker: roles.worker }),
       ],
       controllers: roles.api ? [HealthController, AuditEventsController] : [],
       providers: roles.api ? [{ provide: APP_GUARD, useClass: ApiKeyGuard }] : [],

@@ -16,6 +16,7 @@ import { MailTransport } from '../../libs/mail/src/mail-transport.js';
 import { MiniProgramImportService } from '../../libs/registry/src/mini-program-import.service.js';
 import { FORMAT_RULE, isChecklistFormat, writeChecklist } from '../../libs/exports/src/checklist-formats.js';
 import { ChecklistService } from '../../libs/exports/src/checklist.service.js';
+import { CertificateWatchService } from '../../libs/certificates/src/certificate-watch.service.js';
 import { createContext } from '../bootstrap.js';
 import { prepareRuntime } from '../runtime.js';
 
@@ -284,6 +285,50 @@ exportCmd
         out(`wrote ${target}: ${rows} deadlines (${prepared.header.scopeLabel})`);
       }),
   );
+
+const certs = program.command('certs').description('TLS certificates of the registered server domains');
+certs
+  .command('check')
+  .description(
+    'check every registered server domain now (port 443) and keep its certificate deadline in step',
+  )
+  .option(
+    '--at <instant>',
+    'as of this ISO instant with offset (expiry and due dates); default now',
+    instantArg,
+  )
+  .option('--org <id>', 'only this organization', uuidArg)
+  .action((opts: { at?: Date; org?: string }) => {
+    const at = opts.at ?? new Date();
+    return withApp(async (app) => {
+      if (opts.org) await cliContext(app, opts.org); // an unknown organization is an error, not "0 domains"
+      const r = await app
+        .get(CertificateWatchService)
+        .run(at, { trigger: 'on_demand', organizationId: opts.org });
+      for (const d of r.domains) {
+        out(
+          [
+            d.domain,
+            d.finding ?? (d.deadlineAction === 'failed' ? 'failed' : 'ok'),
+            d.notAfter ? `notAfter ${d.notAfter}` : (d.error ?? ''),
+            d.dueOn ? `due ${d.dueOn} (${d.daysLeft} days)` : '',
+            `deadline ${d.deadlineAction}`,
+            opts.org ? '' : `org ${d.organizationId}`,
+          ]
+            .filter(Boolean)
+            .join('  '),
+        );
+      }
+      const found = Object.entries(r.findings)
+        .filter(([, n]) => n > 0)
+        .map(([f, n]) => `${f} ${n}`);
+      out(
+        `${r.at}  checked ${r.checked} domains: ok ${r.ok}, findings ${found.length ? found.join(', ') : 'none'}` +
+          (r.failed ? `, failed ${r.failed}` : '') +
+          `; deadlines opened ${r.deadlines.opened}, renewed ${r.deadlines.renewed}, cancelled ${r.deadlines.cancelled}`,
+      );
+    }, new FixedClock(at));
+  });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof DomainError) {

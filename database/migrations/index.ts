@@ -3,6 +3,7 @@ import { Deadlines1764100000000 } from './1764100000000-Deadlines.js';
 import { Notifications1764110000000 } from './1764110000000-Notifications.js';
 import { CalendarFeeds1764120000000 } from './1764120000000-CalendarFeeds.js';
 import { Continuity1764130000000 } from './1764130000000-Continuity.js';
+import { CertificateWatch1764140000000 } from './1764140000000-CertificateWatch.js';
 
 /** Every migration, oldest first. ESM cannot glob, so each one is listed here. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   Notifications1764110000000,
   CalendarFeeds1764120000000,
   Continuity1764130000000,
+  CertificateWatch1764140000000,
 ];

@@ -35,6 +35,17 @@ const schema = z.object({
   DEMO_SEED: z
     .enum(['auto', 'always', 'never'], { error: "must be 'auto', 'always' or 'never'" })
     .default('auto'),
+  CERT_WATCH_HOUR: z.coerce.number().int().min(0).max(23).default(3),
+  CERT_WATCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  CERT_WATCH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  CERT_WATCH_EXTRA_CA_FILE: z.string().min(1).optional(),
+  CERT_WATCH_CONNECT_OVERRIDE: z
+    .string()
+    .regex(
+      /^[a-z0-9.-]+=[a-z0-9.-]+:\d{1,5}(,[a-z0-9.-]+=[a-z0-9.-]+:\d{1,5})*$/,
+      'must be domain=host:port pairs separated by commas (tests only)',
+    )
+    .optional(),
 });
 
 export type AppConfig = z.infer<typeof schema> & { publicUrl: string; embedded: boolean };

@@ -8,6 +8,7 @@ import { QualificationEntity } from '../../registry/src/qualification.entity.js'
 import { VendorEntity } from '../../registry/src/vendor.entity.js';
 import { CalendarFeedEntity } from '../../exports/src/calendar-feed.entity.js';
 import { AssetEntity } from '../../continuity/src/asset.entity.js';
+import { CertificateCheckEntity } from '../../certificates/src/certificate-check.entity.js';
 
 /** Every entity, listed explicitly (ESM cannot glob). */
 export const entities = [
@@ -21,4 +22,5 @@ export const entities = [
   DeadlineEntity,
   CalendarFeedEntity,
   AssetEntity,
+  CertificateCheckEntity,
 ];

@@ -67,7 +67,7 @@ export const CERTIFICATE_LADDER: Readonly<Ladder> = Object.freeze([
     roles: ['operator', 'manager', 'executive', 'legal'],
     repeatEveryDays: 7,
   },
-]) as Readonly<Ladder>;
+]);
 
 export const certificateSubjectKey = (domain: string) => `tls:${domain}`;
 
