@@ -31,6 +31,17 @@ interface DeadlineRow {
   ladder: StoredLadder | null;
   vendor_id: string | null;
   vendor_status: string | null;
+  /** Stage keys of this deadline that already have a notification. */
+  planned: string[];
+}
+
+interface PlannedRow {
+  deadline: DeadlineRow;
+  stage: string;
+  triggerOn: string;
+  status: 'pending' | 'skipped';
+  reason: string | null;
+  roles: Role[];
 }
 
 interface ContactRow {
@@ -52,6 +63,52 @@ export interface PlanResult {
 const PAGE = 1000;
 // The widest lead a valid ladder can have (730 days) plus the largest vendor-unavailable advance (365).
 const MAX_LEAD_DAYS = 730 + 365;
+
+/**
+ * One keyset page of the deadlines that have something to plan today: live (open, or snoozed until today
+ * at the latest), inside the horizon, and whose most severe stage instance due by today has no notification
+ * yet. That is exactly when `selectStage` returns something, so the 99% of deadlines with nothing due, or
+ * with their latest due stage already planned, never leave PostgreSQL. The instance is computed as
+ * `stageInstancesDueBy` does: the effective ladder (the deadline's, else the organization's or the default,
+ * $5; an `early` stage in front while the vendor is unresponsive or ceased and the lead $6 is positive),
+ * repeats of a repeating stage, the latest trigger date, ties to the later stage. The first test (the
+ * ladder's first stage, minus the lead, not yet due) is the cheap one: valid ladders have increasing
+ * offsets. JavaScript still runs `selectStage` on every candidate, so this filter only decides what to read.
+ * $1 organization, $2 today, $3 the last id of the previous page, $4 the horizon.
+ */
+export const CANDIDATES_SQL = `
+SELECT d.id, d.due_on, d.state, d.snoozed_until, d.ladder, d.vendor_id, v.status AS vendor_status,
+       ARRAY(SELECT n.stage FROM notifications n WHERE n.deadline_id = d.id) AS planned
+  FROM deadlines d
+  LEFT JOIN vendors v ON v.id = d.vendor_id
+  CROSS JOIN LATERAL (
+    SELECT COALESCE(NULLIF(d.ladder, 'null'::jsonb), $5::jsonb) AS ladder,
+           COALESCE(v.status IN ('unresponsive', 'ceased'), false) AND $6::int > 0 AS early_lead
+  ) e
+  CROSS JOIN LATERAL (
+    SELECT CASE WHEN i.k = 1 THEN i.code ELSE i.code || '-' || i.k END AS key
+      FROM (
+        SELECT s.ord, s.code, s.first_on, s.rep,
+               CASE WHEN COALESCE(s.rep, 0) = 0 THEN 1 ELSE ($2::date - s.first_on) / s.rep + 1 END AS k
+          FROM (
+            SELECT x.ord, x.el->>'code' AS code, d.due_on + (x.el->>'offsetDays')::int AS first_on,
+                   (x.el->>'repeatEveryDays')::int AS rep
+              FROM jsonb_array_elements(e.ladder) WITH ORDINALITY x(el, ord)
+            UNION ALL
+            SELECT 0, 'early', d.due_on + (e.ladder->0->>'offsetDays')::int - $6::int, NULL
+             WHERE e.early_lead AND jsonb_array_length(e.ladder) > 0 AND NOT e.ladder @> '[{"code":"early"}]'
+          ) s
+         WHERE s.first_on <= $2::date
+      ) i
+     ORDER BY i.first_on + (i.k - 1) * COALESCE(i.rep, 0) DESC, i.ord DESC
+     LIMIT 1
+  ) latest
+ WHERE d.organization_id = $1 AND d.state IN ('open', 'snoozed') AND d.id > $3 AND d.due_on <= $4
+   AND (d.snoozed_until IS NULL OR d.snoozed_until <= $2::date)
+   AND d.due_on + (e.ladder->0->>'offsetDays')::int - CASE WHEN e.early_lead THEN $6::int ELSE 0 END <= $2::date
+   AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.deadline_id = d.id AND n.stage = latest.key)
+ ORDER BY d.id
+ LIMIT ${PAGE}`;
 
 /**
  * The planner: for every live deadline, writes the ladder stage due on the organization's local date to
@@ -84,21 +141,33 @@ export class PlannerService {
       if (!isSendTime(now, org.time_zone, org.send_hour)) continue;
       result.organizations++;
       const today = localDateOf(now, org.time_zone);
+      const orgLadder = JSON.stringify(org.reminder_ladder ?? DEFAULT_LADDER);
+      let contacts: ContactRow[] | undefined;
+      const contactsOf = async () =>
+        (contacts ??= await this.db.query<ContactRow[]>(
+          `SELECT id, email, name, role, locale, vendor_id AS "vendorId" FROM contacts WHERE organization_id = $1 ORDER BY created_at, id`,
+          [org.id],
+        ));
       let after = '00000000-0000-0000-0000-000000000000';
       for (;;) {
-        const page = await this.db.query<DeadlineRow[]>(
-          `SELECT d.id, d.due_on, d.state, d.snoozed_until, d.ladder, d.vendor_id, v.status AS vendor_status
-             FROM deadlines d LEFT JOIN vendors v ON v.id = d.vendor_id
-            WHERE d.organization_id = $1 AND d.state IN ('open', 'snoozed') AND d.due_on <= $2 AND d.id > $3
-            ORDER BY d.id LIMIT ${PAGE}`,
-          [org.id, addDays(today, MAX_LEAD_DAYS), after],
-        );
+        const page = await this.db.query<DeadlineRow[]>(CANDIDATES_SQL, [
+          org.id,
+          today,
+          after,
+          addDays(today, MAX_LEAD_DAYS),
+          orgLadder,
+          org.vendor_unavailable_lead_days,
+        ]);
         if (!page.length) break;
         after = page[page.length - 1].id;
-        const r = await this.db.transaction((m) => this.planPage(m, org, today, now, page));
-        result.planned += r.planned;
-        result.skipped += r.skipped;
-        result.deliveries += r.deliveries;
+        const rows = this.selectRows(org, today, page);
+        // A page whose candidates were all planned meanwhile (another process) needs no transaction.
+        if (rows.length) {
+          const r = await this.db.transaction((m) => this.writeRows(m, org, now, rows, contactsOf));
+          result.planned += r.planned;
+          result.skipped += r.skipped;
+          result.deliveries += r.deliveries;
+        }
         if (page.length < PAGE) break;
       }
     }
@@ -107,25 +176,9 @@ export class PlannerService {
     return result;
   }
 
-  private async planPage(m: EntityManager, org: OrgRow, today: string, now: Date, page: DeadlineRow[]) {
-    const planned = await m.query<{ deadline_id: string; stage: string }[]>(
-      `SELECT deadline_id, stage FROM notifications WHERE deadline_id = ANY($1::uuid[])`,
-      [page.map((d) => d.id)],
-    );
-    const plannedBy = new Map<string, Set<string>>();
-    for (const p of planned) {
-      const set = plannedBy.get(p.deadline_id) ?? new Set<string>();
-      set.add(p.stage);
-      plannedBy.set(p.deadline_id, set);
-    }
-    const rows: {
-      deadline: DeadlineRow;
-      stage: string;
-      triggerOn: string;
-      status: 'pending' | 'skipped';
-      reason: string | null;
-      roles: Role[];
-    }[] = [];
+  /** `selectStage` for every candidate of a page: the rows to insert, skipped ones before the one to send. */
+  private selectRows(org: OrgRow, today: string, page: DeadlineRow[]): PlannedRow[] {
+    const rows: PlannedRow[] = [];
     for (const d of page) {
       const vendorUnavailable = d.vendor_status === 'unresponsive' || d.vendor_status === 'ceased';
       const base = (d.ladder ?? org.reminder_ladder ?? DEFAULT_LADDER) as Readonly<Ladder>;
@@ -139,7 +192,7 @@ export class PlannerService {
         today,
         state: d.state,
         snoozedUntil: d.snoozed_until,
-        alreadyPlanned: plannedBy.get(d.id) ?? new Set(),
+        alreadyPlanned: new Set(d.planned),
       });
       for (const s of selection.skip) {
         rows.push({
@@ -162,8 +215,16 @@ export class PlannerService {
         });
       }
     }
-    if (!rows.length) return { planned: 0, skipped: 0, deliveries: 0 };
+    return rows;
+  }
 
+  private async writeRows(
+    m: EntityManager,
+    org: OrgRow,
+    now: Date,
+    rows: PlannedRow[],
+    contactsOf: () => Promise<ContactRow[]>,
+  ): Promise<{ planned: number; skipped: number; deliveries: number }> {
     const inserted = await m.query<{ id: string; deadline_id: string; stage: string; status: string }[]>(
       `INSERT INTO notifications (organization_id, deadline_id, kind, stage, trigger_on, status, skip_reason, vendor_unavailable, created_at)
        SELECT $1, t.deadline_id, 'reminder', t.stage, t.trigger_on, t.status, t.reason, t.vendor_unavailable, $2
@@ -185,13 +246,11 @@ export class PlannerService {
     const sends = inserted.filter((i) => i.status === 'pending');
     let deliveries = 0;
     if (sends.length) {
-      const contacts = await m.query<ContactRow[]>(
-        `SELECT id, email, name, role, locale, vendor_id AS "vendorId" FROM contacts WHERE organization_id = $1 ORDER BY created_at, id`,
-        [org.id],
-      );
+      const contacts = await contactsOf();
+      const byKey = new Map(rows.map((r) => [`${r.deadline.id}:${r.stage}`, r]));
       const values: unknown[][] = [];
       for (const n of sends) {
-        const row = rows.find((r) => r.deadline.id === n.deadline_id && r.stage === n.stage)!;
+        const row = byKey.get(`${n.deadline_id}:${n.stage}`)!;
         const vendorUnavailable =
           row.deadline.vendor_status === 'unresponsive' || row.deadline.vendor_status === 'ceased';
         // With the vendor gone the owner acts alone: its operator and manager get every stage.
