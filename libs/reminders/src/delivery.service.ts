@@ -6,7 +6,91 @@ import { retryDecision, rolesAbove, type SmtpFailure } from '../../domain/src/re
 import { MailTransport, type OutgoingMail } from '../../mail/src/mail-transport.js';
 import { AppStateService } from './app-state.service.js';
 import { insertDeliveries, mailDomainOf } from './planner.service.js';
-import { type ClaimedDelivery, ReminderComposer } from './reminder-composer.js';
+import {
+  type ClaimedDelivery,
+  DEADLINE_CONTEXT_SQL,
+  type DeadlineContext,
+  ReminderComposer,
+} from './reminder-composer.js';
+
+/**
+ * The claim: $1 now, $2 batch size, $3 claim token, $4 lease seconds. Due pending rows and expired leases
+ * are two ordered scans of their own partial indexes (`deliveries_due_idx`, `deliveries_lease_idx`), each
+ * stopping after $2 rows: one `WHERE (pending AND due) OR (sending AND expired)` would be a BitmapOr, which
+ * has no order, so PostgreSQL would fetch and sort every due row to keep $2 of them. Expired leases go
+ * first (oldest attempt first), then due rows; rows locked but not kept are released at the end of the
+ * statement.
+ */
+export const CLAIM_SQL = `
+WITH expired AS (
+  SELECT id, next_attempt_at FROM notification_deliveries
+   WHERE status = 'sending' AND lease_until < $1
+   ORDER BY lease_until
+   LIMIT $2
+   FOR UPDATE SKIP LOCKED
+), due AS (
+  SELECT id, next_attempt_at FROM notification_deliveries
+   WHERE status = 'pending' AND next_attempt_at <= $1
+   ORDER BY next_attempt_at
+   LIMIT $2
+   FOR UPDATE SKIP LOCKED
+), picked AS (
+  SELECT id FROM (SELECT * FROM expired UNION ALL SELECT * FROM due) c ORDER BY next_attempt_at LIMIT $2
+)
+UPDATE notification_deliveries d
+   SET status = 'sending', attempts = d.attempts + 1, claimed_by = $3,
+       lease_until = $1::timestamptz + make_interval(secs => $4), updated_at = $1
+  FROM picked p, notifications n
+ WHERE d.id = p.id AND n.id = d.notification_id
+RETURNING d.id, d.organization_id, d.notification_id, d.email, d.name, d.role, d.locale, d.message_id,
+          d.claimed_by, d.attempts, n.kind, n.stage, n.deadline_id, n.vendor_id, n.vendor_unavailable, n.subject_ref,
+          d.contact_id`;
+
+/**
+ * Locks a claimed delivery if it is still ours ($1 id, $2 claim token) and, after it, shares its deadline
+ * ($3, null for a continuity alert) and reads what composing needs (ReminderComposer.loadDeadline's row):
+ * an acknowledgement that commits first stops the mail, one that comes later waits for the send to be
+ * recorded. No row: the delivery is no longer ours.
+ */
+const LOCK_SQL = `
+WITH mine AS (
+  SELECT d.attempts, c.vendor_id AS contact_vendor
+    FROM notification_deliveries d LEFT JOIN contacts c ON c.id = d.contact_id
+   WHERE d.id = $1 AND d.status = 'sending' AND d.claimed_by = $2
+     FOR UPDATE OF d
+), deadline AS (
+  ${DEADLINE_CONTEXT_SQL}
+   WHERE d.id = $3 AND EXISTS (SELECT 1 FROM mine)
+     FOR SHARE OF d
+)
+SELECT mine.attempts, mine.contact_vendor, (SELECT to_jsonb(deadline) FROM deadline) AS deadline FROM mine`;
+
+/**
+ * After the send: marks the delivery ($1) sent, locks its notification ($2) and, when no other delivery of
+ * it is pending or sending as of this statement, settles it as sent (a finished delivery never reopens, so
+ * that is final). The lock is selected in the result, so it is taken even when `settled` need not look
+ * at the row. `others_open` true: a sibling looked open, but may have finished meanwhile without
+ * settling (it could not see this one), so the caller settles again in a new statement, under the lock.
+ */
+const MARK_SENT_SQL = `
+WITH locked AS (
+  SELECT id FROM notifications WHERE id = $2 FOR UPDATE
+), marked AS (
+  UPDATE notification_deliveries SET status = 'sent', smtp_response = $3, sent_at = $4, lease_until = NULL,
+         last_error = NULL, updated_at = $4
+   WHERE id = $1
+  RETURNING id
+), open AS (
+  SELECT EXISTS (SELECT 1 FROM notification_deliveries
+                  WHERE notification_id = $2 AND id <> $1 AND status IN ('pending', 'sending')) AS others_open
+), settled AS (
+  UPDATE notifications SET status = 'sent'
+   WHERE id IN (SELECT id FROM locked) AND status = 'pending' AND NOT (SELECT others_open FROM open)
+  RETURNING id
+)
+SELECT (SELECT count(*) FROM locked)::int AS locked, (SELECT count(*) FROM marked)::int AS marked,
+       (SELECT count(*) FROM settled)::int AS settled,
+       (SELECT others_open FROM open) AS others_open`;
 
 export interface DeliveryResult {
   sent: number;
@@ -49,18 +133,55 @@ export class DeliveryService {
     const secret = await this.state.linkSecret();
     // Each send holds one pooled connection for its transaction; leave room for everything else.
     const lanes = Math.max(1, Math.min(this.config.DELIVERY_CONCURRENCY, this.config.DB_POOL_SIZE - 2));
-    while (keepGoing()) {
-      const claimed = await this.claim(now());
-      if (!claimed.length) break;
-      await runPool(claimed, lanes, async (d) => {
-        const outcome = await this.deliverOne(d, now(), random, secret);
-        result[outcome]++;
-      });
-      if (await this.state.transportPause()) {
-        result.paused = true;
-        break;
+    // The lanes share one queue of claimed deliveries; the lane that finds it empty claims the next batch
+    // while the others finish their sends, so the SMTP connections do not wait for the slowest mail of a
+    // batch. Before each further batch: stop when told to, or when sending has been paused (`run.paused`:
+    // by a send of this run).
+    const run = { paused: false };
+    const queue: (ClaimedDelivery & { claimed_by: string })[] = [];
+    let more = true;
+    let batches = 0;
+    let claiming: Promise<void> | undefined;
+    const claimBatch = async () => {
+      try {
+        if (!keepGoing()) {
+          more = false;
+          return;
+        }
+        if (batches > 0 && (run.paused || (await this.state.transportPause()))) {
+          result.paused = true;
+          more = false;
+          return;
+        }
+        const batch = await this.claim(now());
+        batches++;
+        if (!batch.length) more = false;
+        queue.push(...batch);
+      } catch (error) {
+        more = false;
+        throw error;
       }
-    }
+    };
+    // One claim at a time; the lanes that find the queue empty meanwhile wait for it.
+    const claimNext = () =>
+      (claiming ??= claimBatch().finally(() => {
+        claiming = undefined;
+      }));
+    await Promise.all(
+      Array.from({ length: lanes }, async () => {
+        for (;;) {
+          const next = queue.shift();
+          if (next) {
+            const outcome = await this.deliverOne(next, now(), random, secret, run);
+            result[outcome]++;
+          } else if (more) {
+            await claimNext();
+          } else {
+            break;
+          }
+        }
+      }),
+    );
     return result;
   }
 
@@ -68,23 +189,12 @@ export class DeliveryService {
   async claim(now: Date): Promise<(ClaimedDelivery & { claimed_by: string })[]> {
     const token = `${this.workerId}:${randomUUID().slice(0, 8)}`;
     // TypeORM answers an UPDATE ... RETURNING with [rows, affected count].
-    const [rows] = await this.db.query<[(ClaimedDelivery & { claimed_by: string })[], number]>(
-      `UPDATE notification_deliveries d
-          SET status = 'sending', attempts = d.attempts + 1, claimed_by = $3,
-              lease_until = $1::timestamptz + make_interval(secs => $4), updated_at = $1
-         FROM notifications n
-        WHERE d.id IN (
-              SELECT id FROM notification_deliveries
-               WHERE (status = 'pending' AND next_attempt_at <= $1) OR (status = 'sending' AND lease_until < $1)
-               ORDER BY next_attempt_at
-               LIMIT $2
-               FOR UPDATE SKIP LOCKED)
-          AND n.id = d.notification_id
-      RETURNING d.id, d.organization_id, d.notification_id, d.email, d.name, d.role, d.locale, d.message_id,
-                d.claimed_by, d.attempts, n.kind, n.stage, n.deadline_id, n.vendor_id, n.vendor_unavailable, n.subject_ref,
-                d.contact_id`,
-      [now, this.config.DELIVERY_BATCH_SIZE, token, this.config.DELIVERY_LEASE_SECONDS],
-    );
+    const [rows] = await this.db.query<[(ClaimedDelivery & { claimed_by: string })[], number]>(CLAIM_SQL, [
+      now,
+      this.config.DELIVERY_BATCH_SIZE,
+      token,
+      this.config.DELIVERY_LEASE_SECONDS,
+    ]);
     return rows;
   }
 
@@ -93,16 +203,18 @@ export class DeliveryService {
     now: Date,
     random: () => number,
     secret: string,
+    run: { paused: boolean },
   ): Promise<'sent' | 'retried' | 'failed' | 'cancelled'> {
     return this.db.transaction(async (m) => {
-      // Still ours? Another worker may have taken it over after our lease ran out.
-      const [mine] = await m.query<{ attempts: number; contact_vendor: string | null }[]>(
-        `SELECT d.attempts, c.vendor_id AS contact_vendor FROM notification_deliveries d
-           LEFT JOIN contacts c ON c.id = d.contact_id
-          WHERE d.id = $1 AND d.status = 'sending' AND d.claimed_by = $2
-          FOR UPDATE OF d`,
-        [claimed.id, claimed.claimed_by],
-      );
+      // Still ours? Another worker may have taken it over after our lease ran out. The same round trip
+      // shares the deadline row (after the delivery's lock, as before) and reads what the mail needs.
+      const [mine] = await m.query<
+        { attempts: number; contact_vendor: string | null; deadline: DeadlineContext | null }[]
+      >(LOCK_SQL, [
+        claimed.id,
+        claimed.claimed_by,
+        claimed.kind === 'continuity_alert' ? null : claimed.deadline_id,
+      ]);
       if (!mine) return 'cancelled';
       let mail: OutgoingMail;
       if (claimed.kind === 'continuity_alert') {
@@ -110,9 +222,7 @@ export class DeliveryService {
         if (!alert) return this.finish(m, claimed, 'cancelled', 'the vendor is available again', now);
         mail = alert;
       } else {
-        const deadline = claimed.deadline_id
-          ? await ReminderComposer.loadDeadline(m, claimed.deadline_id)
-          : null;
+        const deadline = mine.deadline;
         if (!deadline) return this.finish(m, claimed, 'cancelled', 'the deadline no longer exists', now);
         if (claimed.kind === 'reminder') {
           if (deadline.state !== 'open')
@@ -140,15 +250,19 @@ export class DeliveryService {
       }
       try {
         const sent = await this.transport.send(mail);
-        await m.query(
-          `UPDATE notification_deliveries SET status = 'sent', smtp_response = $2, sent_at = $3, lease_until = NULL,
-                  last_error = NULL, updated_at = $3 WHERE id = $1`,
-          [claimed.id, sent.response.slice(0, 500), now],
-        );
-        await this.settleNotification(m, claimed.notification_id);
+        // One round trip marks the delivery sent, locks its notification and settles it when no other
+        // delivery of it was still open as of this statement; only otherwise a second, fresh look is needed.
+        const [marked] = await m.query<{ settled: number; others_open: boolean }[]>(MARK_SENT_SQL, [
+          claimed.id,
+          claimed.notification_id,
+          sent.response.slice(0, 500),
+          now,
+        ]);
+        if (!marked.settled && marked.others_open)
+          await this.settleNotification(m, claimed.notification_id, true);
         return 'sent';
       } catch (error) {
-        return this.handleFailure(m, claimed, mine.attempts, error as SmtpFailure & Error, now, random);
+        return this.handleFailure(m, claimed, mine.attempts, error as SmtpFailure & Error, now, random, run);
       }
     });
   }
@@ -160,6 +274,7 @@ export class DeliveryService {
     error: SmtpFailure & Error,
     now: Date,
     random: () => number,
+    run: { paused: boolean },
   ): Promise<'retried' | 'failed'> {
     const message = `${error.responseCode ?? error.code ?? 'error'}: ${String(error.message ?? error)}`.slice(
       0,
@@ -171,6 +286,7 @@ export class DeliveryService {
         // Our credentials or TLS are wrong: every send would fail the same way. Pause all sending;
         // this attempt does not count against the recipient.
         await this.state.pauseTransport(message, m);
+        run.paused = true;
         this.logger.error(
           { target: this.transport.describe().target, error: message },
           'mail transport paused',
@@ -243,11 +359,15 @@ export class DeliveryService {
     return 'cancelled';
   }
 
-  /** Once no delivery is pending, the notification is sent, failed or cancelled as its deliveries were. */
-  private async settleNotification(m: EntityManager, notificationId: string): Promise<void> {
+  /**
+   * Once no delivery is pending, the notification is sent, failed or cancelled as its deliveries were.
+   * `locked`: this transaction already holds the notification's row lock (taken by an earlier statement).
+   */
+  private async settleNotification(m: EntityManager, notificationId: string, locked = false): Promise<void> {
     // Deliveries of one notification finish in parallel transactions: the row lock makes the last one
-    // to commit see all the others, so exactly one of them settles the notification.
-    await m.query(`SELECT 1 FROM notifications WHERE id = $1 FOR UPDATE`, [notificationId]);
+    // to commit see all the others, so exactly one of them settles the notification. The lock must be
+    // taken by an earlier statement than the UPDATE below, whose snapshot is then taken after the wait.
+    if (!locked) await m.query(`SELECT 1 FROM notifications WHERE id = $1 FOR UPDATE`, [notificationId]);
     await m.query(
       `UPDATE notifications n SET status = CASE
               WHEN EXISTS (SELECT 1 FROM notification_deliveries WHERE notification_id = n.id AND status = 'sent') THEN 'sent'
@@ -272,13 +392,4 @@ export class DeliveryService {
     this.logger.log('mail transport resumed');
     return true;
   }
-}
-
-/** Runs `work` over `items`, at most `limit` at a time. */
-async function runPool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  });
-  await Promise.all(lanes);
 }

@@ -57,6 +57,16 @@ export interface DeadlineContext {
   reminder_ladder: Ladder | null;
 }
 
+/** What composing a reminder reads about its deadline (`d`), to be followed by a WHERE on `d.id`. */
+export const DEADLINE_CONTEXT_SQL = `
+  SELECT d.id, d.kind, d.title, d.requirement_code, d.due_on, d.act_by, d.state, d.ladder,
+         mp.name AS mini_program_name, mp.app_id, v.name AS vendor_name, v.status AS vendor_status,
+         o.name AS org_name, o.time_zone, o.catalogue_overrides, o.reminder_ladder
+    FROM deadlines d
+    JOIN organizations o ON o.id = d.organization_id
+    LEFT JOIN mini_programs mp ON mp.id = d.mini_program_id
+    LEFT JOIN vendors v ON v.id = d.vendor_id`;
+
 /** Builds the mail of one delivery: the reminder in the recipient's language, or a failure report. */
 @Injectable()
 export class ReminderComposer {
@@ -70,18 +80,9 @@ export class ReminderComposer {
   }
 
   static async loadDeadline(m: EntityManager, deadlineId: string): Promise<DeadlineContext | null> {
-    const [row] = await m.query<DeadlineContext[]>(
-      `SELECT d.id, d.kind, d.title, d.requirement_code, d.due_on, d.act_by, d.state, d.ladder,
-              mp.name AS mini_program_name, mp.app_id, v.name AS vendor_name, v.status AS vendor_status,
-              o.name AS org_name, o.time_zone, o.catalogue_overrides, o.reminder_ladder
-         FROM deadlines d
-         JOIN organizations o ON o.id = d.organization_id
-         LEFT JOIN mini_programs mp ON mp.id = d.mini_program_id
-         LEFT JOIN vendors v ON v.id = d.vendor_id
-        WHERE d.id = $1
-        FOR SHARE OF d`,
-      [deadlineId],
-    );
+    const [row] = await m.query<DeadlineContext[]>(`${DEADLINE_CONTEXT_SQL} WHERE d.id = $1 FOR SHARE OF d`, [
+      deadlineId,
+    ]);
     return row ?? null;
   }
 
