@@ -464,6 +464,21 @@ describe('certificate watch', () => {
     expect(await live(D.expired)).toHaveLength(1);
   }, 30_000);
 
+  it('a domain registered again reopens the cycle of the certificate it still presents, not a second one', async () => {
+    const cancelled = (await certDeadlines()).filter((d) => d.subject_key === `tls:${D.wrong}`);
+    await api
+      .patch(`/api/v1/mini-programs/${appId}`, {
+        serverDomains: [D.valid, D.untrusted, D.closed, D.silent, D.wrong],
+      })
+      .expect(200);
+    const r = await watch.run(clock.now(), { trigger: 'on_demand' });
+    expect(r.domains.find((d) => d.domain === D.wrong)).toMatchObject({ deadlineAction: 'opened' });
+    const rows = (await certDeadlines()).filter((d) => d.subject_key === `tls:${D.wrong}`);
+    expect(rows.map((d) => [d.cycle_key, d.state, d.mini_program_id])).toEqual([
+      [cancelled[0].cycle_key, 'open', appId],
+    ]);
+  }, 30_000);
+
   it('the daily run checks each domain once per local day and skips before CERT_WATCH_HOUR', async () => {
     const early = new Date('2026-11-26T18:30:00Z'); // 02:30 on the 27th in Shanghai: before 03:00
     expect((await watch.run(early, { trigger: 'scheduled' })).domains).toEqual([]);
@@ -499,7 +514,7 @@ describe('certificate watch', () => {
     );
     expect(lines.find((l) => l.startsWith(D.closed))).toMatch(/unreachable .*deadline kept/);
     expect(lines.at(-1)).toMatch(
-      /checked 6 domains: ok 1, findings expired 1, chain_invalid 1, unreachable 2, timeout 1; deadlines opened 0, renewed 0, cancelled 0/,
+      /checked 7 domains: ok 1, findings expired 1, wrong_name 1, chain_invalid 1, unreachable 2, timeout 1; deadlines opened 0, renewed 0, cancelled 0/,
     );
   }, 60_000);
 });
