@@ -517,4 +517,25 @@ describe('certificate watch', () => {
       /checked 7 domains: ok 1, findings expired 1, wrong_name 1, chain_invalid 1, unreachable 2, timeout 1; deadlines opened 0, renewed 0, cancelled 0/,
     );
   }, 60_000);
+  it('two processes at once: one daily run, and one renewal however many runs race over it', async () => {
+    const day = new Date('2026-11-27T20:00:00Z'); // 04:00 on the 28th in Shanghai, a day not checked yet
+    const daily = await Promise.all([
+      watch.run(day, { trigger: 'scheduled', organizationId: org.id }),
+      watch.run(day, { trigger: 'scheduled', organizationId: org.id }),
+    ]);
+    expect(daily.map((r) => r.ran).sort()).toEqual([false, true]);
+    expect(daily.find((r) => r.ran)!.checked).toBe(7);
+
+    serve(D.near, pki.leaf([D.near], '20261125000000Z', '20270331000000Z'));
+    const racing = await Promise.all([1, 2, 3].map(() => watch.run(clock.now(), { trigger: 'on_demand' })));
+    const actions = racing.map((r) => r.domains.find((d) => d.domain === D.near)!.deadlineAction).sort();
+    expect(actions).toEqual(['renewed', 'unchanged', 'unchanged']);
+    expect(racing.map((r) => r.failed)).toEqual([0, 0, 0]);
+    const near = (await certDeadlines()).filter((d) => d.subject_key === `tls:${D.near}`);
+    expect(near.map((d) => [d.due_on, d.state])).toEqual([
+      ['2026-12-05', 'completed'],
+      ['2027-02-01', 'completed'],
+      ['2027-03-31', 'open'],
+    ]);
+  }, 60_000);
 });
