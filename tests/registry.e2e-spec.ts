@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
 import { FixedClock } from '../libs/common/src/clock.js';
 import { appId, contactBody, creditCode, miniProgramBody, vendorBody } from './factories/registry.factory.js';
 import { startTestApp, type TestApp, type TestOrg } from './support/test-app.js';
@@ -245,12 +246,44 @@ describe('listing', () => {
     expect(await names('sort=-name')).toEqual(['Gamma School', 'Beta Shop', 'Alpha Clinic']);
     expect(await names('sort=certificationExpiresOn')).toEqual(['Alpha Clinic', 'Beta Shop', 'Gamma School']);
     const first = (await api.get('/api/v1/mini-programs?limit=2&sort=name', lister.bearer).expect(200)).body;
-    expect(first.page).toMatchObject({ total: 3, limit: 2, offset: 0 });
+    expect(first.page).toMatchObject({ total: 3, limit: 2, offset: 0, totalIsExact: true });
     expect(first.page.next).toContain('offset=2');
     expect(first.page.next).toContain('sort=name');
     const second = (await api.get(first.page.next, lister.bearer).expect(200)).body;
     expect(second.items.map((i: { name: string }) => i.name)).toEqual(['Gamma School']);
     expect(second.page.next).toBeNull();
+  });
+
+  it('counts matches up to 1,000, says when the total is a lower bound, and still pages to the end', async () => {
+    const many = await t.createOrg('Many mini-programs');
+    const db = new pg.Client({ connectionString: t.databaseUrl });
+    await db.connect();
+    try {
+      await db.query(
+        `INSERT INTO mini_programs (organization_id, app_id, name, owner_name, owner_credit_code, service_categories)
+         SELECT $1, 'wx' || lpad(to_hex(g), 16, '0'), 'MP ' || lpad(g::text, 4, '0'), 'Owner', '91440300MA5FQ8XJ28',
+                CASE WHEN g % 2 = 0 THEN ARRAY['医疗 > 互联网医院'] ELSE ARRAY['教育'] END
+           FROM generate_series(1, 1010) g`,
+        [many.id],
+      );
+    } finally {
+      await db.end();
+    }
+    const page = async (query: string) =>
+      (await api.get(`/api/v1/mini-programs?${query}`, many.bearer).expect(200)).body.page;
+    expect(await page('limit=10')).toMatchObject({
+      total: 1001,
+      totalIsExact: false,
+      next: expect.stringContaining('offset=10'),
+    });
+    expect(await page(`serviceCategory=${encodeURIComponent('医疗')}&limit=10`)).toMatchObject({
+      total: 505,
+      totalIsExact: true,
+    });
+    expect(await page('limit=200&offset=900')).toMatchObject({ total: 1010, totalIsExact: true, next: null });
+    const last = (await api.get('/api/v1/mini-programs?limit=20&offset=1000', many.bearer).expect(200)).body;
+    expect(last.items).toHaveLength(10);
+    expect(last.page).toMatchObject({ total: 1010, totalIsExact: true, next: null });
   });
 
   it('rejects bad list parameters naming them', async () => {

@@ -1,6 +1,6 @@
 // The registry baseline: a bare node:http server with a pg pool running the SQL the app's list endpoint runs
-// (captured from TypeORM: key lookup, last-used update, page, count, then qualifications and vendors of the
-// page) and answering the same JSON. No framework, no validation pipe, no ORM hydration, no logging.
+// (captured from TypeORM: key lookup, last-used update, page and capped count side by side, then
+// qualifications and vendors of the page) and answering the same JSON. No framework, no validation pipe, no ORM hydration, no logging.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import pg from 'pg';
@@ -16,6 +16,8 @@ const SORTS: Record<string, string> = {
   createdAt: '"mp"."created_at"',
 };
 const MP_COLUMNS = `"mp"."id" AS "mp_id", "mp"."organization_id" AS "mp_organization_id", "mp"."app_id" AS "mp_app_id", "mp"."name" AS "mp_name", "mp"."owner_name" AS "mp_owner_name", "mp"."owner_credit_code" AS "mp_owner_credit_code", "mp"."service_categories" AS "mp_service_categories", "mp"."features" AS "mp_features", "mp"."vendor_id" AS "mp_vendor_id", "mp"."certification_expires_on" AS "mp_certification_expires_on", "mp"."icp_filing_number" AS "mp_icp_filing_number", "mp"."server_domains" AS "mp_server_domains", "mp"."notes" AS "mp_notes", "mp"."created_at" AS "mp_created_at", "mp"."updated_at" AS "mp_updated_at"`;
+/** As MINI_PROGRAMS_COUNTED_UP_TO in libs/registry/src/mini-program.service.ts. */
+const COUNTED_UP_TO = 1000;
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 async function authenticate(header: string | undefined): Promise<string | null> {
@@ -44,10 +46,7 @@ async function list(org: string, q: URLSearchParams) {
   if (q.get('vendorId')) where.push(`"mp"."vendor_id" = ${p(q.get('vendorId'))}`);
   if (q.get('vendorStatus')) where.push(`"v"."status" = ${p(q.get('vendorStatus'))}`);
   const cat = q.get('serviceCategory');
-  if (cat)
-    where.push(
-      `EXISTS (SELECT 1 FROM unnest("mp"."service_categories") c WHERE c = ${p(cat)} OR c LIKE ${p(`${escapeLike(cat)} > %`)} ESCAPE '\\')`,
-    );
+  if (cat) where.push(`mp.service_category_keys @> ARRAY[${p(cat)}]::text[]`);
   if (q.get('certificationExpiresBefore'))
     where.push(`"mp"."certification_expires_on" < ${p(q.get('certificationExpiresBefore'))}`);
   if (q.get('qualificationExpiresBefore'))
@@ -65,13 +64,18 @@ async function list(org: string, q: URLSearchParams) {
   const limit = Number(q.get('limit') ?? 50);
   const offset = Number(q.get('offset') ?? 0);
   const from = `FROM "mini_programs" "mp" LEFT JOIN "vendors" "v" ON "v"."id" = "mp"."vendor_id" WHERE ${where.join(' AND ')}`;
-  const { rows } = await pool.query<Record<string, any>>(
-    `SELECT ${MP_COLUMNS} ${from} ORDER BY ${column} ${sort.startsWith('-') ? 'DESC' : 'ASC'} NULLS LAST, "mp"."id" ASC LIMIT ${limit} OFFSET ${offset}`,
-    params,
-  );
-  const {
-    rows: [{ cnt }],
-  } = await pool.query<{ cnt: string }>(`SELECT COUNT(DISTINCT("mp"."id")) AS "cnt" ${from}`, params);
+  const countLimit = Math.max(COUNTED_UP_TO, offset + limit) + 1;
+  const [{ rows }, { rows: counts }] = await Promise.all([
+    pool.query<Record<string, any>>(
+      `SELECT ${MP_COLUMNS} ${from} ORDER BY ${column} ${sort.startsWith('-') ? 'DESC' : 'ASC'} NULLS LAST, "mp"."id" ASC LIMIT ${limit} OFFSET ${offset}`,
+      params,
+    ),
+    pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (SELECT 1 AS "one" ${from} LIMIT ${countLimit}) AS matching`,
+      params,
+    ),
+  ]);
+  const counted = counts[0].n;
   const ids = rows.map((r) => r.mp_id as string);
   const vendorIds = [...new Set(rows.map((r) => r.mp_vendor_id as string | null).filter((v) => v))];
   const list = (values: unknown[], start: number) => values.map((_, i) => `$${i + start}`).join(', ');
@@ -89,7 +93,7 @@ async function list(org: string, q: URLSearchParams) {
         )
       : { rows: [] },
   ]);
-  const total = Number(cnt);
+  const total = counted;
   const items = rows.map((r) => {
     const v = vendors.rows.find((x) => x.V_id === r.mp_vendor_id);
     return {
@@ -131,7 +135,7 @@ async function list(org: string, q: URLSearchParams) {
     s.set('offset', String(nextOffset));
     next = `/api/v1/mini-programs?${s.toString()}`;
   }
-  return { items, page: { total, limit, offset, next } };
+  return { items, page: { total, limit, offset, next, totalIsExact: counted < countLimit } };
 }
 
 const server = createServer((req, res) => {

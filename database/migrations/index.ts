@@ -4,6 +4,7 @@ import { Notifications1764110000000 } from './1764110000000-Notifications.js';
 import { CalendarFeeds1764120000000 } from './1764120000000-CalendarFeeds.js';
 import { Continuity1764130000000 } from './1764130000000-Continuity.js';
 import { CertificateWatch1764140000000 } from './1764140000000-CertificateWatch.js';
+import { RegistryListIndexes1764160000000 } from './1764160000000-RegistryListIndexes.js';
 
 /** Every migration, oldest first. ESM cannot glob, so each one is listed here. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   CalendarFeeds1764120000000,
   Continuity1764130000000,
   CertificateWatch1764140000000,
+  RegistryListIndexes1764160000000,
 ];

@@ -23,6 +23,9 @@ const SORT_COLUMNS = {
   createdAt: 'mp.created_at',
 } as const;
 
+/** `page.total` of the mini-program list is exact up to this many matches (or to the end of the page). */
+export const MINI_PROGRAMS_COUNTED_UP_TO = 1000;
+
 export const APP_ID_CONSTRAINT = 'mini_programs_app_id_unique';
 
 @Injectable()
@@ -43,10 +46,8 @@ export class MiniProgramService {
     if (query.vendorId) qb.andWhere('mp.vendor_id = :vendorId', { vendorId: query.vendorId });
     if (query.vendorStatus) qb.andWhere('v.status = :vendorStatus', { vendorStatus: query.vendorStatus });
     if (query.serviceCategory) {
-      qb.andWhere(
-        `EXISTS (SELECT 1 FROM unnest(mp.service_categories) c WHERE c = :cat OR c LIKE :catPrefix ESCAPE '\\')`,
-        { cat: query.serviceCategory, catPrefix: `${escapeLike(query.serviceCategory)} > %` },
-      );
+      // the category or a sub-category of it: service_category_keys holds every category and its parents
+      qb.andWhere('mp.service_category_keys @> ARRAY[:cat]::text[]', { cat: query.serviceCategory });
     }
     if (query.certificationExpiresBefore) {
       qb.andWhere('mp.certification_expires_on < :certBefore', {
@@ -69,15 +70,25 @@ export class MiniProgramService {
     }
     const descending = query.sort.startsWith('-');
     const column = SORT_COLUMNS[query.sort.replace(/^-/, '') as keyof typeof SORT_COLUMNS];
-    const [rows, total] = await qb
-      .orderBy(column, descending ? 'DESC' : 'ASC', descending ? 'NULLS LAST' : 'NULLS LAST')
-      .addOrderBy('mp.id', 'ASC')
-      .offset(query.offset)
-      .limit(query.limit)
-      .getManyAndCount();
+    // Counting every match costs as much as reading them all; matches are counted up to a limit instead
+    // (always past the end of this page, so `next` is right), and `totalIsExact` says whether all were.
+    const countLimit = Math.max(MINI_PROGRAMS_COUNTED_UP_TO, query.offset + query.limit) + 1;
+    const [countSql, countParams] = qb.clone().select('1', 'one').limit(countLimit).getQueryAndParameters();
+    const [rows, counted] = await Promise.all([
+      qb
+        .orderBy(column, descending ? 'DESC' : 'ASC', 'NULLS LAST')
+        .addOrderBy('mp.id', 'ASC')
+        .offset(query.offset)
+        .limit(query.limit)
+        .getMany(),
+      this.db
+        .query<{ n: number }[]>(`SELECT count(*)::int AS n FROM (${countSql}) AS matching`, countParams)
+        .then(([row]) => row.n),
+    ]);
     const items = await this.views(this.db.manager, ctx, rows);
     const { limit: _l, offset: _o, ...filters } = query;
-    return toPage(items, total, query, '/api/v1/mini-programs', filters);
+    const { page } = toPage(items, counted, query, '/api/v1/mini-programs', filters);
+    return { items, page: { ...page, totalIsExact: counted < countLimit } };
   }
 
   async get(ctx: AuthContext, id: string): Promise<MiniProgramResponse> {

@@ -157,9 +157,21 @@ export class MiniProgramResponse {
   }
 }
 
+/** The mini-program list counts matches only up to a limit: a count of 100,000 rows costs as much as reading them. */
+export class CountedPageInfo extends PageInfo {
+  @ApiProperty({
+    description:
+      'Rows matching the filters, counted up to 1,000 or to the end of this page if that is further. ' +
+      'When more match, `totalIsExact` is false and `total` is a lower bound (at least this many match).',
+  })
+  declare total: number;
+  @ApiProperty({ description: 'True when `total` is the exact number of matching rows.' })
+  totalIsExact!: boolean;
+}
+
 export class MiniProgramPage {
   @ApiProperty({ type: [MiniProgramResponse] }) items!: MiniProgramResponse[];
-  @ApiProperty({ type: PageInfo }) page!: PageInfo;
+  @ApiProperty({ type: CountedPageInfo }) page!: CountedPageInfo;
 }
 export class ContactPage {
   @ApiProperty({ type: [ContactResponse] }) items!: ContactResponse[];
