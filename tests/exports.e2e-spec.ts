@@ -511,7 +511,7 @@ describe('cli export checklist', () => {
 describe('10,000 deadlines', () => {
   // The app and the test share this process. Raw heapUsed mostly measures when V8 chooses to collect,
   // so the bound is on the live heap: collected every 2.5 s while one export streams to a byte-counting
-  // sink. Rows are read 500 at a time, so it stays flat however many rows there are; what still grows is
+  // sink. Rows are read 2,000 at a time, so it stays flat however many rows there are; what still grows is
   // pdfkit's page tree (about 2 KB a page) and exceljs's per-sheet records (about 23 KB a sheet).
   const LIVE_BOUND_MB = 64;
   let big: TestOrg;

@@ -14,8 +14,14 @@ export function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
+function csvCells(cells: ReadonlyArray<string | number | null | undefined>): string {
+  let line = '';
+  for (let i = 0; i < cells.length; i++) line += (i ? ',' : '') + csvField(neutralizeCell(cells[i]));
+  return line;
+}
+
 function csvLine(cells: ReadonlyArray<string | number | null | undefined>): string {
-  return cells.map((cell) => csvField(neutralizeCell(cell))).join(',') + CRLF;
+  return csvCells(cells) + CRLF;
 }
 
 export function checklistCsvColumns(labels: ExportLabels): string[] {
@@ -49,7 +55,8 @@ function onFileLabel(labels: ExportLabels, item: ChecklistItem): string {
 }
 
 function rowLines(row: ChecklistRow, labels: ExportLabels): string {
-  const deadline = [
+  // The deadline's columns and the tail repeat on each of its lines: encoded once per deadline.
+  const deadline = csvCells([
     row.miniProgram?.name ?? labels.organizationLevel,
     row.miniProgram?.appId ?? '',
     row.requirementName,
@@ -60,18 +67,17 @@ function rowLines(row: ChecklistRow, labels: ExportLabels): string {
     row.daysLeft,
     labelOf(labels.states, row.state),
     row.whoMustAct,
-  ];
-  const tail = [row.consequence, row.sourceUrl, row.requirementCode, row.deadlineId];
-  if (row.documents.length === 0 && row.steps.length === 0) {
-    return csvLine([...deadline, '', '', '', '', '', ...tail]);
-  }
+  ]);
+  const tail = csvCells([row.consequence, row.sourceUrl, row.requirementCode, row.deadlineId]);
+  const line = (item: ReadonlyArray<string | number>) => `${deadline},${csvCells(item)},${tail}${CRLF}`;
+  if (row.documents.length === 0 && row.steps.length === 0) return line(['', '', '', '', '']);
   let lines = '';
   row.documents.forEach((doc, i) => {
-    lines += csvLine([...deadline, labels.document, i + 1, doc.text, onFileLabel(labels, doc), '', ...tail]);
+    lines += line([labels.document, i + 1, doc.text, onFileLabel(labels, doc), '']);
   });
   row.steps.forEach((step, i) => {
     const actor = step.actor ? labelOf(labels.actors, step.actor) : '';
-    lines += csvLine([...deadline, labels.step, i + 1, step.text, '', actor, ...tail]);
+    lines += line([labels.step, i + 1, step.text, '', actor]);
   });
   return lines;
 }

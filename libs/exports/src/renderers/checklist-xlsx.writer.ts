@@ -29,6 +29,8 @@ export interface XlsxWriterOptions {
 
 const DATE_FORMAT = 'yyyy-mm-dd';
 const YIELD_EVERY_ROWS = 200;
+/** Rows of finished per-mini-program sheets that may wait for compression at once (a few hundred KB of XML). */
+const QUEUED_ROWS = 2000;
 const MARK_TODO = '☐';
 const MARK_DONE = '☑';
 
@@ -37,15 +39,14 @@ type CellValue = string | number | Date | null;
 interface ColumnSpec {
   label: (labels: ExportLabels) => string;
   width: number;
-  date?: boolean;
 }
 
 const SUMMARY_COLUMNS: ColumnSpec[] = [
   { label: (l) => l.miniProgram, width: 26 },
   { label: (l) => l.appId, width: 21 },
   { label: (l) => l.requirement, width: 36 },
-  { label: (l) => l.dueOn, width: 12, date: true },
-  { label: (l) => l.actBy, width: 12, date: true },
+  { label: (l) => l.dueOn, width: 12 },
+  { label: (l) => l.actBy, width: 12 },
   { label: (l) => l.daysLeft, width: 10 },
   { label: (l) => l.state, width: 12 },
   { label: (l) => l.whoMustAct, width: 34 },
@@ -53,8 +54,8 @@ const SUMMARY_COLUMNS: ColumnSpec[] = [
 
 const DETAIL_COLUMNS: ColumnSpec[] = [
   { label: (l) => l.requirement, width: 32 },
-  { label: (l) => l.dueOn, width: 12, date: true },
-  { label: (l) => l.actBy, width: 12, date: true },
+  { label: (l) => l.dueOn, width: 12 },
+  { label: (l) => l.actBy, width: 12 },
   { label: (l) => l.daysLeft, width: 10 },
   { label: (l) => l.state, width: 12 },
   { label: (l) => l.itemType, width: 10 },
@@ -86,21 +87,39 @@ function addSheet(
     pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
   });
   sheet.columns = columns.map((column) => ({ width: column.width }));
-  const row = sheet.addRow(columns.map((column) => column.label(labels)));
-  row.font = { bold: true };
-  row.commit();
+  addRow(
+    sheet,
+    columns.map((column) => column.label(labels)),
+    true,
+  );
   return sheet;
 }
 
+/**
+ * One style object per kind of cell, shared by every cell of that kind. exceljs looks a cell's style up
+ * in a WeakMap keyed by the style object before serialising it to find its id; a style object per cell
+ * (what `cell.numFmt = …` or `row.font = …` create) misses that cache and costs a serialisation per cell.
+ * Never mutate these (no `cell.numFmt = …` on a cell that holds one).
+ */
+type CellStyle = Partial<ExcelJS.Style>;
+const BOLD = { bold: true };
+const STYLES: Record<'plain' | 'bold', Record<'text' | 'number' | 'date', CellStyle>> = {
+  plain: { text: {}, number: {}, date: { numFmt: DATE_FORMAT } },
+  bold: { text: { font: BOLD }, number: { font: BOLD }, date: { font: BOLD, numFmt: DATE_FORMAT } },
+};
+
+function styleOf(value: CellValue, bold: boolean): CellStyle {
+  const styles = bold ? STYLES.bold : STYLES.plain;
+  if (value instanceof Date) return styles.date;
+  return typeof value === 'number' ? styles.number : styles.text;
+}
+
 /** Adds one row: text is neutralized, dates become real date cells with a yyyy-mm-dd format. */
-function addRow(sheet: ExcelJS.Worksheet, columns: ColumnSpec[], values: CellValue[], bold = false): void {
+function addRow(sheet: ExcelJS.Worksheet, values: CellValue[], bold = false): void {
   const row = sheet.addRow(
     values.map((value) => (typeof value === 'string' ? neutralizeCell(value) : value)),
   );
-  columns.forEach((column, i) => {
-    if (column.date && values[i] instanceof Date) row.getCell(i + 1).numFmt = DATE_FORMAT;
-  });
-  if (bold) row.font = { bold: true };
+  for (let i = 0; i < values.length; i++) row.getCell(i + 1).style = styleOf(values[i], bold);
   row.commit();
 }
 
@@ -229,7 +248,7 @@ export async function writeChecklistXlsx(
     const summary = addSheet(workbook, namer.next(labels.summarySheet), SUMMARY_COLUMNS, labels, header);
     let summaryRows = 1;
     for await (const row of rows) {
-      addRow(summary, SUMMARY_COLUMNS, summaryValues(row, labels));
+      addRow(summary, summaryValues(row, labels));
       summaryRows++;
       if (spoolError) throw spoolError;
       await writeChunk(spool, JSON.stringify(row) + '\n');
@@ -240,13 +259,22 @@ export async function writeChecklistXlsx(
     if (spoolError) throw spoolError;
 
     let current: { key: string; sheet: ExcelJS.Worksheet; rows: number } | undefined;
+    const queued: { id: number; rows: number }[] = [];
+    let queuedRows = 0;
     let sinceBreath = 0;
     for await (const row of readSpool(spoolPath)) {
       if (current?.key !== groupKey(row)) {
         if (current) {
           finishSheet(current.sheet, DETAIL_COLUMNS, current.rows);
-          // at most one finished sheet waits for compression while the next one fills
-          await zipped.waitFor(current.sheet.id - 1);
+          // finished sheets wait for compression while the next ones fill, up to QUEUED_ROWS rows in all:
+          // waiting for each small sheet in turn left the event loop idle on zlib's thread most of the time
+          queued.push({ id: current.sheet.id, rows: current.rows });
+          queuedRows += current.rows;
+          while (queuedRows > QUEUED_ROWS) {
+            const oldest = queued.shift()!;
+            await zipped.waitFor(oldest.id);
+            queuedRows -= oldest.rows;
+          }
         }
         const name = namer.next(row.miniProgram?.name ?? labels.organizationLevel);
         current = {
@@ -256,7 +284,7 @@ export async function writeChecklistXlsx(
         };
       }
       for (const detail of detailRows(row, labels)) {
-        addRow(current.sheet, DETAIL_COLUMNS, detail.values, detail.bold);
+        addRow(current.sheet, detail.values, detail.bold);
         current.rows++;
         sinceBreath++;
       }
