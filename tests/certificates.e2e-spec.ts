@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -231,6 +231,7 @@ afterAll(async () => {
   await new Promise((resolve) => silentServer?.close(resolve));
   await new Promise((resolve) => tlsServer?.close(resolve));
   if (validServer?.listening) await new Promise((resolve) => validServer.close(resolve));
+  if (pki) rmSync(pki.dir, { recursive: true, force: true });
 });
 
 const api = {
