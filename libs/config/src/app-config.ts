@@ -24,7 +24,7 @@ const schema = z.object({
   TICK_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   DELIVERY_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   DELIVERY_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
-  DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
+  DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
   LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
