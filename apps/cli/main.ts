@@ -14,6 +14,13 @@ import { TickService } from '../../libs/reminders/src/tick.service.js';
 import { DeliveryService } from '../../libs/reminders/src/delivery.service.js';
 import { MailTransport } from '../../libs/mail/src/mail-transport.js';
 import { MiniProgramImportService } from '../../libs/registry/src/mini-program-import.service.js';
+import { AssetImportService } from '../../libs/continuity/src/asset-import.service.js';
+import {
+  HANDOVER_FORMAT_RULE,
+  HandoverService,
+  isHandoverFormat,
+  writeHandover,
+} from '../../libs/continuity/src/handover.service.js';
 import { FORMAT_RULE, isChecklistFormat, writeChecklist } from '../../libs/exports/src/checklist-formats.js';
 import { ChecklistService } from '../../libs/exports/src/checklist.service.js';
 import { CertificateWatchService } from '../../libs/certificates/src/certificate-watch.service.js';
@@ -121,13 +128,22 @@ key
 
 program
   .command('import')
-  .argument('<what>', 'mini-programs')
+  .argument('<what>', 'mini-programs or assets (the custody register)')
   .argument('<file>', 'CSV file (UTF-8 with or without BOM, or GB18030)')
   .requiredOption('--org <id>', 'organization id', uuidArg)
   .description('import a CSV: all rows or none; every bad row is listed')
   .action((what: string, file: string, opts: { org: string }) => {
+    if (what === 'assets')
+      return withApp(async (app) => {
+        const r = await app
+          .get(AssetImportService)
+          .import(await cliContext(app, opts.org), await readFile(file));
+        out(
+          `imported ${r.imported} assets (${r.encoding}): ${r.created} new, ${r.updated} updated, ${r.unchanged} unchanged`,
+        );
+      });
     if (what !== 'mini-programs')
-      throw new InvalidArgumentError(`cannot import "${what}": only mini-programs`);
+      throw new InvalidArgumentError(`cannot import "${what}": only mini-programs or assets`);
     return withApp(async (app) => {
       const data = await readFile(file);
       const bar = new SingleBar({
@@ -283,6 +299,50 @@ exportCmd
           throw error;
         }
         out(`wrote ${target}: ${rows} deadlines (${prepared.header.scopeLabel})`);
+      }),
+  );
+
+exportCmd
+  .command('handover')
+  .description(
+    'write the handover pack of one mini-program (the same content as GET /api/v1/mini-programs/:id/handover.<format>)',
+  )
+  .requiredOption('--org <id>', 'organization id', uuidArg)
+  .requiredOption('--mini-program <id|appid>', "the mini-program's id or AppID")
+  .requiredOption('--format <format>', 'md or pdf', (v) => {
+    if (!isHandoverFormat(v)) throw new InvalidArgumentError(HANDOVER_FORMAT_RULE);
+    return v;
+  })
+  .requiredOption('--out <file>', 'where to write it (written to a temporary name, renamed when complete)')
+  .option('--locale <locale>', "zh-CN or en (default: the organization's)", (v) => {
+    if (v !== 'zh-CN' && v !== 'en') throw new InvalidArgumentError("must be 'zh-CN' or 'en'");
+    return v;
+  })
+  .action(
+    (opts: {
+      org: string;
+      miniProgram: string;
+      format: 'md' | 'pdf';
+      out: string;
+      locale?: 'zh-CN' | 'en';
+    }) =>
+      withApp(async (app) => {
+        const ctx = await cliContext(app, opts.org);
+        const { pack } = await app
+          .get(HandoverService)
+          .prepare(ctx, opts.miniProgram, opts.locale ?? ctx.locale);
+        const target = path.resolve(opts.out);
+        const partial = `${target}.partial-${process.pid}`;
+        try {
+          await writeHandover(opts.format, pack, createWriteStream(partial));
+          await rename(partial, target);
+        } catch (error) {
+          await rm(partial, { force: true });
+          throw error;
+        }
+        out(
+          `wrote ${target}: ${pack.facts.name} (${pack.facts.appId}), ${pack.assets.length} assets, ${pack.deadlines.length} open deadlines`,
+        );
       }),
   );
 

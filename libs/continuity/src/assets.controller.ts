@@ -10,7 +10,7 @@ import { MiniProgramEntity } from '../../registry/src/mini-program.entity.js';
 import { CreateAssetDto, UpdateAssetDto } from './asset.dto.js';
 import { AssetEntity } from './asset.entity.js';
 
-const view = (a: AssetEntity) => ({
+export const view = (a: AssetEntity) => ({
   id: a.id,
   miniProgramId: a.miniProgramId,
   kind: a.kind,

@@ -1,13 +1,24 @@
 import { Global, Module } from '@nestjs/common';
+import { ExportsModule } from '../../exports/src/exports.module.js';
 import { VendorStatusObserver } from '../../registry/src/registry-ports.js';
+import { AssetImportController } from './asset-import.controller.js';
+import { AssetImportService } from './asset-import.service.js';
 import { AssetsController } from './assets.controller.js';
 import { ContinuityAlertService } from './continuity-alert.service.js';
+import { HandoverController } from './handover.controller.js';
+import { HandoverService } from './handover.service.js';
 import { RiskController } from './risk.controller.js';
 
 @Global()
 @Module({
-  controllers: [AssetsController, RiskController],
-  providers: [ContinuityAlertService, { provide: VendorStatusObserver, useExisting: ContinuityAlertService }],
-  exports: [VendorStatusObserver],
+  imports: [ExportsModule],
+  controllers: [AssetImportController, AssetsController, HandoverController, RiskController],
+  providers: [
+    ContinuityAlertService,
+    AssetImportService,
+    HandoverService,
+    { provide: VendorStatusObserver, useExisting: ContinuityAlertService },
+  ],
+  exports: [VendorStatusObserver, AssetImportService, HandoverService],
 })
 export class ContinuityModule {}

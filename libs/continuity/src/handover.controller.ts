@@ -1,0 +1,85 @@
+import { Controller, Get, Logger, Param, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+import { Auth, type AuthContext } from '../../auth/src/auth-context.js';
+import { DomainError } from '../../common/src/domain.error.js';
+import { findOwned } from '../../common/src/find-owned.js';
+import { type Locale, RequestLocale } from '../../common/src/locale.js';
+import { contentDisposition } from '../../exports/src/renderers/index.js';
+import { DestinationClosedError } from '../../exports/src/renderers/stream-output.js';
+import { uuid } from '../../registry/src/contacts.controller.js';
+import { MiniProgramEntity } from '../../registry/src/mini-program.entity.js';
+import {
+  HANDOVER_CONTENT_TYPES,
+  HANDOVER_FORMAT_RULE,
+  HANDOVER_FORMATS,
+  HandoverService,
+  isHandoverFormat,
+  writeHandover,
+} from './handover.service.js';
+
+@ApiTags('continuity')
+@ApiBearerAuth()
+@Controller('api/v1/mini-programs/:id')
+export class HandoverController {
+  private readonly logger = new Logger(HandoverController.name);
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly handover: HandoverService,
+  ) {}
+
+  @Get('handover.:format')
+  @ApiOperation({
+    summary: 'The handover pack for a replacement vendor, as Markdown or PDF (Chinese font embedded)',
+    description:
+      "The mini-program's facts, vendor, server domains (with certificate expiry deadlines), assets and who " +
+      'holds them with recovery steps, open deadlines with their checklists, qualifications and contacts. ' +
+      'No secrets: the register never holds them, and anything key-shaped is withheld. ?locale=zh-CN|en or ' +
+      'Accept-Language picks the language.',
+  })
+  @ApiParam({ name: 'format', enum: HANDOVER_FORMATS, description: 'File format (the URL extension).' })
+  @ApiProduces(...Object.values(HANDOVER_CONTENT_TYPES))
+  @ApiOkResponse({
+    description: 'The file, as an attachment (Content-Disposition with a UTF-8 file name).',
+    schema: { type: 'string', format: 'binary' },
+  })
+  @ApiBadRequestResponse({ description: 'Unknown format or locale.' })
+  @ApiNotFoundResponse({ description: 'The mini-program is not one of this organization.' })
+  async file(
+    @Auth() auth: AuthContext,
+    @Param('id', uuid) id: string,
+    @Param('format') format: string,
+    @RequestLocale() locale: Locale,
+    @Res() res: Response,
+  ): Promise<void> {
+    if (!isHandoverFormat(format)) {
+      // Another organization's mini-program is a 404 whatever the format, exactly like a missing one.
+      await findOwned(this.db.manager, MiniProgramEntity, auth.organizationId, id, 'Mini-program');
+      throw DomainError.invalid([{ field: 'format', rule: HANDOVER_FORMAT_RULE }]);
+    }
+    const prepared = await this.handover.prepare(auth, id, locale);
+    res.status(200);
+    res.setHeader('Content-Type', HANDOVER_CONTENT_TYPES[format]);
+    res.setHeader('Content-Disposition', contentDisposition(prepared.fileName(format)));
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    try {
+      await writeHandover(format, prepared.pack, res);
+    } catch (error) {
+      if (error instanceof DestinationClosedError)
+        this.logger.warn(`handover.${format} export stopped: the client went away`);
+      else this.logger.error({ err: error }, `handover.${format} export failed mid-stream`);
+    }
+  }
+}
