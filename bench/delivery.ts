@@ -220,12 +220,17 @@ export async function deliveryBench(server: BenchServer, sizes: Sizes, log: (l: 
           ? []
           : [
               `**Why the goal is missed:** the app reached ${ratio.toFixed(2)}× of raw nodemailer. Besides the ` +
-                'SMTP exchange the baseline has, each mail costs the transaction above (its commit waits for ' +
-                'a WAL flush) and the composing (templates, checklist, two HMAC-signed links), and on this ' +
-                '2-core machine the 4 workers, PostgreSQL and the sink share the CPUs, so database and ' +
-                'composing time is taken from the sends. The per-mail transaction is what makes "never ' +
-                'lost, never duplicated" hold (the delivery stays locked across the send; a retry reuses the ' +
-                'Message-ID), so it stays.',
+                'SMTP exchange the baseline has, each mail costs the transaction above (four statements, the ' +
+                'commit waiting for a WAL flush) and the composing (templates, checklist, two HMAC-signed ' +
+                'links), and on this 2-core machine the 4 workers, PostgreSQL and the sink share the CPUs. A ' +
+                'CPU profile of the 4 workers (`node --cpu-prof`, medium size, 2026-11-26, load average about 8 ' +
+                'from other work) put, after start-up, 37% of their time in nodemailer and its socket writes ' +
+                '(what the baseline spends too), 35% idle waiting on PostgreSQL or the sink, 14% in pg and ' +
+                'TypeORM, 3% composing and 2% in GC: the worker has little left to remove, the gap is the CPU ' +
+                "PostgreSQL spends on every mail's transaction while the baseline's CPUs all go to SMTP. The " +
+                'per-mail transaction is what makes "never lost, never duplicated" hold (the delivery stays ' +
+                'locked across the send; a retry reuses the Message-ID), so it stays; relaxing ' +
+                '`synchronous_commit` for it would trade a duplicate mail after a database crash for speed.',
             ]),
       ],
     } satisfies BenchResult;
