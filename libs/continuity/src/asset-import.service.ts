@@ -138,28 +138,13 @@ export class AssetImportService {
       byIdentity.set(key, [...(byIdentity.get(key) ?? []), a]);
     }
     const counts = { created: 0, updated: 0, unchanged: 0 };
-    const ids: string[] = [];
+    const ids: (string | null)[] = [];
+    const fresh: { slot: number; row: AssetRow }[] = [];
     for (const [i, { row }] of rows.entries()) {
       const matches = byIdentity.get(assetIdentity(row)) ?? [];
       if (!matches.length) {
-        const saved = await m.save(AssetEntity, {
-          organizationId: ctx.organizationId,
-          miniProgramId: miniPrograms.get(row.appId)!,
-          kind: row.kind,
-          holder: row.holder,
-          location: row.location,
-          notes: row.notes,
-          lastVerifiedOn: row.lastVerifiedOn,
-        });
-        const after = view(await m.findOneByOrFail(AssetEntity, { id: saved.id }));
-        await this.audit.record(m, ctx, {
-          action: 'asset.created',
-          entityType: 'asset',
-          entityId: saved.id,
-          after,
-        });
-        counts.created++;
-        ids.push(saved.id);
+        fresh.push({ slot: ids.length, row });
+        ids.push(null);
       }
       // Two entries with the same identity can exist (the API allows them): the row speaks for both.
       for (const match of matches) {
@@ -191,13 +176,37 @@ export class AssetImportService {
       }
       if (i % 200 === 0) onProgress(i, rows.length);
     }
+    // New entries go in as multi-row INSERTs; the generated id and timestamps come back with them.
+    const saved = await m.save(
+      AssetEntity,
+      fresh.map(({ row }) => ({
+        organizationId: ctx.organizationId,
+        miniProgramId: miniPrograms.get(row.appId)!,
+        kind: row.kind,
+        holder: row.holder,
+        location: row.location,
+        notes: row.notes,
+        lastVerifiedOn: row.lastVerifiedOn,
+      })),
+      { chunk: 500 },
+    );
+    for (const [i, asset] of saved.entries()) {
+      await this.audit.record(m, ctx, {
+        action: 'asset.created',
+        entityType: 'asset',
+        entityId: asset.id,
+        after: view(asset),
+      });
+      ids[fresh[i].slot] = asset.id;
+    }
+    counts.created = saved.length;
     await this.audit.record(m, ctx, {
       action: 'asset.imported',
       entityType: 'import',
       entityId: null,
       after: { rows: rows.length, ...counts, encoding },
     });
-    return { imported: rows.length, ...counts, encoding, assetIds: ids };
+    return { imported: rows.length, ...counts, encoding, assetIds: ids as string[] };
   }
 }
 
