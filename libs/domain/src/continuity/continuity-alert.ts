@@ -1,7 +1,7 @@
 import type { Locale } from '../../../catalogue/src/index.js';
 import { headerSafe } from '../reminders/message-id.js';
 import { escapeHtml } from '../reminders/render-reminder.js';
-import type { AssetKind } from './assets.js';
+import { ASSET_KIND_NAMES, type AssetKind } from './assets.js';
 
 /** How to get each asset back without the vendor (DOMAIN.md, "What the vendor usually holds"). */
 export const RECOVERY_STEPS: Record<AssetKind, { 'zh-CN': string; en: string }> = {
@@ -57,22 +57,6 @@ export const RECOVERY_STEPS: Record<AssetKind, { 'zh-CN': string; en: string }> 
   },
 };
 
-const KIND_NAMES: Record<AssetKind, { 'zh-CN': string; en: string }> = {
-  source_code: { 'zh-CN': '源代码', en: 'source code' },
-  admin_binding: { 'zh-CN': '管理员绑定', en: 'admin binding' },
-  developer_accounts: { 'zh-CN': '开发者账号', en: 'developer accounts' },
-  app_secret: { 'zh-CN': 'AppSecret', en: 'AppSecret' },
-  servers: { 'zh-CN': '服务器', en: 'servers' },
-  cloud_account: { 'zh-CN': '云账号', en: 'cloud account' },
-  domain_registrar: { 'zh-CN': '域名注册商账号', en: 'domain registrar account' },
-  tls_certificates: { 'zh-CN': 'TLS 证书', en: 'TLS certificates' },
-  payment_merchant_account: { 'zh-CN': '微信支付商户号', en: 'WeChat Pay merchant account' },
-  payment_keys: { 'zh-CN': '支付密钥和证书', en: 'payment keys and certificates' },
-  backups: { 'zh-CN': '数据备份', en: 'backups' },
-  original_licences: { 'zh-CN': '资质原件', en: 'original licences' },
-  message_push_url: { 'zh-CN': '消息推送地址', en: 'message-push URL' },
-};
-
 export interface ContinuityAlertInput {
   organizationName: string;
   vendor: { name: string; status: 'unresponsive' | 'ceased'; reason: string | null };
@@ -109,7 +93,7 @@ export function renderContinuityAlert(input: ContinuityAlertInput, locale: Local
   const steps = new Set<AssetKind>();
   for (const mp of input.miniPrograms) {
     lines.push(`== ${mp.name} (${mp.appId}) ==`);
-    const held = mp.heldByVendor.map((k) => KIND_NAMES[k][locale]).join(zh ? '、' : ', ');
+    const held = mp.heldByVendor.map((k) => ASSET_KIND_NAMES[k][locale]).join(zh ? '、' : ', ');
     lines.push(
       zh ? `服务商掌握：${held || '（未登记）'}` : `Held by the vendor: ${held || '(nothing recorded)'}`,
     );
@@ -128,7 +112,7 @@ export function renderContinuityAlert(input: ContinuityAlertInput, locale: Local
     for (const k of mp.heldByVendor) steps.add(k);
   }
   lines.push(zh ? '== 收回步骤 ==' : '== Recovery steps ==');
-  for (const k of steps) lines.push(`- ${KIND_NAMES[k][locale]}: ${RECOVERY_STEPS[k][locale]}`);
+  for (const k of steps) lines.push(`- ${ASSET_KIND_NAMES[k][locale]}: ${RECOVERY_STEPS[k][locale]}`);
   lines.push(
     zh
       ? '- 物色替代服务商，并把交接清单交给对方。'

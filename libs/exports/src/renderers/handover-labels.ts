@@ -1,4 +1,9 @@
-import type { AssetHolder, AssetKind } from '../../../domain/src/continuity/index.js';
+import {
+  ASSET_KIND_NAMES,
+  ASSET_KINDS,
+  type AssetHolder,
+  type AssetKind,
+} from '../../../domain/src/continuity/index.js';
 import type { ExportLocale } from './checklist-row.js';
 
 /** Every fixed string of the handover pack, per locale. User text never passes through here. */
@@ -64,6 +69,16 @@ export interface HandoverLabels {
   kinds: Record<AssetKind, string>;
 }
 
+/** The asset kinds' names shared with the continuity alert, capitalized to stand alone in a table cell. */
+function kindNames(locale: ExportLocale): Record<AssetKind, string> {
+  const names = {} as Record<AssetKind, string>;
+  for (const kind of ASSET_KINDS) {
+    const name = ASSET_KIND_NAMES[kind][locale];
+    names[kind] = name.charAt(0).toUpperCase() + name.slice(1);
+  }
+  return names;
+}
+
 const zhCN: HandoverLabels = {
   title: '小程序交接资料',
   generatedAt: '生成时间',
@@ -122,21 +137,7 @@ const zhCN: HandoverLabels = {
   holders: { owner: '业主', vendor: '服务商', third_party: '第三方', unknown: '未知' },
   statuses: { active: '正常', unresponsive: '联系不上', ceased: '已停止经营' },
   roles: { operator: '运营', manager: '主管', executive: '负责人', legal: '法务' },
-  kinds: {
-    source_code: '源代码',
-    admin_binding: '管理员绑定',
-    developer_accounts: '开发者账号',
-    app_secret: 'AppSecret',
-    servers: '服务器',
-    cloud_account: '云账号',
-    domain_registrar: '域名注册商账号',
-    tls_certificates: 'TLS 证书',
-    payment_merchant_account: '微信支付商户号',
-    payment_keys: '支付密钥和证书',
-    backups: '数据备份',
-    original_licences: '资质原件',
-    message_push_url: '消息推送地址',
-  },
+  kinds: kindNames('zh-CN'),
 };
 
 const en: HandoverLabels = {
@@ -199,21 +200,7 @@ const en: HandoverLabels = {
   holders: { owner: 'Owner', vendor: 'Vendor', third_party: 'Third party', unknown: 'Unknown' },
   statuses: { active: 'Active', unresponsive: 'Unresponsive', ceased: 'Ceased' },
   roles: { operator: 'Operator', manager: 'Manager', executive: 'Executive', legal: 'Legal' },
-  kinds: {
-    source_code: 'Source code',
-    admin_binding: 'Admin binding',
-    developer_accounts: 'Developer accounts',
-    app_secret: 'AppSecret',
-    servers: 'Servers',
-    cloud_account: 'Cloud account',
-    domain_registrar: 'Domain registrar account',
-    tls_certificates: 'TLS certificates',
-    payment_merchant_account: 'WeChat Pay merchant account',
-    payment_keys: 'Payment keys and certificates',
-    backups: 'Backups',
-    original_licences: 'Original licences',
-    message_push_url: 'Message-push URL',
-  },
+  kinds: kindNames('en'),
 };
 
 export function handoverLabelsFor(locale: ExportLocale): HandoverLabels {
