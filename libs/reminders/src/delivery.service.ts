@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type pg from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/src/app-config.js';
 import { retryDecision, rolesAbove, type SmtpFailure } from '../../domain/src/reminders/index.js';
@@ -208,9 +209,11 @@ export class DeliveryService {
     return this.db.transaction(async (m) => {
       // Still ours? Another worker may have taken it over after our lease ran out. The same round trip
       // shares the deadline row (after the delivery's lock, as before) and reads what the mail needs.
-      const [mine] = await m.query<
-        { attempts: number; contact_vendor: string | null; deadline: DeadlineContext | null }[]
-      >(LOCK_SQL, [
+      const [mine] = await prepared<{
+        attempts: number;
+        contact_vendor: string | null;
+        deadline: DeadlineContext | null;
+      }>(m, 'mpg-delivery-lock', LOCK_SQL, [
         claimed.id,
         claimed.claimed_by,
         claimed.kind === 'continuity_alert' ? null : claimed.deadline_id,
@@ -252,12 +255,12 @@ export class DeliveryService {
         const sent = await this.transport.send(mail);
         // One round trip marks the delivery sent, locks its notification and settles it when no other
         // delivery of it was still open as of this statement; only otherwise a second, fresh look is needed.
-        const [marked] = await m.query<{ settled: number; others_open: boolean }[]>(MARK_SENT_SQL, [
-          claimed.id,
-          claimed.notification_id,
-          sent.response.slice(0, 500),
-          now,
-        ]);
+        const [marked] = await prepared<{ settled: number; others_open: boolean }>(
+          m,
+          'mpg-delivery-sent',
+          MARK_SENT_SQL,
+          [claimed.id, claimed.notification_id, sent.response.slice(0, 500), now],
+        );
         if (!marked.settled && marked.others_open)
           await this.settleNotification(m, claimed.notification_id, true);
         return 'sent';
@@ -392,4 +395,14 @@ export class DeliveryService {
     this.logger.log('mail transport resumed');
     return true;
   }
+}
+
+/**
+ * Runs one of the statements every mail runs as a named prepared statement on the transaction's own
+ * connection, so PostgreSQL parses and plans it once per connection instead of once per mail.
+ */
+async function prepared<T>(m: EntityManager, name: string, text: string, values: unknown[]): Promise<T[]> {
+  const client = await (m.queryRunner as unknown as { connect(): Promise<pg.ClientBase> }).connect();
+  const result = await client.query({ name, text, values });
+  return result.rows as T[];
 }
