@@ -1,6 +1,6 @@
 // The registry baseline: a bare node:http server with a pg pool running the SQL the app's list endpoint runs
-// (captured from TypeORM: key lookup, last-used update, page and capped count side by side, then
-// qualifications and vendors of the page) and answering the same JSON. No framework, no validation pipe, no ORM hydration, no logging.
+// (key lookup and last-used update captured from TypeORM, then the page and a capped count side by side and
+// the qualifications and vendors of the page, as MiniProgramService.list writes them) and answering the same JSON. No framework, no validation pipe, no ORM hydration, no logging.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import pg from 'pg';
@@ -10,12 +10,14 @@ const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 }
 pg.types.setTypeParser(1082, (v) => v);
 
 const SORTS: Record<string, string> = {
-  name: '"mp"."name"',
-  appId: '"mp"."app_id"',
-  certificationExpiresOn: '"mp"."certification_expires_on"',
-  createdAt: '"mp"."created_at"',
+  name: 'mp.name',
+  appId: 'mp.app_id',
+  certificationExpiresOn: 'mp.certification_expires_on',
+  createdAt: 'mp.created_at',
 };
-const MP_COLUMNS = `"mp"."id" AS "mp_id", "mp"."organization_id" AS "mp_organization_id", "mp"."app_id" AS "mp_app_id", "mp"."name" AS "mp_name", "mp"."owner_name" AS "mp_owner_name", "mp"."owner_credit_code" AS "mp_owner_credit_code", "mp"."service_categories" AS "mp_service_categories", "mp"."features" AS "mp_features", "mp"."vendor_id" AS "mp_vendor_id", "mp"."certification_expires_on" AS "mp_certification_expires_on", "mp"."icp_filing_number" AS "mp_icp_filing_number", "mp"."server_domains" AS "mp_server_domains", "mp"."notes" AS "mp_notes", "mp"."created_at" AS "mp_created_at", "mp"."updated_at" AS "mp_updated_at"`;
+const MP_COLUMNS = `mp.id, mp.organization_id, mp.app_id, mp.name, mp.owner_name, mp.owner_credit_code,
+  mp.service_categories, mp.features, mp.vendor_id, mp.certification_expires_on, mp.icp_filing_number,
+  mp.server_domains, mp.notes, mp.created_at, mp.updated_at`;
 /** As MINI_PROGRAMS_COUNTED_UP_TO in libs/registry/src/mini-program.service.ts. */
 const COUNTED_UP_TO = 1000;
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -41,90 +43,99 @@ async function authenticate(header: string | undefined): Promise<string | null> 
 
 async function list(org: string, q: URLSearchParams) {
   const params: unknown[] = [org];
-  const where = ['"mp"."organization_id" = $1'];
+  const where = ['mp.organization_id = $1'];
   const p = (v: unknown) => `$${params.push(v)}`;
-  if (q.get('vendorId')) where.push(`"mp"."vendor_id" = ${p(q.get('vendorId'))}`);
-  if (q.get('vendorStatus')) where.push(`"v"."status" = ${p(q.get('vendorStatus'))}`);
+  let join = '';
+  if (q.get('vendorId')) where.push(`mp.vendor_id = ${p(q.get('vendorId'))}`);
+  if (q.get('vendorStatus')) {
+    join = ' JOIN vendors v ON v.organization_id = mp.organization_id AND v.id = mp.vendor_id';
+    where.push(`v.status = ${p(q.get('vendorStatus'))}`);
+  }
   const cat = q.get('serviceCategory');
   if (cat) where.push(`mp.service_category_keys @> ARRAY[${p(cat)}]::text[]`);
   if (q.get('certificationExpiresBefore'))
-    where.push(`"mp"."certification_expires_on" < ${p(q.get('certificationExpiresBefore'))}`);
+    where.push(`mp.certification_expires_on < ${p(q.get('certificationExpiresBefore'))}::date`);
   if (q.get('qualificationExpiresBefore'))
     where.push(
-      `EXISTS (SELECT 1 FROM qualifications q WHERE q.organization_id = mp.organization_id AND q.mini_program_id = mp.id AND q.expires_on < ${p(q.get('qualificationExpiresBefore'))})`,
+      `EXISTS (SELECT 1 FROM qualifications q WHERE q.organization_id = mp.organization_id ` +
+        `AND q.mini_program_id = mp.id AND q.expires_on < ${p(q.get('qualificationExpiresBefore'))}::date)`,
     );
   if (q.get('q')) {
     const like = p(`%${escapeLike(q.get('q')!)}%`);
     where.push(
-      `("mp"."name" ILIKE ${like} ESCAPE '\\' OR "mp"."app_id" ILIKE ${like} ESCAPE '\\' OR "mp"."owner_name" ILIKE ${like} ESCAPE '\\')`,
+      `(mp.name ILIKE ${like} ESCAPE '\\' OR mp.app_id ILIKE ${like} ESCAPE '\\' OR mp.owner_name ILIKE ${like} ESCAPE '\\')`,
     );
   }
   const sort = q.get('sort') ?? 'name';
   const column = SORTS[sort.replace(/^-/, '')];
   const limit = Number(q.get('limit') ?? 50);
   const offset = Number(q.get('offset') ?? 0);
-  const from = `FROM "mini_programs" "mp" LEFT JOIN "vendors" "v" ON "v"."id" = "mp"."vendor_id" WHERE ${where.join(' AND ')}`;
+  const from = `FROM mini_programs mp${join} WHERE ${where.join(' AND ')}`;
   const countLimit = Math.max(COUNTED_UP_TO, offset + limit) + 1;
   const [{ rows }, { rows: counts }] = await Promise.all([
     pool.query<Record<string, any>>(
-      `SELECT ${MP_COLUMNS} ${from} ORDER BY ${column} ${sort.startsWith('-') ? 'DESC' : 'ASC'} NULLS LAST, "mp"."id" ASC LIMIT ${limit} OFFSET ${offset}`,
+      `SELECT ${MP_COLUMNS} ${from}
+          ORDER BY ${column} ${sort.startsWith('-') ? 'DESC' : 'ASC'} NULLS LAST, mp.id ASC
+          LIMIT ${limit} OFFSET ${offset}`,
       params,
     ),
     pool.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM (SELECT 1 AS "one" ${from} LIMIT ${countLimit}) AS matching`,
+      `SELECT count(*)::int AS n FROM (SELECT 1 ${from} LIMIT ${countLimit}) AS m`,
       params,
     ),
   ]);
   const counted = counts[0].n;
-  const ids = rows.map((r) => r.mp_id as string);
-  const vendorIds = [...new Set(rows.map((r) => r.mp_vendor_id as string | null).filter((v) => v))];
-  const list = (values: unknown[], start: number) => values.map((_, i) => `$${i + start}`).join(', ');
+  const ids = rows.map((r) => r.id as string);
+  const vendorIds = [...new Set(rows.map((r) => r.vendor_id as string | null).filter((v) => v))];
   const [quals, vendors] = await Promise.all([
     ids.length
       ? pool.query<Record<string, any>>(
-          `SELECT "Q"."id" AS "Q_id", "Q"."organization_id" AS "Q_organization_id", "Q"."mini_program_id" AS "Q_mini_program_id", "Q"."requirement_code" AS "Q_requirement_code", "Q"."number" AS "Q_number", "Q"."issuer" AS "Q_issuer", "Q"."issued_on" AS "Q_issued_on", "Q"."expires_on" AS "Q_expires_on", "Q"."original_held_by" AS "Q_original_held_by", "Q"."created_at" AS "Q_created_at", "Q"."updated_at" AS "Q_updated_at" FROM "qualifications" "Q" WHERE (("Q"."organization_id" = $1) AND ("Q"."mini_program_id" IN (${list(ids, 2)}))) ORDER BY "Q"."expires_on" ASC, "Q"."id" ASC`,
-          [org, ...ids],
+          `SELECT id, organization_id, mini_program_id, requirement_code, number, issuer, issued_on, expires_on,
+                original_held_by, created_at, updated_at
+           FROM qualifications WHERE organization_id = $1 AND mini_program_id = ANY($2::uuid[])
+          ORDER BY expires_on ASC, id ASC`,
+          [org, ids],
         )
       : { rows: [] },
     vendorIds.length
       ? pool.query<Record<string, any>>(
-          `SELECT "V"."id" AS "V_id", "V"."organization_id" AS "V_organization_id", "V"."name" AS "V_name", "V"."credit_code" AS "V_credit_code", "V"."contract_ends_on" AS "V_contract_ends_on", "V"."status" AS "V_status", "V"."status_since" AS "V_status_since", "V"."status_reason" AS "V_status_reason", "V"."created_at" AS "V_created_at", "V"."updated_at" AS "V_updated_at" FROM "vendors" "V" WHERE (("V"."organization_id" = $1) AND ("V"."id" IN (${list(vendorIds, 2)})))`,
-          [org, ...vendorIds],
+          `SELECT id, name, status FROM vendors WHERE organization_id = $1 AND id = ANY($2::uuid[])`,
+          [org, vendorIds],
         )
       : { rows: [] },
   ]);
   const total = counted;
   const items = rows.map((r) => {
-    const v = vendors.rows.find((x) => x.V_id === r.mp_vendor_id);
+    const v = vendors.rows.find((x) => x.id === r.vendor_id);
     return {
-      id: r.mp_id,
-      appId: r.mp_app_id,
-      name: r.mp_name,
-      ownerName: r.mp_owner_name,
-      ownerCreditCode: r.mp_owner_credit_code,
-      serviceCategories: r.mp_service_categories,
-      features: r.mp_features,
-      vendor: v ? { id: v.V_id, name: v.V_name, status: v.V_status } : null,
-      certificationExpiresOn: r.mp_certification_expires_on,
-      icpFilingNumber: r.mp_icp_filing_number,
-      serverDomains: r.mp_server_domains,
-      notes: r.mp_notes,
+      id: r.id,
+      appId: r.app_id,
+      name: r.name,
+      ownerName: r.owner_name,
+      ownerCreditCode: r.owner_credit_code,
+      serviceCategories: r.service_categories,
+      features: r.features,
+      vendor: v ? { id: v.id, name: v.name, status: v.status } : null,
+      certificationExpiresOn: r.certification_expires_on,
+      icpFilingNumber: r.icp_filing_number,
+      serverDomains: r.server_domains,
+      notes: r.notes,
       qualifications: quals.rows
-        .filter((x) => x.Q_mini_program_id === r.mp_id)
+        .filter((x) => x.mini_program_id === r.id)
         .map((x) => ({
-          id: x.Q_id,
-          miniProgramId: x.Q_mini_program_id,
-          requirementCode: x.Q_requirement_code,
-          number: x.Q_number,
-          issuer: x.Q_issuer,
-          issuedOn: x.Q_issued_on,
-          expiresOn: x.Q_expires_on,
-          originalHeldBy: x.Q_original_held_by,
-          createdAt: (x.Q_created_at as Date).toISOString(),
-          updatedAt: (x.Q_updated_at as Date).toISOString(),
+          id: x.id,
+          miniProgramId: x.mini_program_id,
+          requirementCode: x.requirement_code,
+          number: x.number,
+          issuer: x.issuer,
+          issuedOn: x.issued_on,
+          expiresOn: x.expires_on,
+          originalHeldBy: x.original_held_by,
+          createdAt: (x.created_at as Date).toISOString(),
+          updatedAt: (x.updated_at as Date).toISOString(),
         })),
-      createdAt: (r.mp_created_at as Date).toISOString(),
-      updatedAt: (r.mp_updated_at as Date).toISOString(),
+      createdAt: (r.created_at as Date).toISOString(),
+      updatedAt: (r.updated_at as Date).toISOString(),
     };
   });
   const nextOffset = offset + items.length;

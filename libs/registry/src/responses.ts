@@ -134,7 +134,7 @@ export class MiniProgramResponse {
 
   static of(
     e: MiniProgramEntity,
-    vendor: VendorEntity | null,
+    vendor: Pick<VendorEntity, 'id' | 'name' | 'status'> | null,
     qualifications: QualificationEntity[],
   ): MiniProgramResponse {
     return {
