@@ -203,23 +203,29 @@ export class ChecklistService {
   ): AsyncGenerator<ChecklistEntry> {
     const catalogue = this.catalogue.forOrganization(org.catalogueOverrides);
     const localized = new LocalizedRequirements(catalogue, locale);
-    let after: unknown[] | null = null;
+    // The next page is read while this one is rendered, so the database and the renderer overlap.
+    let next = this.page(org.id, scope, null);
     for (;;) {
-      const page = await this.page(org.id, scope, after);
+      const page = await next;
       if (!page.length) return;
+      const more = page.length === ChecklistService.PAGE_SIZE;
+      if (more) {
+        const last = page[page.length - 1];
+        next = this.page(org.id, scope, [
+          last.mini_program_id === null,
+          last.mp_name ?? '',
+          last.mini_program_id ?? '',
+          last.due_on,
+          last.id,
+        ]);
+        // awaited on the next turn; a reader that stops early must not leave it rejecting unhandled
+        next.catch(() => undefined);
+      }
       const held = await this.heldQualifications(org.id, page);
       for (const d of page) {
         yield { row: this.rowOf(d, localized, held, locale, today), ladder: d.ladder };
       }
-      if (page.length < ChecklistService.PAGE_SIZE) return;
-      const last = page[page.length - 1];
-      after = [
-        last.mini_program_id === null,
-        last.mp_name ?? '',
-        last.mini_program_id ?? '',
-        last.due_on,
-        last.id,
-      ];
+      if (!more) return;
     }
   }
 

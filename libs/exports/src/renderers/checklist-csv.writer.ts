@@ -7,7 +7,7 @@ import { endOutput, failOutput, writeChunk } from './stream-output.js';
 
 const BOM = '\uFEFF';
 const CRLF = '\r\n';
-const FLUSH_AT = 64 * 1024;
+const FLUSH_AT = 256 * 1024;
 
 /** RFC 4180: a field holding a comma, a quote, CR or LF is quoted, and its quotes doubled. */
 export function csvField(value: string): string {
