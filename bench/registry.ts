@@ -203,8 +203,8 @@ export async function registryBench(server: BenchServer, sizes: Sizes, log: (l: 
               'the load generator (and, on this machine, other work; see the load average above), so requests ' +
               'queue for a core. Closing that gap means fewer cycles per request in the app (its framework cost ' +
               'shows as the ratio to the bare endpoint) or more cores, not different SQL.'),
-        'EXPLAIN ANALYZE of the capped count for `serviceCategory=医疗` (45,834 matches at 100,000; the count ' +
-          'stops at 1,001):\n\n```\n' +
+        `EXPLAIN ANALYZE of the capped count for \`serviceCategory=医疗\` (${totals[1].toLocaleString('en')} ` +
+          `matches; the count stops at 1,001):\n\n\`\`\`\n` +
           countPlan +
           '\n```',
         'EXPLAIN ANALYZE of its first page (sorted by name: the name index is read in order, the category ' +
