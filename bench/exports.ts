@@ -145,16 +145,14 @@ export async function exportsBench(server: BenchServer, sizes: Sizes, log: (l: s
                     'encoded once, not once per line); the rest is the row source and writing 33 MiB to the socket.'
                   : '') +
                 (missed('xlsx')
-                  ? ' XLSX: exceljs’s streaming WorkbookWriter, with one sheet per mini-program (5,000 here). Cells ' +
-                    'share one style object per kind, so exceljs’s style cache hits (per-cell styles cost 0.6 s in ' +
-                    '`StylesXform.addStyleModel`), and finished sheets wait for compression up to 2,000 rows at a ' +
-                    'time rather than one sheet at a time (the event loop idled on zlib’s thread for every small ' +
-                    'sheet). What remains is about 4.5 s of CPU in exceljs and archiver: about 1.6 s deflate and ' +
-                    'CRC (already zlib level 1), 1 s building and rendering row and cell objects, 0.6 s creating ' +
-                    '5,000 worksheets (a zip entry, relationships and page setup each), then garbage collection ' +
-                    'and the JSON-lines spool the per-mini-program sheets are replayed from. Not done: writing the ' +
-                    'sheet XML directly into a zip stream (no row or cell objects, no per-sheet writer) is what ' +
-                    'would bring it under 3 s.'
+                  ? ' XLSX: exceljs’s streaming WorkbookWriter. With more than 100 mini-programs (5,000 here) the ' +
+                    'detail goes to one sheet instead of one per mini-program, which removed 5,000 zip entries and ' +
+                    'worksheet writers. Cells share one style object per kind, so exceljs’s style cache hits (per-cell ' +
+                    'styles cost 0.6 s in `StylesXform.addStyleModel`). What remains is exceljs and archiver: ' +
+                    'deflate and CRC (already zlib level 1), building and rendering a row and a cell object per ' +
+                    'value (about 900,000 cells), the garbage collection those objects cause (a third of the CPU ' +
+                    'profile), and the JSON-lines spool the detail sheet is replayed from. Not done: writing the ' +
+                    'sheet XML directly into a zip stream (no row or cell objects) is what would bring it under 3 s.'
                   : '') +
                 ' PDF (reported, no goal) is pdfkit line breaking (`eachWord`, `layout`) and CJK glyph subsetting.',
             ]

@@ -17,7 +17,7 @@ import {
   hangingUpSink,
 } from './checklist-rows.fixture.js';
 import type { ChecklistRow } from './checklist-row.js';
-import { writeChecklistXlsx } from './checklist-xlsx.writer.js';
+import { MAX_MINI_PROGRAM_SHEETS, writeChecklistXlsx } from './checklist-xlsx.writer.js';
 
 async function render(
   rows: ChecklistRow[] = ROWS,
@@ -46,6 +46,33 @@ describe('writeChecklistXlsx', () => {
       '机构级事项',
     ]);
   });
+
+  it.each([
+    [MAX_MINI_PROGRAM_SHEETS, MAX_MINI_PROGRAM_SHEETS + 1],
+    [MAX_MINI_PROGRAM_SHEETS + 1, 2],
+  ])(
+    'with %i mini-programs writes %i sheets (one detail sheet beyond the limit)',
+    async (programs, sheets) => {
+      const sink = memorySink();
+      // the generated rows put ten deadlines on each mini-program
+      await writeChecklistXlsx(generatedRows(programs * 10), headerFor(), sink.out);
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(sink.bytes() as unknown as ArrayBuffer);
+      expect(workbook.worksheets).toHaveLength(sheets);
+      if (sheets !== 2) return;
+      const details = workbook.worksheets[1];
+      expect(details.name).toBe('明细');
+      const rows = values(details);
+      expect(rows[0].slice(0, 4)).toEqual(['小程序', 'AppID', '事项', '截止日期']);
+      const deadlines = rows.filter((r) => r[7] === '截止事项');
+      expect(deadlines).toHaveLength(programs * 10);
+      expect(deadlines.at(-1)!.slice(0, 2)).toEqual([
+        `康宁互联网医院 ${programs - 1}`,
+        `wx${(programs - 1).toString(16).padStart(16, '0')}`,
+      ]);
+      expect(details.autoFilter).toBe(`A1:M${rows.length}`);
+    },
+  );
 
   it('summarizes one row per deadline with real date cells and a frozen, filtered header', async () => {
     const summary = (await render()).worksheets[0];

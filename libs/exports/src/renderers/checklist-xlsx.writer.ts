@@ -31,6 +31,12 @@ const DATE_FORMAT = 'yyyy-mm-dd';
 const YIELD_EVERY_ROWS = 200;
 /** Rows of finished per-mini-program sheets that may wait for compression at once (a few hundred KB of XML). */
 const QUEUED_ROWS = 2000;
+/**
+ * Up to this many mini-programs, each gets its own sheet. Beyond it, a workbook of hundreds of tabs cannot
+ * be navigated, and every tab is a zip entry of its own (5,000 of them cost most of a 10,000-deadline
+ * export's time), so the detail goes to one sheet with the mini-program and AppID in its first columns.
+ */
+export const MAX_MINI_PROGRAM_SHEETS = 100;
 const MARK_TODO = '☐';
 const MARK_DONE = '☑';
 
@@ -64,6 +70,12 @@ const DETAIL_COLUMNS: ColumnSpec[] = [
   { label: (l) => l.whoMustAct, width: 30 },
   { label: (l) => l.consequence, width: 40 },
   { label: (l) => l.source, width: 40 },
+];
+
+const COMBINED_DETAIL_COLUMNS: ColumnSpec[] = [
+  { label: (l) => l.miniProgram, width: 26 },
+  { label: (l) => l.appId, width: 21 },
+  ...DETAIL_COLUMNS,
 ];
 
 /** Header and footer codes treat `&` as an escape; a literal one is written `&&`. */
@@ -119,7 +131,11 @@ function addRow(sheet: ExcelJS.Worksheet, values: CellValue[], bold = false): vo
   const row = sheet.addRow(
     values.map((value) => (typeof value === 'string' ? neutralizeCell(value) : value)),
   );
-  for (let i = 0; i < values.length; i++) row.getCell(i + 1).style = styleOf(values[i], bold);
+  for (let i = 0; i < values.length; i++) {
+    const style = styleOf(values[i], bold);
+    // a plain text or number cell keeps the default style: assigning an empty one still costs a lookup
+    if (style !== STYLES.plain.text && style !== STYLES.plain.number) row.getCell(i + 1).style = style;
+  }
   row.commit();
 }
 
@@ -207,7 +223,7 @@ async function* readSpool(path: string): AsyncGenerator<ChecklistRow> {
 /**
  * The checklist as an XLSX workbook written with exceljs's streaming WorkbookWriter: a summary sheet
  * (one row per deadline) first, then one sheet per mini-program (each deadline, then its documents and
- * steps with a ☐ / ☑ marker). Frozen header row, autofilter, real date cells formatted yyyy-mm-dd.
+ * steps with a ☐ / ☑ marker), or a single detail sheet when there are more than MAX_MINI_PROGRAM_SHEETS. Frozen header row, autofilter, real date cells formatted yyyy-mm-dd.
  *
  * A zip is written one entry at a time, so two sheets cannot be filled at once: while the summary sheet
  * streams, every deadline is also appended to a JSON-lines spool file on disk, which is replayed into the
@@ -247,8 +263,14 @@ export async function writeChecklistXlsx(
     const namer = new SheetNamer(labels.miniProgram);
     const summary = addSheet(workbook, namer.next(labels.summarySheet), SUMMARY_COLUMNS, labels, header);
     let summaryRows = 1;
+    let groups = 0;
+    let lastGroup: string | undefined;
     for await (const row of rows) {
       addRow(summary, summaryValues(row, labels));
+      if (groupKey(row) !== lastGroup) {
+        lastGroup = groupKey(row);
+        groups++;
+      }
       summaryRows++;
       if (spoolError) throw spoolError;
       await writeChunk(spool, JSON.stringify(row) + '\n');
@@ -257,6 +279,20 @@ export async function writeChecklistXlsx(
     finishSheet(summary, SUMMARY_COLUMNS, summaryRows);
     await endOutput(spool);
     if (spoolError) throw spoolError;
+
+    if (groups > MAX_MINI_PROGRAM_SHEETS) {
+      await writeCombinedDetails(
+        workbook,
+        namer.next(labels.detailsSheet),
+        readSpool(spoolPath),
+        labels,
+        header,
+        out,
+      );
+      await workbook.commit();
+      await endOutput(out);
+      return;
+    }
 
     let current: { key: string; sheet: ExcelJS.Worksheet; rows: number } | undefined;
     const queued: { id: number; rows: number }[] = [];
@@ -303,6 +339,33 @@ export async function writeChecklistXlsx(
     if (spool && !spool.closed) spool.destroy();
     if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
   }
+}
+
+/** Every deadline's detail on one sheet, each line led by its mini-program and AppID. */
+async function writeCombinedDetails(
+  workbook: ExcelJS.stream.xlsx.WorkbookWriter,
+  name: string,
+  rows: AsyncIterable<ChecklistRow>,
+  labels: ExportLabels,
+  header: ExportHeader,
+  out: Writable,
+): Promise<void> {
+  const sheet = addSheet(workbook, name, COMBINED_DETAIL_COLUMNS, labels, header);
+  let lines = 1;
+  let sinceBreath = 0;
+  for await (const row of rows) {
+    const lead = [row.miniProgram?.name ?? labels.organizationLevel, row.miniProgram?.appId ?? ''];
+    for (const detail of detailRows(row, labels)) {
+      addRow(sheet, [...lead, ...detail.values], detail.bold);
+      lines++;
+      sinceBreath++;
+    }
+    if (sinceBreath >= YIELD_EVERY_ROWS) {
+      sinceBreath = 0;
+      await breathe(out);
+    }
+  }
+  finishSheet(sheet, COMBINED_DETAIL_COLUMNS, lines);
 }
 
 /**

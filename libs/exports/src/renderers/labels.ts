@@ -38,6 +38,7 @@ export interface ExportLabels {
   unknown: string;
   onFileMarker: string;
   summarySheet: string;
+  detailsSheet: string;
   noDeadlines: string;
   page: (n: number) => string;
   /** ': ' or '：' */
@@ -89,6 +90,7 @@ const zhCN: ExportLabels = {
   unknown: '未知',
   onFileMarker: '已备齐',
   summarySheet: '汇总',
+  detailsSheet: '明细',
   noDeadlines: '此范围内没有待办的截止事项。',
   page: (n) => `第 ${n} 页`,
   colon: '：',
@@ -151,6 +153,7 @@ const en: ExportLabels = {
   unknown: 'unknown',
   onFileMarker: 'on file',
   summarySheet: 'Summary',
+  detailsSheet: 'Details',
   noDeadlines: 'No open deadlines in this scope.',
   page: (n) => `Page ${n}`,
   colon: ': ',
