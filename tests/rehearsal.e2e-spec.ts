@@ -54,13 +54,18 @@ describe('a year rehearsed day by day', () => {
     const start = '2026-11-25';
     const end = '2027-11-24';
     const received = new Map<string, Set<string>>(); // "deadline|stage|date" -> recipients
+    const alerts: string[] = []; // "date|recipient" of continuity alerts (the demo's vendor ceased)
     for (let day = start; day <= end; day = plus(day, 1)) {
       const at = new Date(`${day}T01:30:00Z`); // 09:30 in Shanghai
       clock.set(at);
       sink.messages.length = 0;
       await t.app.get(TickService).tick(at, () => 0.5);
       for (const m of sink.messages) {
-        const deadline = /<deadline-([0-9a-f-]+)@/.exec(String(m.inReplyTo))![1];
+        const deadline = /<deadline-([0-9a-f-]+)@/.exec(String(m.inReplyTo))?.[1];
+        if (!deadline) {
+          alerts.push(`${day}|${[m.to].flat()[0]!.value[0].address!}|${m.subject}`);
+          continue;
+        }
         const key = `${deadline}|${headerText(m.headers.get('x-mp-guard-stage'))}|${day}`;
         const to = [m.to].flat()[0]!.value[0].address!;
         received.set(key, (received.get(key) ?? new Set()).add(to));
@@ -111,7 +116,12 @@ describe('a year rehearsed day by day', () => {
       `SELECT count(*)::int AS n FROM notification_deliveries WHERE organization_id = $1 AND status = 'sent'`,
       [demo.organizationId],
     );
-    expect(sample[0].n).toBe([...expected.values()].reduce((a, s) => a + s.size, 0));
+    // One continuity alert each for the manager and the executive, on the first day, and no other.
+    expect(alerts.sort()).toEqual([
+      `${start}|chen.jie@kangning.example.cn|Urgent: vendor 杭州快码网络科技有限公司 has ceased: 1 mini-program(s) need you`,
+      `${start}|zhang.wei@kangning.example.cn|【紧急】服务商「杭州快码网络科技有限公司」已停止经营：1 个小程序需要您接手`,
+    ]);
+    expect(sample[0].n).toBe([...expected.values()].reduce((a, s) => a + s.size, 0) + alerts.length);
   }, 240_000);
 });
 
