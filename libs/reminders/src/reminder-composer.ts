@@ -140,7 +140,7 @@ export class ReminderComposer {
           organizationName: deadline.org_name,
           miniProgram: {
             name: deadline.mini_program_name ?? deadline.vendor_name ?? deadline.org_name,
-            appId: deadline.app_id ?? '',
+            appId: deadline.app_id ?? null,
           },
           deadline: {
             title: requirementName,

@@ -135,6 +135,39 @@ describe('renderReminder in English', () => {
   });
 });
 
+describe('renderReminder names what the deadline belongs to', () => {
+  const TITLE = { 'zh-CN': '服务合同到期', en: 'Service contract' };
+  const contract = (locale: 'zh-CN' | 'en', kind: ReminderMailInput['deadline']['kind'], name: string) =>
+    input(
+      {
+        miniProgram: { name, appId: null },
+        deadline: {
+          ...input({}, locale).deadline,
+          title: TITLE[locale],
+          requirementName: TITLE[locale],
+          kind,
+        },
+        consequence: null,
+      },
+      locale,
+    );
+  it.each<['zh-CN' | 'en', ReminderMailInput['deadline']['kind'], string, string]>([
+    [
+      'zh-CN',
+      'vendor_contract_end',
+      '深圳市云速科技有限公司',
+      '与服务商「深圳市云速科技有限公司」的「服务合同到期」将于 2026-12-21 到期，还剩 25 天。',
+    ],
+    ['en', 'vendor_contract_end', 'Yunsu Tech', 'Service contract with the vendor Yunsu Tech '],
+    ['zh-CN', 'custom', '康宁医疗集团', '「服务合同到期」将于 2026-12-21 到期，还剩 25 天。'],
+  ])('%s %s: no mini-program or AppID where there is none', (locale, kind, name, summary) => {
+    const text = renderReminder(contract(locale, kind, name), locale).text;
+    expect(text).toContain(summary);
+    expect(text).not.toContain('AppID');
+    expect(text).not.toContain('小程序「');
+  });
+});
+
 describe('renderReminder keeps hostile names harmless', () => {
   const hostile = input({
     organizationName: 'Org <img src=x onerror=alert(1)>',

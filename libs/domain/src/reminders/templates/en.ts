@@ -28,7 +28,12 @@ export const en: ReminderTemplate = {
 
   summary({ miniProgram, deadline }) {
     const requirement = deadline.requirementName === deadline.title ? '' : ` (${deadline.requirementName})`;
-    return `${deadline.title}${requirement} for the mini-program ${miniProgram.name} (AppID ${miniProgram.appId}) ${dueText(deadline.dueOn, deadline.daysLeft)}.`;
+    const owner = miniProgram.appId
+      ? ` for the mini-program ${miniProgram.name} (AppID ${miniProgram.appId})`
+      : deadline.kind === 'vendor_contract_end'
+        ? ` with the vendor ${miniProgram.name}`
+        : '';
+    return `${deadline.title}${requirement}${owner} ${dueText(deadline.dueOn, deadline.daysLeft)}.`;
   },
 
   actBy: (actBy, passed) =>

@@ -6,7 +6,11 @@ import type { ReminderChecklist } from '../checklist.js';
 /** Everything a reminder mail says, already localized and chosen by the caller. */
 export interface ReminderMailInput {
   organizationName: string;
-  miniProgram: { name: string; appId: string };
+  /**
+   * What the deadline belongs to: a mini-program (with its AppID), or, when appId is null, the vendor of a
+   * vendor-contract deadline or the organization itself.
+   */
+  miniProgram: { name: string; appId: string | null };
   deadline: {
     /** Already localized, e.g. 微信认证年审. */
     title: string;

@@ -23,7 +23,12 @@ export const zhCN: ReminderTemplate = {
 
   summary({ miniProgram, deadline }) {
     const requirement = deadline.requirementName === deadline.title ? '' : `（${deadline.requirementName}）`;
-    return `小程序「${miniProgram.name}」（AppID ${miniProgram.appId}）的「${deadline.title}」${requirement}${dueText(deadline.dueOn, deadline.daysLeft)}。`;
+    const owner = miniProgram.appId
+      ? `小程序「${miniProgram.name}」（AppID ${miniProgram.appId}）的`
+      : deadline.kind === 'vendor_contract_end'
+        ? `与服务商「${miniProgram.name}」的`
+        : '';
+    return `${owner}「${deadline.title}」${requirement}${dueText(deadline.dueOn, deadline.daysLeft)}。`;
   },
 
   actBy: (actBy, passed) =>
