@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, type AuthContext } from '../../auth/src/auth-context.js';
-import { DomainError } from '../../common/src/domain.error.js';
+import { csvBody } from '../../common/src/csv-body.js';
 import { AssetImportService } from './asset-import.service.js';
 
 @ApiTags('continuity')
@@ -27,11 +27,6 @@ export class AssetImportController {
     @Headers('content-type') type: string | undefined,
     @Body() body: unknown,
   ) {
-    if (!Buffer.isBuffer(body)) {
-      throw DomainError.invalid([
-        { field: 'Content-Type', rule: `must be text/csv (got ${type ? type.split(';')[0] : 'none'})` },
-      ]);
-    }
-    return this.importer.import(auth, body);
+    return this.importer.import(auth, csvBody(type, body));
   }
 }

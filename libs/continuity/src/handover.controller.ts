@@ -15,8 +15,7 @@ import { Auth, type AuthContext } from '../../auth/src/auth-context.js';
 import { DomainError } from '../../common/src/domain.error.js';
 import { findOwned } from '../../common/src/find-owned.js';
 import { type Locale, RequestLocale } from '../../common/src/locale.js';
-import { contentDisposition } from '../../exports/src/renderers/index.js';
-import { DestinationClosedError } from '../../exports/src/renderers/stream-output.js';
+import { streamAttachment } from '../../exports/src/stream-attachment.js';
 import { uuid } from '../../registry/src/contacts.controller.js';
 import { MiniProgramEntity } from '../../registry/src/mini-program.entity.js';
 import {
@@ -69,17 +68,15 @@ export class HandoverController {
       throw DomainError.invalid([{ field: 'format', rule: HANDOVER_FORMAT_RULE }]);
     }
     const prepared = await this.handover.prepare(auth, id, locale);
-    res.status(200);
-    res.setHeader('Content-Type', HANDOVER_CONTENT_TYPES[format]);
-    res.setHeader('Content-Disposition', contentDisposition(prepared.fileName(format)));
-    res.setHeader('Cache-Control', 'private, no-store');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    try {
-      await writeHandover(format, prepared.pack, res);
-    } catch (error) {
-      if (error instanceof DestinationClosedError)
-        this.logger.warn(`handover.${format} export stopped: the client went away`);
-      else this.logger.error({ err: error }, `handover.${format} export failed mid-stream`);
-    }
+    await streamAttachment(
+      res,
+      this.logger,
+      {
+        contentType: HANDOVER_CONTENT_TYPES[format],
+        fileName: prepared.fileName(format),
+        label: `handover.${format}`,
+      },
+      (out) => writeHandover(format, prepared.pack, out),
+    );
   }
 }

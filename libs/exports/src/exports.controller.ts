@@ -21,8 +21,7 @@ import {
 } from './checklist-formats.js';
 import { CHECKLIST_FORMATS, ChecklistService } from './checklist.service.js';
 import { ExportChecklistQuery } from './export-checklist.dto.js';
-import { contentDisposition } from './renderers/index.js';
-import { DestinationClosedError } from './renderers/stream-output.js';
+import { streamAttachment } from './stream-attachment.js';
 
 @ApiTags('exports')
 @ApiBearerAuth()
@@ -67,18 +66,15 @@ export class ExportsController {
       },
       locale,
     );
-    res.status(200);
-    res.setHeader('Content-Type', CHECKLIST_CONTENT_TYPES[format]);
-    res.setHeader('Content-Disposition', contentDisposition(prepared.fileName(format)));
-    res.setHeader('Cache-Control', 'private, no-store');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    try {
-      await writeChecklist(format, prepared.rows(), prepared.header, res);
-    } catch (error) {
-      // The writer has destroyed the response, so the client sees an aborted download, never a short file.
-      if (error instanceof DestinationClosedError)
-        this.logger.warn(`checklist.${format} export stopped: the client went away`);
-      else this.logger.error({ err: error }, `checklist.${format} export failed mid-stream`);
-    }
+    await streamAttachment(
+      res,
+      this.logger,
+      {
+        contentType: CHECKLIST_CONTENT_TYPES[format],
+        fileName: prepared.fileName(format),
+        label: `checklist.${format}`,
+      },
+      (out) => writeChecklist(format, prepared.rows(), prepared.header, out),
+    );
   }
 }

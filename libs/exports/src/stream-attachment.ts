@@ -1,0 +1,29 @@
+import type { Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { contentDisposition } from './renderers/index.js';
+import { DestinationClosedError } from './renderers/stream-output.js';
+
+/**
+ * Streams a generated file as an attachment. Call it only once the request is validated: from here on
+ * the status is 200, and a failure mid-stream destroys the response (the writer does that), so the client
+ * sees an aborted download, never a short file that looks complete.
+ */
+export async function streamAttachment(
+  res: Response,
+  logger: Logger,
+  file: { contentType: string; fileName: string; label: string },
+  write: (out: Response) => Promise<void>,
+): Promise<void> {
+  res.status(200);
+  res.setHeader('Content-Type', file.contentType);
+  res.setHeader('Content-Disposition', contentDisposition(file.fileName));
+  res.setHeader('Cache-Control', 'private, no-store');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  try {
+    await write(res);
+  } catch (error) {
+    if (error instanceof DestinationClosedError)
+      logger.warn(`${file.label} export stopped: the client went away`);
+    else logger.error({ err: error }, `${file.label} export failed mid-stream`);
+  }
+}
