@@ -1,3 +1,10 @@
+import {
+  type CsvEncoding,
+  type CsvSchema,
+  decodeCsv,
+  type ParsedCsv,
+  parseCsvRecords,
+} from '../../domain/src/csv/index.js';
 import { DomainError } from './domain.error.js';
 
 /**
@@ -12,4 +19,23 @@ export function csvBody(contentType: string | undefined, body: unknown): Buffer 
       rule: `must be text/csv (got ${contentType ? contentType.split(';')[0] : 'none'})`,
     },
   ]);
+}
+
+/**
+ * Decodes and parses an uploaded CSV file (UTF-8 with or without BOM, or GB18030) against its columns.
+ * An empty body is a 400; a header without rows is reported as a problem on line 2, like any bad row.
+ */
+export function readCsvUpload(file: Buffer, schema: CsvSchema): ParsedCsv & { encoding: CsvEncoding } {
+  if (!Buffer.isBuffer(file) || file.length === 0) {
+    throw DomainError.invalid([
+      { field: 'body', rule: 'must be a non-empty CSV file (Content-Type: text/csv)' },
+    ]);
+  }
+  const { text, encoding } = decodeCsv(file);
+  const parsed = parseCsvRecords(text, schema);
+  const errors = [...parsed.errors];
+  if (!errors.length && parsed.rows.length === 0) {
+    errors.push({ line: 2, column: null, rule: 'the file has a header but no rows' });
+  }
+  return { rows: parsed.rows, errors, encoding };
 }

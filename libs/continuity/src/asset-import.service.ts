@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
 import type { AuthContext } from '../../auth/src/auth-context.js';
+import { readCsvUpload } from '../../common/src/csv-body.js';
 import { DomainError, ErrorCode } from '../../common/src/domain.error.js';
 import {
   ASSET_IMPORT_COLUMNS,
@@ -10,7 +11,6 @@ import {
   assetIdentity,
   validateAssetRow,
 } from '../../domain/src/continuity/index.js';
-import { decodeCsv, parseCsvRecords } from '../../domain/src/csv/index.js';
 import { isAppId } from '../../domain/src/validation/index.js';
 import { AssetEntity } from './asset.entity.js';
 import { view } from './assets.controller.js';
@@ -56,17 +56,9 @@ export class AssetImportService {
     file: Buffer,
     onProgress: (done: number, total: number) => void = () => undefined,
   ): Promise<AssetImportResult> {
-    if (!Buffer.isBuffer(file) || file.length === 0) {
-      throw DomainError.invalid([
-        { field: 'body', rule: 'must be a non-empty CSV file (Content-Type: text/csv)' },
-      ]);
-    }
-    const { text, encoding } = decodeCsv(file);
-    const parsed = parseCsvRecords(text, { columns: ASSET_IMPORT_COLUMNS, required: ASSET_IMPORT_REQUIRED });
+    const parsed = readCsvUpload(file, { columns: ASSET_IMPORT_COLUMNS, required: ASSET_IMPORT_REQUIRED });
+    const { encoding } = parsed;
     const problems: AssetRowProblem[] = [...parsed.errors];
-    if (!problems.length && parsed.rows.length === 0) {
-      problems.push({ line: 2, column: null, rule: 'the file has a header but no rows' });
-    }
     const rows: { line: number; row: AssetRow }[] = [];
     const seen = new Map<string, number>();
     const linesOfAppId = new Map<string, number[]>();

@@ -5,9 +5,10 @@ import { DataSource, type EntityManager, In } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
 import type { AuthContext } from '../../auth/src/auth-context.js';
 import { Clock } from '../../common/src/clock.js';
+import { readCsvUpload } from '../../common/src/csv-body.js';
 import { DomainError, ErrorCode } from '../../common/src/domain.error.js';
 import { problemsOf } from '../../common/src/validation.js';
-import { decodeCsv, parseCsvRecords, splitList } from '../../domain/src/csv/index.js';
+import { splitList } from '../../domain/src/csv/index.js';
 import { CreateMiniProgramDto } from './dto/mini-program.dto.js';
 import { MiniProgramEntity } from './mini-program.entity.js';
 import { MiniProgramService } from './mini-program.service.js';
@@ -62,17 +63,9 @@ export class MiniProgramImportService {
     file: Buffer,
     onProgress: (done: number, total: number) => void = () => undefined,
   ): Promise<ImportResult> {
-    if (!Buffer.isBuffer(file) || file.length === 0) {
-      throw DomainError.invalid([
-        { field: 'body', rule: 'must be a non-empty CSV file (Content-Type: text/csv)' },
-      ]);
-    }
-    const { text, encoding } = decodeCsv(file);
-    const parsed = parseCsvRecords(text, { columns: Object.keys(IMPORT_COLUMNS), required: REQUIRED });
+    const parsed = readCsvUpload(file, { columns: Object.keys(IMPORT_COLUMNS), required: REQUIRED });
+    const { encoding } = parsed;
     const problems: RowProblem[] = [...parsed.errors];
-    if (!problems.length && parsed.rows.length === 0) {
-      problems.push({ line: 2, column: null, rule: 'the file has a header but no rows' });
-    }
     const dtos: { line: number; dto: CreateMiniProgramDto; vendorName: string | null }[] = [];
     const seen = new Map<string, number>();
     for (const [i, row] of parsed.rows.entries()) {

@@ -1,0 +1,55 @@
+import { describe, expect, it } from '@jest/globals';
+import iconv from 'iconv-lite';
+import { csvBody, readCsvUpload } from './csv-body.js';
+import { DomainError } from './domain.error.js';
+
+const schema = { columns: ['app_id', 'name'], required: ['app_id'] };
+
+function problemsOf(run: () => unknown) {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof DomainError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a DomainError');
+}
+
+describe('CSV uploads', () => {
+  it.each<[string, string | undefined, unknown, string]>([
+    ['a JSON body', 'application/json; charset=utf-8', { a: 1 }, 'must be text/csv (got application/json)'],
+    ['no body and no type', undefined, undefined, 'must be text/csv (got none)'],
+  ])('refuses %s, naming the Content-Type', (_, type, body, rule) => {
+    expect(problemsOf(() => csvBody(type, body))).toEqual([{ field: 'Content-Type', rule }]);
+  });
+
+  it('passes a text/csv body through untouched', () => {
+    const body = Buffer.from('app_id\n');
+    expect(csvBody('text/csv', body)).toBe(body);
+  });
+
+  it('refuses an empty file as a whole', () => {
+    expect(problemsOf(() => readCsvUpload(Buffer.alloc(0), schema))).toEqual([
+      { field: 'body', rule: 'must be a non-empty CSV file (Content-Type: text/csv)' },
+    ]);
+  });
+
+  it.each<[string, Buffer, string, number, { line: number; column: null; rule: string }[]]>([
+    ['UTF-8', Buffer.from('app_id,name\nwx0a1b2c3d4e5f6789,课堂\n'), 'utf-8', 1, []],
+    ['UTF-8 with BOM', Buffer.from('\uFEFFapp_id,name\nwx0a1b2c3d4e5f6789,课堂\n'), 'utf-8-bom', 1, []],
+    ['GB18030', iconv.encode('app_id,name\nwx0a1b2c3d4e5f6789,课堂\n', 'gb18030'), 'gb18030', 1, []],
+    [
+      'a header without rows',
+      Buffer.from('app_id,name\n'),
+      'utf-8',
+      0,
+      [{ line: 2, column: null, rule: 'the file has a header but no rows' }],
+    ],
+  ])('reads %s', (_, file, encoding, rows, errors) => {
+    const parsed = readCsvUpload(file, schema);
+    expect(parsed.encoding).toBe(encoding);
+    expect(parsed.rows).toHaveLength(rows);
+    expect(parsed.errors).toEqual(errors);
+    if (rows) expect(parsed.rows[0]).toMatchObject({ line: 2, values: { name: '课堂' } });
+  });
+});
