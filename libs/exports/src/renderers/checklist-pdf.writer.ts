@@ -9,8 +9,8 @@ import { formatInstant } from './dates.js';
 import { labelOf, labelsFor, type ExportLabels } from './labels.js';
 import { failOutput, waitForDrain, yieldToEventLoop } from './stream-output.js';
 
-const REGULAR = 'NotoSansSC';
-const BOLD = 'NotoSansSC-Bold';
+export const REGULAR = 'NotoSansSC';
+export const BOLD = 'NotoSansSC-Bold';
 const MARGIN = 50;
 const FOOTER_SPACE = 30;
 const BOX = 9;
@@ -212,6 +212,40 @@ function clearLayoutCaches(doc: Doc): void {
 }
 
 /**
+ * An A4 document with Noto Sans SC registered (embedded as a subset, so Chinese renders anywhere) and
+ * every page numbered in its footer; the first page is not added yet.
+ */
+export async function openA4Document(
+  locale: ExportHeader['locale'],
+  labels: ExportLabels,
+  info: { Title: string; Subject: string; Author: string; generatedAt: Date },
+): Promise<PDFKit.PDFDocument> {
+  const fonts = await loadCjkFonts();
+  const doc = new PDFDocument({
+    size: 'A4',
+    autoFirstPage: false,
+    bufferPages: false,
+    margins: { top: MARGIN, left: MARGIN, right: MARGIN, bottom: MARGIN + FOOTER_SPACE },
+    lang: locale,
+    displayTitle: true,
+    info: {
+      Title: info.Title,
+      Subject: info.Subject,
+      Author: info.Author,
+      Creator: 'mp-guard',
+      Producer: 'mp-guard (pdfkit)',
+      CreationDate: info.generatedAt,
+      ModDate: info.generatedAt,
+    },
+  });
+  doc.registerFont(REGULAR, fonts.regular);
+  doc.registerFont(BOLD, fonts.bold);
+  let pageNumber = 0;
+  doc.on('pageAdded', () => drawPageNumber(doc, ++pageNumber, labels));
+  return doc;
+}
+
+/**
  * The checklist as a printable A4 PDF with Noto Sans SC embedded (subset), so Chinese renders anywhere:
  * a title page, then one section per mini-program starting on a new page, each deadline with its dates,
  * a drawn tick box before every document and step (ticked when the document is on file), the consequence
@@ -226,30 +260,11 @@ export async function writeChecklistPdf(
 ): Promise<void> {
   const labels = labelsFor(header.locale);
   try {
-    const fonts = await loadCjkFonts();
-    const doc = new PDFDocument({
-      size: 'A4',
-      autoFirstPage: false,
-      bufferPages: false,
-      margins: { top: MARGIN, left: MARGIN, right: MARGIN, bottom: MARGIN + FOOTER_SPACE },
-      lang: header.locale,
-      displayTitle: true,
-      info: {
-        Title: `${labels.title} - ${header.organizationName}`,
-        Subject: header.scopeLabel,
-        Author: header.organizationName,
-        Creator: 'mp-guard',
-        Producer: 'mp-guard (pdfkit)',
-        CreationDate: header.generatedAt,
-        ModDate: header.generatedAt,
-      },
-    });
-    doc.registerFont(REGULAR, fonts.regular);
-    doc.registerFont(BOLD, fonts.bold);
-    let pageNumber = 0;
-    doc.on('pageAdded', () => {
-      pageNumber++;
-      drawPageNumber(doc, pageNumber, labels);
+    const doc = await openA4Document(header.locale, labels, {
+      Title: `${labels.title} - ${header.organizationName}`,
+      Subject: header.scopeLabel,
+      Author: header.organizationName,
+      generatedAt: header.generatedAt,
     });
     doc.pipe(out);
     const done = finished(out);

@@ -1,20 +1,13 @@
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 
-import PDFDocument from 'pdfkit';
-
 import type { HandoverDeadline, HandoverPack } from '../../../domain/src/continuity/index.js';
-import { drawPageNumber, drawTickBox } from './checklist-pdf.writer.js';
-import { loadCjkFonts } from './cjk-font.js';
+import { BOLD, drawTickBox, openA4Document, REGULAR } from './checklist-pdf.writer.js';
 import { formatInstant } from './dates.js';
 import { handoverLabelsFor, type HandoverLabels } from './handover-labels.js';
 import { labelOf, labelsFor, type ExportLabels } from './labels.js';
 import { failOutput } from './stream-output.js';
 
-const REGULAR = 'NotoSansSC';
-const BOLD = 'NotoSansSC-Bold';
-const MARGIN = 50;
-const FOOTER_SPACE = 30;
 const INDENT = 18;
 const GREY = '#555555';
 
@@ -219,28 +212,12 @@ export async function writeHandoverPdf(pack: HandoverPack, out: Writable): Promi
   const l = handoverLabelsFor(pack.locale);
   const c = labelsFor(pack.locale);
   try {
-    const fonts = await loadCjkFonts();
-    const doc = new PDFDocument({
-      size: 'A4',
-      autoFirstPage: false,
-      bufferPages: false,
-      margins: { top: MARGIN, left: MARGIN, right: MARGIN, bottom: MARGIN + FOOTER_SPACE },
-      lang: pack.locale,
-      displayTitle: true,
-      info: {
-        Title: `${l.title} - ${pack.facts.name}`,
-        Subject: pack.facts.appId,
-        Author: pack.organizationName,
-        Creator: 'mp-guard',
-        Producer: 'mp-guard (pdfkit)',
-        CreationDate: pack.generatedAt,
-        ModDate: pack.generatedAt,
-      },
+    const doc = await openA4Document(pack.locale, c, {
+      Title: `${l.title} - ${pack.facts.name}`,
+      Subject: pack.facts.appId,
+      Author: pack.organizationName,
+      generatedAt: pack.generatedAt,
     });
-    doc.registerFont(REGULAR, fonts.regular);
-    doc.registerFont(BOLD, fonts.bold);
-    let pageNumber = 0;
-    doc.on('pageAdded', () => drawPageNumber(doc, ++pageNumber, c));
     doc.pipe(out);
     const done = finished(out);
     done.catch(() => undefined);
