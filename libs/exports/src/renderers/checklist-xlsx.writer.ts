@@ -131,11 +131,8 @@ function addRow(sheet: ExcelJS.Worksheet, values: CellValue[], bold = false): vo
   const row = sheet.addRow(
     values.map((value) => (typeof value === 'string' ? neutralizeCell(value) : value)),
   );
-  for (let i = 0; i < values.length; i++) {
-    const style = styleOf(values[i], bold);
-    // a plain text or number cell keeps the default style: assigning an empty one still costs a lookup
-    if (style !== STYLES.plain.text && style !== STYLES.plain.number) row.getCell(i + 1).style = style;
-  }
+  // Every cell, plain ones too: exceljs gives each new cell a fresh style object, which would miss the cache.
+  for (let i = 0; i < values.length; i++) row.getCell(i + 1).style = styleOf(values[i], bold);
   row.commit();
 }
 
