@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import iconv from 'iconv-lite';
-import { csvBody, readCsvUpload } from './csv-body.js';
+import { csvBody, csvImportFailed, readCsvUpload } from './csv-body.js';
 import { DomainError } from './domain.error.js';
 
 const schema = { columns: ['app_id', 'name'], required: ['app_id'] };
@@ -51,5 +51,28 @@ describe('CSV uploads', () => {
     expect(parsed.rows).toHaveLength(rows);
     expect(parsed.errors).toEqual(errors);
     if (rows) expect(parsed.rows[0]).toMatchObject({ line: 2, values: { name: '课堂' } });
+  });
+});
+
+describe('a failed import', () => {
+  it('lists every bad row by line, then column, and says nothing was written', () => {
+    const error = csvImportFailed([
+      { line: 9, column: 'kind', rule: 'must be one of: owner, vendor' },
+      { line: 3, column: null, rule: 'has 7 fields; the header has 6' },
+    ]);
+    expect(error.message).toBe('The file was not imported: 2 problem(s); nothing was written');
+    expect(error.problems).toEqual([
+      { field: 'line 3', rule: 'has 7 fields; the header has 6' },
+      { field: 'line 9, column kind', rule: 'must be one of: owner, vendor' },
+    ]);
+    expect((error.details.rows as { line: number }[]).map((r) => r.line)).toEqual([3, 9]);
+  });
+
+  it('keeps the first 1,000 rows of a file that is wrong everywhere, but counts them all', () => {
+    const rows = Array.from({ length: 1500 }, (_, i) => ({ line: 1501 - i, column: null, rule: 'bad' }));
+    const error = csvImportFailed(rows);
+    expect(error.message).toContain('1500 problem(s)');
+    expect(error.problems).toHaveLength(1000);
+    expect(error.problems[0]).toEqual({ field: 'line 2', rule: 'bad' });
   });
 });

@@ -5,7 +5,7 @@ import {
   type ParsedCsv,
   parseCsvRecords,
 } from '../../domain/src/csv/index.js';
-import { DomainError } from './domain.error.js';
+import { DomainError, ErrorCode } from './domain.error.js';
 
 /**
  * The raw body of a CSV upload. Only `text/csv` requests reach a handler as a Buffer (the raw body parser
@@ -38,4 +38,18 @@ export function readCsvUpload(file: Buffer, schema: CsvSchema): ParsedCsv & { en
     errors.push({ line: 2, column: null, rule: 'the file has a header but no rows' });
   }
   return { rows: parsed.rows, errors, encoding };
+}
+
+/**
+ * The 400 of an import that wrote nothing: every bad row by line (and column), as `problems` for the
+ * common error shape and as `rows` for clients that show a table; at most 1,000 of each.
+ */
+export function csvImportFailed(rows: { line: number; column: string | null; rule: string }[]): DomainError {
+  const sorted = [...rows].sort((a, b) => a.line - b.line).slice(0, 1000);
+  return new DomainError(
+    ErrorCode.Validation,
+    `The file was not imported: ${rows.length} problem(s); nothing was written`,
+    sorted.map((r) => ({ field: `line ${r.line}${r.column ? `, column ${r.column}` : ''}`, rule: r.rule })),
+    { rows: sorted },
+  );
 }

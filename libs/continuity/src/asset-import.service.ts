@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
 import type { AuthContext } from '../../auth/src/auth-context.js';
-import { readCsvUpload } from '../../common/src/csv-body.js';
-import { DomainError, ErrorCode } from '../../common/src/domain.error.js';
+import { csvImportFailed, readCsvUpload } from '../../common/src/csv-body.js';
 import {
   ASSET_IMPORT_COLUMNS,
   ASSET_IMPORT_REQUIRED,
@@ -86,7 +85,7 @@ export class AssetImportService {
         if (!miniPrograms.has(appId))
           for (const line of lines) problems.push({ line, column: 'app_id', rule: NOT_REGISTERED });
       }
-      if (problems.length) throw importFailed(problems);
+      if (problems.length) throw csvImportFailed(problems);
       return this.write(m, ctx, rows, miniPrograms, encoding, onProgress);
     });
     onProgress(rows.length, rows.length);
@@ -200,16 +199,4 @@ export class AssetImportService {
     });
     return { imported: rows.length, ...counts, encoding, assetIds: ids as string[] };
   }
-}
-
-function importFailed(rows: AssetRowProblem[]): DomainError {
-  rows.sort((a, b) => a.line - b.line);
-  return new DomainError(
-    ErrorCode.Validation,
-    `The file was not imported: ${rows.length} problem(s); nothing was written`,
-    rows
-      .slice(0, 1000)
-      .map((r) => ({ field: `line ${r.line}${r.column ? `, column ${r.column}` : ''}`, rule: r.rule })),
-    { rows: rows.slice(0, 1000) },
-  );
 }

@@ -5,8 +5,7 @@ import { DataSource, type EntityManager, In } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
 import type { AuthContext } from '../../auth/src/auth-context.js';
 import { Clock } from '../../common/src/clock.js';
-import { readCsvUpload } from '../../common/src/csv-body.js';
-import { DomainError, ErrorCode } from '../../common/src/domain.error.js';
+import { csvImportFailed, readCsvUpload } from '../../common/src/csv-body.js';
 import { problemsOf } from '../../common/src/validation.js';
 import { splitList } from '../../domain/src/csv/index.js';
 import { CreateMiniProgramDto } from './dto/mini-program.dto.js';
@@ -110,7 +109,7 @@ export class MiniProgramImportService {
         });
       }
     }
-    if (problems.length) throw importFailed(problems);
+    if (problems.length) throw csvImportFailed(problems);
 
     const result = await this.db.transaction(async (m) => {
       const vendorsCreated = await this.resolveVendors(m, ctx, dtos);
@@ -170,16 +169,4 @@ export class MiniProgramImportService {
     for (const r of rows) if (r.vendorName) r.dto.vendorId = byName.get(r.vendorName)!;
     return created;
   }
-}
-
-function importFailed(rows: RowProblem[]): DomainError {
-  rows.sort((a, b) => a.line - b.line);
-  return new DomainError(
-    ErrorCode.Validation,
-    `The file was not imported: ${rows.length} problem(s); nothing was written`,
-    rows
-      .slice(0, 1000)
-      .map((r) => ({ field: `line ${r.line}${r.column ? `, column ${r.column}` : ''}`, rule: r.rule })),
-    { rows: rows.slice(0, 1000) },
-  );
 }
