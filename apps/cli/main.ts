@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import type { Writable } from 'node:stream';
 import type { INestApplicationContext } from '@nestjs/common';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
@@ -60,6 +61,25 @@ const uuidArg = (value: string) => {
   }
   return value;
 };
+
+const localeArg = (v: string): 'zh-CN' | 'en' => {
+  if (v !== 'zh-CN' && v !== 'en') throw new InvalidArgumentError("must be 'zh-CN' or 'en'");
+  return v;
+};
+
+/** Writes a file under a temporary name and renames it when complete, so no half-written file is left. */
+async function writeAtomically(file: string, write: (out: Writable) => Promise<void>): Promise<string> {
+  const target = path.resolve(file);
+  const partial = `${target}.partial-${process.pid}`;
+  try {
+    await write(createWriteStream(partial));
+    await rename(partial, target);
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw error;
+  }
+  return target;
+}
 
 const program = new Command('mp-guard').description('mp-guard operator commands').showHelpAfterError();
 
@@ -255,10 +275,7 @@ exportCmd
   .option('--deadline <id>', 'only this deadline cycle')
   .option('--due-from <date>', 'only cycles due on or after this date (YYYY-MM-DD)')
   .option('--due-to <date>', 'only cycles due on or before this date (YYYY-MM-DD)')
-  .option('--locale <locale>', "zh-CN or en (default: the organization's)", (v) => {
-    if (v !== 'zh-CN' && v !== 'en') throw new InvalidArgumentError("must be 'zh-CN' or 'en'");
-    return v;
-  })
+  .option('--locale <locale>', "zh-CN or en (default: the organization's)", localeArg)
   .action(
     (opts: {
       org: string;
@@ -282,8 +299,6 @@ exportCmd
           },
           opts.locale ?? ctx.locale,
         );
-        const target = path.resolve(opts.out);
-        const partial = `${target}.partial-${process.pid}`;
         let rows = 0;
         const counted = async function* () {
           for await (const row of prepared.rows()) {
@@ -291,13 +306,9 @@ exportCmd
             yield row;
           }
         };
-        try {
-          await writeChecklist(opts.format, counted(), prepared.header, createWriteStream(partial));
-          await rename(partial, target);
-        } catch (error) {
-          await rm(partial, { force: true });
-          throw error;
-        }
+        const target = await writeAtomically(opts.out, (file) =>
+          writeChecklist(opts.format, counted(), prepared.header, file),
+        );
         out(`wrote ${target}: ${rows} deadlines (${prepared.header.scopeLabel})`);
       }),
   );
@@ -314,10 +325,7 @@ exportCmd
     return v;
   })
   .requiredOption('--out <file>', 'where to write it (written to a temporary name, renamed when complete)')
-  .option('--locale <locale>', "zh-CN or en (default: the organization's)", (v) => {
-    if (v !== 'zh-CN' && v !== 'en') throw new InvalidArgumentError("must be 'zh-CN' or 'en'");
-    return v;
-  })
+  .option('--locale <locale>', "zh-CN or en (default: the organization's)", localeArg)
   .action(
     (opts: {
       org: string;
@@ -331,15 +339,7 @@ exportCmd
         const { pack } = await app
           .get(HandoverService)
           .prepare(ctx, opts.miniProgram, opts.locale ?? ctx.locale);
-        const target = path.resolve(opts.out);
-        const partial = `${target}.partial-${process.pid}`;
-        try {
-          await writeHandover(opts.format, pack, createWriteStream(partial));
-          await rename(partial, target);
-        } catch (error) {
-          await rm(partial, { force: true });
-          throw error;
-        }
+        const target = await writeAtomically(opts.out, (file) => writeHandover(opts.format, pack, file));
         out(
           `wrote ${target}: ${pack.facts.name} (${pack.facts.appId}), ${pack.assets.length} assets, ${pack.deadlines.length} open deadlines`,
         );

@@ -3,10 +3,7 @@ import {
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiNotFoundResponse,
-  ApiOkResponse,
   ApiOperation,
-  ApiParam,
-  ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -15,7 +12,7 @@ import { Auth, type AuthContext } from '../../auth/src/auth-context.js';
 import { DomainError } from '../../common/src/domain.error.js';
 import { findOwned } from '../../common/src/find-owned.js';
 import { type Locale, RequestLocale } from '../../common/src/locale.js';
-import { streamAttachment } from '../../exports/src/stream-attachment.js';
+import { ApiFileDownload, streamAttachment } from '../../exports/src/stream-attachment.js';
 import { uuid } from '../../registry/src/contacts.controller.js';
 import { MiniProgramEntity } from '../../registry/src/mini-program.entity.js';
 import {
@@ -47,12 +44,7 @@ export class HandoverController {
       'No secrets: the register never holds them, and anything key-shaped is withheld. ?locale=zh-CN|en or ' +
       'Accept-Language picks the language.',
   })
-  @ApiParam({ name: 'format', enum: HANDOVER_FORMATS, description: 'File format (the URL extension).' })
-  @ApiProduces(...Object.values(HANDOVER_CONTENT_TYPES))
-  @ApiOkResponse({
-    description: 'The file, as an attachment (Content-Disposition with a UTF-8 file name).',
-    schema: { type: 'string', format: 'binary' },
-  })
+  @ApiFileDownload(HANDOVER_FORMATS, HANDOVER_CONTENT_TYPES)
   @ApiBadRequestResponse({ description: 'Unknown format or locale.' })
   @ApiNotFoundResponse({ description: 'The mini-program is not one of this organization.' })
   async file(

@@ -3,10 +3,7 @@ import {
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiNotFoundResponse,
-  ApiOkResponse,
   ApiOperation,
-  ApiParam,
-  ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -21,7 +18,7 @@ import {
 } from './checklist-formats.js';
 import { CHECKLIST_FORMATS, ChecklistService } from './checklist.service.js';
 import { ExportChecklistQuery } from './export-checklist.dto.js';
-import { streamAttachment } from './stream-attachment.js';
+import { ApiFileDownload, streamAttachment } from './stream-attachment.js';
 
 @ApiTags('exports')
 @ApiBearerAuth()
@@ -40,12 +37,7 @@ export class ExportsController {
       'steps, what is lost if missed, and the source. Streamed; the file name carries the scope and date. ' +
       'Every parameter is checked before the first byte, so a bad request never yields a partial file.',
   })
-  @ApiParam({ name: 'format', enum: CHECKLIST_FORMATS, description: 'File format (the URL extension).' })
-  @ApiProduces(...Object.values(CHECKLIST_CONTENT_TYPES))
-  @ApiOkResponse({
-    description: 'The file, as an attachment (Content-Disposition with a UTF-8 file name).',
-    schema: { type: 'string', format: 'binary' },
-  })
+  @ApiFileDownload(CHECKLIST_FORMATS, CHECKLIST_CONTENT_TYPES)
   @ApiBadRequestResponse({ description: 'Unknown format or locale, a bad date, or dueFrom after dueTo.' })
   @ApiNotFoundResponse({ description: 'The mini-program or deadline is not one of this organization.' })
   async checklistFile(

@@ -1,4 +1,5 @@
-import type { Logger } from '@nestjs/common';
+import { applyDecorators, type Logger } from '@nestjs/common';
+import { ApiOkResponse, ApiParam, ApiProduces } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { contentDisposition } from './renderers/index.js';
 import { DestinationClosedError } from './renderers/stream-output.js';
@@ -26,4 +27,16 @@ export async function streamAttachment(
       logger.warn(`${file.label} export stopped: the client went away`);
     else logger.error({ err: error }, `${file.label} export failed mid-stream`);
   }
+}
+
+/** OpenAPI of a `…/<name>.:format` download: the format as the URL extension, its content types, the file. */
+export function ApiFileDownload(formats: readonly string[], contentTypes: Record<string, string>) {
+  return applyDecorators(
+    ApiParam({ name: 'format', enum: formats, description: 'File format (the URL extension).' }),
+    ApiProduces(...Object.values(contentTypes)),
+    ApiOkResponse({
+      description: 'The file, as an attachment (Content-Disposition with a UTF-8 file name).',
+      schema: { type: 'string', format: 'binary' },
+    }),
+  );
 }
