@@ -3,7 +3,8 @@ import { type EntityManager, In } from 'typeorm';
 import type { AuthContext } from '../../auth/src/auth-context.js';
 import { OrganizationEntity } from '../../auth/src/organization.entity.js';
 import { Clock } from '../../common/src/clock.js';
-import { type DeadlineCycle, deriveDeadlines } from '../../domain/src/deadlines/index.js';
+import { AuditService } from '../../audit/src/audit.service.js';
+import { type DeadlineCycle, decideCycle, deriveDeadlines } from '../../domain/src/deadlines/index.js';
 import { localDateOf } from '../../domain/src/time/index.js';
 import { MiniProgramEntity } from '../../registry/src/mini-program.entity.js';
 import { QualificationEntity } from '../../registry/src/qualification.entity.js';
@@ -24,15 +25,18 @@ interface Derived {
 
 /**
  * Keeps the deadline cycles in step with the registry, inside the registry's own transaction:
- * a new obligation opens a cycle, an edited expiry moves the live cycle (raising its sequence),
- * an obligation that no longer applies cancels its live cycle. Completed cycles are history and
- * are never touched.
+ * a new obligation opens a cycle; an edited expiry is what the cycle state machine says it is: a renewal
+ * (a later date, or the cycle is past due) completes the live cycle and opens a new one with the full
+ * ladder and no acknowledgement, a correction of a mistyped date moves the live cycle (raising its
+ * sequence); each is audited as such. An obligation that no longer applies cancels its live cycle.
+ * Completed cycles are history and are never touched.
  */
 @Injectable()
 export class DeadlineSyncService extends RegistryObserver {
   constructor(
     private readonly catalogue: CatalogueService,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {
     super();
   }
@@ -101,18 +105,20 @@ export class DeadlineSyncService extends RegistryObserver {
       ...vendorIds.map((id) => `vendor:${id}:%`),
     ];
     const contractless = vendors.filter((v) => v.contractEndsOn === null).map((v) => v.id);
-    await this.reconcile(m, org.id, subjects, derived, miniProgramIds, contractless);
+    await this.reconcile(m, ctx, today, subjects, derived, miniProgramIds, contractless);
   }
 
   private async reconcile(
     m: EntityManager,
-    organizationId: string,
+    ctx: AuthContext,
+    today: string,
     subjectPatterns: string[],
     derived: Derived[],
     miniProgramIds: string[],
     contractlessVendorIds: string[],
   ): Promise<void> {
     if (!subjectPatterns.length) return;
+    const organizationId = ctx.organizationId;
     const live = await m
       .createQueryBuilder(DeadlineEntity, 'd')
       .setLock('pessimistic_write')
@@ -136,24 +142,48 @@ export class DeadlineSyncService extends RegistryObserver {
       }
       if (CALENDAR_DRIVEN.has(row.kind)) continue;
       const c = d.cycle;
+      const decision = decideCycle(
+        { state: row.state, snoozedUntil: row.snoozedUntil, dueDate: row.dueOn },
+        { type: 'edit_expiry', newDueDate: c.dueDate },
+        today,
+      );
+      if (decision.kind === 'changed' && decision.stages === 'renew') {
+        await this.renew(m, ctx, row, d);
+        continue;
+      }
       const moved =
         row.dueOn !== c.dueDate ||
         row.actBy !== c.actBy ||
         row.windowOpensOn !== c.windowOpensOn ||
         row.applyBy !== c.applyBy;
       if (!moved && row.vendorId === d.vendorId) continue;
-      const snoozeStillValid = row.snoozedUntil !== null && row.snoozedUntil <= c.dueDate;
+      const corrected = decision.kind === 'changed' && decision.reason === 'correction';
       await m.update(
         DeadlineEntity,
         { id: row.id },
         {
           ...this.columns(d),
           sequence: moved ? row.sequence + 1 : row.sequence,
-          ...(row.state === 'snoozed' && !snoozeStillValid
-            ? { state: 'open' as const, snoozedUntil: null }
+          ...(decision.kind === 'changed'
+            ? { state: decision.state, snoozedUntil: decision.snoozedUntil }
             : {}),
         },
       );
+      if (corrected) {
+        await this.audit.record(m, ctx, {
+          action: 'deadline.corrected',
+          entityType: 'deadline',
+          entityId: row.id,
+          before: { dueOn: row.dueOn, actBy: row.actBy, state: row.state },
+          after: {
+            dueOn: c.dueDate,
+            actBy: c.actBy,
+            state: decision.state,
+            reason:
+              'correction: the new date is before the due date of a cycle not yet past due, so the same cycle moves; stages already sent stay sent',
+          },
+        });
+      }
     }
 
     // Obligations that no longer apply (qualification removed, certification date cleared, contract end cleared).
@@ -171,6 +201,48 @@ export class DeadlineSyncService extends RegistryObserver {
         { state: 'cancelled', snoozedUntil: null },
       );
     }
+  }
+
+  /**
+   * A renewal recorded by editing the registry: the live cycle is completed, exactly as
+   * `POST /deadlines/:id/complete` does, and the new one opens as its own row, so it gets every stage
+   * of the ladder, starts unacknowledged, and links of the old cycle no longer reach it.
+   */
+  private async renew(m: EntityManager, ctx: AuthContext, row: DeadlineEntity, d: Derived): Promise<void> {
+    const note = `renewed in the registry: new expiry ${d.cycle.dueDate}`;
+    await m.update(
+      DeadlineEntity,
+      { id: row.id },
+      {
+        state: 'completed',
+        completedAt: this.clock.now(),
+        completedBy: ctx.actorLabel,
+        completionNote: note,
+        snoozedUntil: null,
+      },
+    );
+    const inserted = await m
+      .createQueryBuilder()
+      .insert()
+      .into(DeadlineEntity)
+      .values({ organizationId: ctx.organizationId, ...this.columns(d), ladder: row.ladder })
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    const nextId = (inserted.raw as { id: string }[])[0]?.id ?? null;
+    await this.audit.record(m, ctx, {
+      action: 'deadline.completed',
+      entityType: 'deadline',
+      entityId: row.id,
+      before: { dueOn: row.dueOn, state: row.state },
+      after: {
+        state: 'completed',
+        reason: 'renewal',
+        note,
+        nextDeadlineId: nextId,
+        nextDueOn: d.cycle.dueDate,
+      },
+    });
   }
 
   private columns(d: Derived): Partial<DeadlineEntity> {

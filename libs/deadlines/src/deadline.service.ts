@@ -9,11 +9,13 @@ import { DomainError, ErrorCode } from '../../common/src/domain.error.js';
 import type { Locale } from '../../common/src/locale.js';
 import { toPage } from '../../common/src/pagination.js';
 import {
+  type CycleAction,
+  type CycleDecision,
+  decideCycle,
   type DeadlineCycle,
   DeadlineError,
   nextCycle,
   urgencyOf,
-  validateSnooze,
 } from '../../domain/src/deadlines/index.js';
 import { addDays, daysBetween, type LocalDate, localDateOf } from '../../domain/src/time/index.js';
 import { MiniProgramEntity } from '../../registry/src/mini-program.entity.js';
@@ -197,13 +199,13 @@ export class DeadlineService {
   ): Promise<DeadlineResponse> {
     return this.db.transaction(async (m) => {
       const row = await this.find(m, ctx, id, true);
-      if (row.state === 'completed') return (await this.views(m, ctx, [row], locale))[0];
-      if (row.state === 'cancelled') {
-        throw new DomainError(
-          ErrorCode.Conflict,
-          'The deadline was cancelled: the obligation no longer applies',
-        );
-      }
+      const decision = decideCycle(
+        { state: row.state, snoozedUntil: row.snoozedUntil, dueDate: row.dueOn },
+        { type: 'complete' },
+        this.today(ctx),
+      );
+      if (decision.kind === 'unchanged') return (await this.views(m, ctx, [row], locale))[0];
+      if (decision.kind === 'refused') throw refusal(decision);
       const org = await m.findOneByOrFail(OrganizationEntity, { id: ctx.organizationId });
       const catalogue = this.catalogue.forOrganization(org.catalogueOverrides);
       let next: DeadlineCycle | null;
@@ -301,41 +303,34 @@ export class DeadlineService {
     await this.sync.miniProgramsChanged(m, ctx, affected);
   }
 
+  /**
+   * Acknowledging stops this cycle's reminders (planned mails are dropped at send time); the next cycle
+   * starts open again. The rules of every action are `decideCycle`'s, shared with the links and the console.
+   */
   acknowledge(
     ctx: AuthContext,
     id: string,
     dto: AcknowledgeDeadlineDto,
     locale: Locale,
   ): Promise<DeadlineResponse> {
-    return this.transition(ctx, id, locale, 'deadline.acknowledged', (row) => {
-      if (row.state === 'acknowledged') return null;
-      this.assertLive(row);
-      return {
-        state: 'acknowledged',
-        acknowledgedAt: this.clock.now(),
-        acknowledgedBy: ctx.actorLabel,
-        snoozedUntil: null,
-        completionNote: dto.note ?? row.completionNote,
-      };
-    });
+    return this.transition(ctx, id, locale, 'deadline.acknowledged', { type: 'acknowledge' }, (row) => ({
+      acknowledgedAt: this.clock.now(),
+      acknowledgedBy: ctx.actorLabel,
+      completionNote: dto.note ?? row.completionNote,
+    }));
   }
 
+  /** A snooze ends by itself on `until`; it never undoes an acknowledgement unless asked explicitly. */
   snooze(ctx: AuthContext, id: string, dto: SnoozeDeadlineDto, locale: Locale): Promise<DeadlineResponse> {
-    return this.transition(ctx, id, locale, 'deadline.snoozed', (row) => {
-      if (row.state === 'snoozed' && row.snoozedUntil === dto.until) return null;
-      this.assertLive(row);
-      const problem = validateSnooze(dto.until, { dueDate: row.dueOn }, this.today(ctx));
-      if (problem) throw DomainError.invalid([{ field: 'until', rule: problem }]);
-      return { state: 'snoozed', snoozedUntil: dto.until };
+    return this.transition(ctx, id, locale, 'deadline.snoozed', {
+      type: 'snooze',
+      until: dto.until,
+      overrideAcknowledgement: dto.overrideAcknowledgement === true,
     });
   }
 
   reopen(ctx: AuthContext, id: string, locale: Locale): Promise<DeadlineResponse> {
-    return this.transition(ctx, id, locale, 'deadline.reopened', (row) => {
-      if (row.state === 'open') return null;
-      this.assertLive(row);
-      return { state: 'open', snoozedUntil: null, acknowledgedAt: null, acknowledgedBy: null };
-    });
+    return this.transition(ctx, id, locale, 'deadline.reopened', { type: 'reopen' });
   }
 
   removeCustom(ctx: AuthContext, id: string): Promise<void> {
@@ -358,32 +353,46 @@ export class DeadlineService {
     });
   }
 
-  private assertLive(row: DeadlineEntity): void {
-    if (row.state === 'completed' || row.state === 'cancelled') {
-      throw new DomainError(
-        ErrorCode.Conflict,
-        `The deadline is ${row.state}; act on its current cycle instead`,
-        [{ field: 'state', rule: 'must be open, acknowledged or snoozed' }],
-      );
-    }
-  }
-
-  /** Applies one state change in a transaction with its audit event; a repeat that changes nothing is not audited. */
+  /**
+   * Applies one action of the cycle state machine in a transaction with its audit event; a repeat that
+   * changes nothing is not audited. A refusal is a 409 (closed or acknowledged cycle) or a 400 naming the field.
+   */
   private transition(
     ctx: AuthContext,
     id: string,
     locale: Locale,
-    action: string,
-    decide: (row: DeadlineEntity) => Partial<DeadlineEntity> | null,
+    auditAction: string,
+    action: CycleAction,
+    extra: (row: DeadlineEntity) => Partial<DeadlineEntity> = () => ({}),
   ): Promise<DeadlineResponse> {
     return this.db.transaction(async (m) => {
       const row = await this.find(m, ctx, id, true);
-      const change = decide(row);
-      if (!change) return (await this.views(m, ctx, [row], locale))[0];
+      const decision = decideCycle(
+        { state: row.state, snoozedUntil: row.snoozedUntil, dueDate: row.dueOn },
+        action,
+        this.today(ctx),
+      );
+      if (decision.kind === 'unchanged') return (await this.views(m, ctx, [row], locale))[0];
+      if (decision.kind === 'refused') throw refusal(decision);
       const [before] = await this.views(m, ctx, [row], locale);
-      await m.update(DeadlineEntity, { id }, change);
+      await m.update(
+        DeadlineEntity,
+        { id },
+        {
+          state: decision.state,
+          snoozedUntil: decision.snoozedUntil,
+          ...(decision.clearAcknowledgement ? { acknowledgedAt: null, acknowledgedBy: null } : {}),
+          ...extra(row),
+        },
+      );
       const [after] = await this.views(m, ctx, [await this.find(m, ctx, id)], locale);
-      await this.audit.record(m, ctx, { action, entityType: 'deadline', entityId: id, before, after });
+      await this.audit.record(m, ctx, {
+        action: auditAction,
+        entityType: 'deadline',
+        entityId: id,
+        before,
+        after,
+      });
       return after;
     });
   }
@@ -439,4 +448,11 @@ export class DeadlineService {
       });
     });
   }
+}
+
+/** A refusal of the state machine as the API's error: 409 for a closed or acknowledged cycle, else 400. */
+export function refusal(decision: Extract<CycleDecision, { kind: 'refused' }>): DomainError {
+  const problems = [{ field: decision.field, rule: decision.rule }];
+  if (decision.code === 'invalid') return DomainError.invalid(problems);
+  return new DomainError(ErrorCode.Conflict, `Not done: ${decision.rule}`, problems);
 }

@@ -3,6 +3,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type pg from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/src/app-config.js';
+import { type CycleState, cycleEscalatesOn } from '../../domain/src/deadlines/index.js';
+import { localDateOf } from '../../domain/src/time/index.js';
 import { retryDecision, rolesAbove, type SmtpFailure } from '../../domain/src/reminders/index.js';
 import { MailTransport, type OutgoingMail } from '../../mail/src/mail-transport.js';
 import { AppStateService } from './app-state.service.js';
@@ -228,7 +230,15 @@ export class DeliveryService {
         const deadline = mine.deadline;
         if (!deadline) return this.finish(m, claimed, 'cancelled', 'the deadline no longer exists', now);
         if (claimed.kind === 'reminder') {
-          if (deadline.state !== 'open')
+          // The state machine's rule: acknowledged, closed or still snoozed cycles get nothing; a snooze
+          // whose date has come is over, whether or not a tick has reopened the row yet.
+          const today = localDateOf(now, deadline.time_zone);
+          if (
+            !cycleEscalatesOn(
+              { state: deadline.state as CycleState, snoozedUntil: deadline.snoozed_until },
+              today,
+            )
+          )
             return this.finish(m, claimed, 'cancelled', `deadline ${deadline.state}`, now);
           const vendorGone = deadline.vendor_status === 'unresponsive' || deadline.vendor_status === 'ceased';
           if (vendorGone && mine.contact_vendor !== null) {

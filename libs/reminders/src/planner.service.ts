@@ -141,6 +141,13 @@ export class PlannerService {
       if (!isSendTime(now, org.time_zone, org.send_hour)) continue;
       result.organizations++;
       const today = localDateOf(now, org.time_zone);
+      // A snooze ends by itself on its date (the cycle state machine): the row reads open again, and the
+      // candidates below plan the most severe stage due, as after downtime.
+      await this.db.query(
+        `UPDATE deadlines SET state = 'open', snoozed_until = NULL, updated_at = $3
+          WHERE organization_id = $1 AND state = 'snoozed' AND snoozed_until <= $2::date`,
+        [org.id, today, now],
+      );
       const orgLadder = JSON.stringify(org.reminder_ladder ?? DEFAULT_LADDER);
       let contacts: ContactRow[] | undefined;
       const contactsOf = async () =>

@@ -46,6 +46,7 @@ export interface DeadlineContext {
   due_on: string;
   act_by: string;
   state: string;
+  snoozed_until: string | null;
   ladder: Ladder | null;
   mini_program_name: string | null;
   app_id: string | null;
@@ -59,7 +60,7 @@ export interface DeadlineContext {
 
 /** What composing a reminder reads about its deadline (`d`), to be followed by a WHERE on `d.id`. */
 export const DEADLINE_CONTEXT_SQL = `
-  SELECT d.id, d.kind, d.title, d.requirement_code, d.due_on, d.act_by, d.state, d.ladder,
+  SELECT d.id, d.kind, d.title, d.requirement_code, d.due_on, d.act_by, d.state, d.snoozed_until, d.ladder,
          mp.name AS mini_program_name, mp.app_id, v.name AS vendor_name, v.status AS vendor_status,
          o.name AS org_name, o.time_zone, o.catalogue_overrides, o.reminder_ladder
     FROM deadlines d

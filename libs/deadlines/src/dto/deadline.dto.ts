@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID } from 'class-validator';
 import { LocalizedPageQuery } from '../../../common/src/pagination.js';
 import { validateLocalDate } from '../../../common/src/rules.js';
 import { Satisfies } from '../../../common/src/validation.js';
@@ -133,4 +133,12 @@ export class SnoozeDeadlineDto {
   @IsString()
   @Satisfies(validateLocalDate, { name: 'date' })
   until!: string;
+
+  @ApiPropertyOptional({
+    description:
+      'An acknowledged deadline is not snoozed (the acknowledgement already stops its reminders) unless this is true: then the acknowledgement is withdrawn and reminders resume on `until`.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  overrideAcknowledgement?: boolean;
 }

@@ -14,3 +14,15 @@ export {
 } from './derive-deadlines.js';
 export { nextCycle, type NextCycleOptions } from './next-cycle.js';
 export { urgencyOf, validateSnooze, type Urgency } from './urgency.js';
+export {
+  cycleEscalatesOn,
+  decideCycle,
+  expiryChangeKind,
+  isLiveCycle,
+  LIVE_CYCLE_STATES,
+  type CycleAction,
+  type CycleDecision,
+  type CycleSnapshot,
+  type CycleState,
+  type StageEffect,
+} from './cycle-state-machine.js';
