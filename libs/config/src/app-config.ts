@@ -26,6 +26,10 @@ const schema = z.object({
   DELIVERY_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
+  /** How long a transient SMTP failure is retried before the delivery fails (RFC 5321: 4-5 days). */
+  MAIL_RETRY_PERIOD_HOURS: z.coerce.number().min(0.01).max(720).default(120),
+  /** Consecutive sends failing the same transient way that mark the transport down (claiming pauses). */
+  MAIL_DOWN_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(3),
   LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SCHEDULER_ENABLED: z

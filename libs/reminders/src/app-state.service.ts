@@ -7,6 +7,8 @@ import { Clock } from '../../common/src/clock.js';
 export interface TransportPause {
   reason: string;
   since: string;
+  /** `auth`: our credentials or TLS are wrong; `down`: consecutive sends failed the same transient way. */
+  kind?: 'auth' | 'down';
 }
 
 /** Facts every instance shares through PostgreSQL: the link-signing secret and the mail transport's pause. */
@@ -46,12 +48,25 @@ export class AppStateService {
   }
 
   /** Pass the caller's transaction manager when inside one: never borrow a second pooled connection there. */
-  async pauseTransport(reason: string, m: Pick<DataSource, 'query'> = this.db): Promise<void> {
+  async pauseTransport(
+    reason: string,
+    m: Pick<DataSource, 'query'> = this.db,
+    kind: 'auth' | 'down' = 'auth',
+  ): Promise<void> {
     await m.query(
       `INSERT INTO app_state (key, value, updated_at) VALUES ('mail_paused', $1, $2)
        ON CONFLICT (key) DO NOTHING`,
-      [JSON.stringify({ reason, since: this.clock.now().toISOString() }), this.clock.now()],
+      [JSON.stringify({ reason, since: this.clock.now().toISOString(), kind }), this.clock.now()],
     );
+  }
+
+  /** Deliveries not yet sent (pending or in flight) and when the oldest was queued: /health's backlog. */
+  async mailBacklog(): Promise<{ waiting: number; oldestQueuedAt: string | null }> {
+    const [row] = await this.db.query<{ waiting: number; oldest: Date | null }[]>(
+      `SELECT count(*)::int AS waiting, min(created_at) AS oldest FROM notification_deliveries
+        WHERE status IN ('pending', 'sending')`,
+    );
+    return { waiting: row.waiting, oldestQueuedAt: row.oldest ? row.oldest.toISOString() : null };
   }
 
   async resumeTransport(): Promise<void> {

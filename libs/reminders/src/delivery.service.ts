@@ -5,7 +5,13 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/src/app-config.js';
 import { type CycleState, cycleEscalatesOn } from '../../domain/src/deadlines/index.js';
 import { localDateOf } from '../../domain/src/time/index.js';
-import { retryDecision, rolesAbove, type SmtpFailure } from '../../domain/src/reminders/index.js';
+import {
+  type FailureKind,
+  retryDecision,
+  rolesAbove,
+  type SmtpFailure,
+  transportFailureKey,
+} from '../../domain/src/reminders/index.js';
 import { MailTransport, type OutgoingMail } from '../../mail/src/mail-transport.js';
 import { AppStateService } from './app-state.service.js';
 import { insertDeliveries, mailDomainOf } from './planner.service.js';
@@ -13,6 +19,7 @@ import {
   type ClaimedDelivery,
   DEADLINE_CONTEXT_SQL,
   type DeadlineContext,
+  type FailureDetails,
   ReminderComposer,
 } from './reminder-composer.js';
 
@@ -47,7 +54,7 @@ UPDATE notification_deliveries d
  WHERE d.id = p.id AND n.id = d.notification_id
 RETURNING d.id, d.organization_id, d.notification_id, d.email, d.name, d.role, d.locale, d.message_id,
           d.claimed_by, d.attempts, n.kind, n.stage, n.deadline_id, n.vendor_id, n.vendor_unavailable, n.subject_ref,
-          d.contact_id`;
+          d.contact_id, d.created_at`;
 
 /**
  * Locks a claimed delivery if it is still ours ($1 id, $2 claim token) and, after it, shares its deadline
@@ -114,6 +121,10 @@ export class DeliveryService {
   private readonly logger = new Logger('Delivery');
   readonly workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
   private readonly mailDomain: string;
+  /** Consecutive sends of this process that failed the same transient way (reset by any success). */
+  private readonly failing = { key: null as string | null, count: 0 };
+  /** A transient failure was seen since retries were last pulled forward: a success pulls them forward. */
+  private retriesWaiting = false;
 
   constructor(
     private readonly db: DataSource,
@@ -132,7 +143,7 @@ export class DeliveryService {
     keepGoing: () => boolean = () => true,
   ): Promise<DeliveryResult> {
     const result: DeliveryResult = { sent: 0, retried: 0, failed: 0, cancelled: 0, paused: false };
-    if (!(await this.ensureNotPaused())) return { ...result, paused: true };
+    if (!(await this.ensureNotPaused(now()))) return { ...result, paused: true };
     const secret = await this.state.linkSecret();
     // Each send holds one pooled connection for its transaction; leave room for everything else.
     const lanes = Math.max(1, Math.min(this.config.DELIVERY_CONCURRENCY, this.config.DB_POOL_SIZE - 2));
@@ -174,7 +185,10 @@ export class DeliveryService {
       Array.from({ length: lanes }, async () => {
         for (;;) {
           const next = queue.shift();
-          if (next) {
+          if (next && run.paused) {
+            // The transport is down or refuses our credentials: hand the rest back without spending attempts.
+            await this.release(next, now());
+          } else if (next) {
             const outcome = await this.deliverOne(next, now(), random, secret, run);
             result[outcome]++;
           } else if (more) {
@@ -186,6 +200,30 @@ export class DeliveryService {
       }),
     );
     return result;
+  }
+
+  /** Gives a claimed delivery back untouched: pending, due now, its attempt not counted. */
+  private async release(d: ClaimedDelivery & { claimed_by: string }, now: Date): Promise<void> {
+    await this.db.query(
+      `UPDATE notification_deliveries SET status = 'pending', attempts = attempts - 1, next_attempt_at = $3,
+              lease_until = NULL, updated_at = $3
+        WHERE id = $1 AND claimed_by = $2 AND status = 'sending'`,
+      [d.id, d.claimed_by, now],
+    );
+  }
+
+  /**
+   * The transport is back (a probe or a send succeeded): every retry waiting out its backoff becomes due
+   * now, so the backlog drains at full speed instead of each mail waiting out its own delay.
+   */
+  async pullRetriesForward(now: Date): Promise<number> {
+    this.retriesWaiting = false;
+    const [, count] = await this.db.query<[unknown[], number]>(
+      `UPDATE notification_deliveries SET next_attempt_at = $1
+        WHERE status = 'pending' AND next_attempt_at > $1 AND last_error IS NOT NULL`,
+      [now],
+    );
+    return count;
   }
 
   /** Claims a batch: due pending deliveries and sends whose lease expired (their worker died). */
@@ -251,13 +289,26 @@ export class DeliveryService {
             );
           }
         }
-        let failure: { recipient: { name: string; email: string; role: string }; error: string } | undefined;
+        let failure: FailureDetails | undefined;
         if (claimed.kind === 'failure_report' && claimed.subject_ref) {
-          const [failed] = await m.query<{ name: string; email: string; role: string; last_error: string }[]>(
-            `SELECT name, email, role, last_error FROM notification_deliveries WHERE id = $1`,
-            [claimed.subject_ref],
-          );
-          if (failed) failure = { recipient: failed, error: failed.last_error ?? '' };
+          const [failed] = await m.query<
+            {
+              name: string;
+              email: string;
+              role: string;
+              last_error: string;
+              failure_kind: FailureKind | null;
+            }[]
+          >(`SELECT name, email, role, last_error, failure_kind FROM notification_deliveries WHERE id = $1`, [
+            claimed.subject_ref,
+          ]);
+          if (failed) {
+            failure = {
+              recipient: failed,
+              error: failed.last_error ?? '',
+              reason: failed.failure_kind ?? 'permanent',
+            };
+          }
         }
         mail = this.composer.compose(claimed, deadline, now, secret, failure);
       }
@@ -273,6 +324,9 @@ export class DeliveryService {
         );
         if (!marked.settled && marked.others_open)
           await this.settleNotification(m, claimed.notification_id, true);
+        this.failing.count = 0;
+        this.failing.key = null;
+        if (this.retriesWaiting) await this.pullRetriesForward(now);
         return 'sent';
       } catch (error) {
         return this.handleFailure(m, claimed, mine.attempts, error as SmtpFailure & Error, now, random, run);
@@ -293,15 +347,32 @@ export class DeliveryService {
       0,
       500,
     );
-    const decision = retryDecision(error, attempts, random);
+    const key = transportFailureKey(error);
+    if (key) {
+      this.retriesWaiting = true;
+      this.failing.count = this.failing.key === key ? this.failing.count + 1 : 1;
+      this.failing.key = key;
+    }
+    // Consecutive sends failing the same transient way: the transport itself is down, not this mail.
+    const transportDown =
+      key !== null && (run.paused || this.failing.count >= this.config.MAIL_DOWN_AFTER_FAILURES);
+    const decision = transportDown
+      ? ({ action: 'pause' } as const)
+      : retryDecision(
+          error,
+          attempts,
+          random,
+          { queuedAt: new Date(d.created_at), now },
+          { retryPeriodMs: this.config.MAIL_RETRY_PERIOD_HOURS * 3_600_000 },
+        );
     switch (decision.action) {
       case 'pause':
-        // Our credentials or TLS are wrong: every send would fail the same way. Pause all sending;
-        // this attempt does not count against the recipient.
-        await this.state.pauseTransport(message, m);
+        // Our credentials or TLS are wrong, or the server is unreachable: every send would fail the same
+        // way. Pause all sending; this attempt does not count against the recipient.
+        await this.state.pauseTransport(message, m, transportDown ? 'down' : 'auth');
         run.paused = true;
         this.logger.error(
-          { target: this.transport.describe().target, error: message },
+          { target: this.transport.describe().target, error: message, down: transportDown },
           'mail transport paused',
         );
         await m.query(
@@ -319,8 +390,9 @@ export class DeliveryService {
         return 'retried';
       case 'fail':
         await m.query(
-          `UPDATE notification_deliveries SET status = 'failed', lease_until = NULL, last_error = $2, updated_at = $3 WHERE id = $1`,
-          [d.id, message, now],
+          `UPDATE notification_deliveries SET status = 'failed', failure_kind = $4, lease_until = NULL, last_error = $2,
+                  updated_at = $3 WHERE id = $1`,
+          [d.id, message, now, decision.reason],
         );
         this.logger.warn({ delivery: d.id, reason: decision.reason, error: message }, 'delivery failed');
         if (d.kind === 'reminder') await this.reportUpward(m, d, now);
@@ -393,7 +465,7 @@ export class DeliveryService {
   }
 
   /** While paused, a successful check of the server resumes sending. */
-  private async ensureNotPaused(): Promise<boolean> {
+  private async ensureNotPaused(now: Date): Promise<boolean> {
     const pause = await this.state.transportPause();
     if (!pause) return true;
     try {
@@ -402,7 +474,10 @@ export class DeliveryService {
       return false;
     }
     await this.state.resumeTransport();
-    this.logger.log('mail transport resumed');
+    this.failing.count = 0;
+    this.failing.key = null;
+    const pulled = await this.pullRetriesForward(now);
+    this.logger.log({ pulledForward: pulled }, 'mail transport resumed');
     return true;
   }
 }

@@ -13,6 +13,7 @@ import {
   stageInstanceOf,
   threadRootIdFor,
   DEFAULT_LADDER,
+  type FailureKind,
   type Ladder,
 } from '../../domain/src/reminders/index.js';
 import { addDays, daysBetween, localDateOf } from '../../domain/src/time/index.js';
@@ -36,6 +37,8 @@ export interface ClaimedDelivery {
   vendor_id: string | null;
   vendor_unavailable: boolean;
   subject_ref: string | null;
+  /** When the delivery was queued: the retry period counts from here. */
+  created_at: Date;
 }
 
 export interface DeadlineContext {
@@ -56,6 +59,12 @@ export interface DeadlineContext {
   time_zone: string;
   catalogue_overrides: Record<string, unknown>;
   reminder_ladder: Ladder | null;
+}
+
+export interface FailureDetails {
+  recipient: { name: string; email: string; role: string };
+  error: string;
+  reason: FailureKind;
 }
 
 /** What composing a reminder reads about its deadline (`d`), to be followed by a WHERE on `d.id`. */
@@ -93,7 +102,7 @@ export class ReminderComposer {
     deadline: DeadlineContext,
     now: Date,
     secret: string,
-    failure?: { recipient: { name: string; email: string; role: string }; error: string },
+    failure?: FailureDetails,
   ): OutgoingMail {
     const locale = d.locale;
     const catalogue = this.catalogue.forOrganization(deadline.catalogue_overrides);
@@ -123,6 +132,7 @@ export class ReminderComposer {
             deadlineTitle: requirementName,
             dueOn: deadline.due_on,
             error: failure.error,
+            reason: failure.reason,
           },
           locale,
         ),

@@ -41,9 +41,19 @@ export class RemindersModule implements OnModuleInit {
     this.health.register('mail', async () => {
       const pause = await this.state.transportPause();
       const { kind, target } = this.transport.describe();
+      const backlog = await this.state.mailBacklog();
       return pause
-        ? { status: 'degraded', kind, target, paused: true, reason: pause.reason, since: pause.since }
-        : { status: 'up', kind, target, paused: false };
+        ? {
+            status: 'degraded',
+            kind,
+            target,
+            paused: true,
+            pauseKind: pause.kind ?? 'auth',
+            reason: pause.reason,
+            since: pause.since,
+            ...backlog,
+          }
+        : { status: 'up', kind, target, paused: false, ...backlog };
     });
   }
 }

@@ -8,6 +8,7 @@ const input = {
   deadlineTitle: '微信认证年审',
   dueOn: '2026-12-21',
   error: '550 5.1.1 mailbox unavailable',
+  reason: 'permanent' as const,
 };
 
 describe('failure report', () => {
@@ -25,5 +26,16 @@ describe('failure report', () => {
     expect(zh.html).toContain('康宁&lt;集团&gt;');
     const en = renderFailureReport(input, 'en');
     expect(en.subject).toMatch(/^Delivery failed: reminder for 微信认证年审/);
+  });
+
+  it('says whether the server refused the address or the retry period ended', () => {
+    expect(renderFailureReport(input, 'en').text).toContain('refused for good by the mail server');
+    expect(renderFailureReport(input, 'zh-CN').text).toContain('永久拒收');
+    const expired = { ...input, reason: 'retry_period_ended' as const, error: 'ECONNREFUSED: connect' };
+    const en = renderFailureReport(expired, 'en').text;
+    expect(en).toContain('could not be sent during the whole retry period');
+    expect(en).toContain('The address itself was not refused.');
+    expect(en).not.toContain('refused for good');
+    expect(renderFailureReport(expired, 'zh-CN').text).toContain('地址本身未被拒收');
   });
 });

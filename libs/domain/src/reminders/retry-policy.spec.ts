@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   classifySmtpFailure,
-  MAX_ATTEMPTS,
   nextAttemptDelayMs,
   retryDecision,
+  transportFailureKey,
   type SmtpFailure,
   type SmtpFailureClass,
 } from './retry-policy.js';
@@ -109,22 +109,63 @@ describe('nextAttemptDelayMs', () => {
 
 describe('retryDecision', () => {
   const half = () => 0.5;
+  const queuedAt = new Date('2026-12-01T01:00:00Z');
+  const at = (iso: string) => ({ queuedAt, now: new Date(iso) });
 
-  it('retries a transient failure with backoff until the last attempt', () => {
-    expect(retryDecision({ responseCode: 421 }, 1, half)).toEqual({ action: 'retry', delayMs: 30_000 });
-    expect(retryDecision({ responseCode: 421 }, MAX_ATTEMPTS - 1, half).action).toBe('retry');
-    expect(retryDecision({ responseCode: 421 }, MAX_ATTEMPTS, half)).toEqual({
-      action: 'fail',
-      reason: 'attempts_exhausted',
+  it('retries a transient failure for five days, however many attempts that takes', () => {
+    expect(retryDecision({ responseCode: 421 }, 1, half, at('2026-12-01T01:00:00Z'))).toEqual({
+      action: 'retry',
+      delayMs: 30_000,
     });
-    expect(retryDecision({ responseCode: 421 }, 3, half, { maxAttempts: 3 }).action).toBe('fail');
+    // Attempt 200, four days and 23 hours in: still a retry (a count of 8 used to give up after ~1 hour).
+    expect(retryDecision({ code: 'ECONNREFUSED' }, 200, half, at('2026-12-06T00:00:00Z')).action).toBe(
+      'retry',
+    );
+    // The last retry is placed at the end of the period, not after it: 2026-12-06T01:00Z is 1 hour later.
+    expect(retryDecision({ code: 'ECONNREFUSED' }, 200, () => 1, at('2026-12-06T00:30:00Z'))).toEqual({
+      action: 'retry',
+      delayMs: 1_800_000,
+    });
+    expect(retryDecision({ responseCode: 421 }, 201, half, at('2026-12-06T01:00:00Z'))).toEqual({
+      action: 'fail',
+      reason: 'retry_period_ended',
+    });
+  });
+
+  it('takes the period from the options', () => {
+    const hour = { retryPeriodMs: 3_600_000 };
+    expect(retryDecision({ responseCode: 451 }, 2, half, at('2026-12-01T01:59:59Z'), hour).action).toBe(
+      'retry',
+    );
+    expect(retryDecision({ responseCode: 451 }, 2, half, at('2026-12-01T02:00:00Z'), hour)).toEqual({
+      action: 'fail',
+      reason: 'retry_period_ended',
+    });
   });
 
   it('fails a permanent failure at once', () => {
-    expect(retryDecision({ responseCode: 550 }, 1, half)).toEqual({ action: 'fail', reason: 'permanent' });
+    expect(retryDecision({ responseCode: 550 }, 1, half, at('2026-12-01T01:00:00Z'))).toEqual({
+      action: 'fail',
+      reason: 'permanent',
+    });
   });
 
   it('pauses sending on an authentication or TLS failure', () => {
-    expect(retryDecision({ responseCode: 535 }, 1, half)).toEqual({ action: 'pause' });
+    expect(retryDecision({ responseCode: 535 }, 1, half, at('2026-12-01T01:00:00Z'))).toEqual({
+      action: 'pause',
+    });
+  });
+});
+
+describe('transportFailureKey', () => {
+  it.each([
+    [{ code: 'ECONNECTION', originalCode: 'ECONNREFUSED' }, 'code:ECONNREFUSED'],
+    [{ code: 'ECONNREFUSED' }, 'code:ECONNREFUSED'],
+    [{ responseCode: 421 }, 'reply:421'],
+    [{ code: 'ETIMEDOUT' }, 'code:ETIMEDOUT'],
+    [{ responseCode: 550 }, null],
+    [{ responseCode: 535 }, null],
+  ])('%o -> %p', (error, expected) => {
+    expect(transportFailureKey(error)).toBe(expected);
   });
 });

@@ -81,11 +81,12 @@ export function classifySmtpFailure(error: SmtpFailure): SmtpFailureClass {
   if (NETWORK_CODES.has(code) || NETWORK_CODES.has(originalCode)) return 'transient';
   if (TIMEOUT_MESSAGE.test(error.message ?? '')) return 'transient';
   if (MESSAGE_CODES.has(code)) return 'permanent';
-  // Unknown: retrying is bounded by MAX_ATTEMPTS, while failing at once could lose a reminder.
+  // Unknown: retrying is bounded by the retry period, while failing at once could lose a reminder.
   return 'transient';
 }
 
-export const MAX_ATTEMPTS = 8;
+/** RFC 5321 4.5.4.1: give up on a message only after at least 4-5 days; the default is 5. */
+export const DEFAULT_RETRY_PERIOD_MS = 5 * 86_400_000;
 export const DEFAULT_BASE_DELAY_MS = 30_000;
 export const DEFAULT_MAX_DELAY_MS = 3_600_000;
 
@@ -117,20 +118,34 @@ export function nextAttemptDelayMs(
   return Math.min(maxMs, Math.round(baseMs + unit * (ceiling - baseMs)));
 }
 
+/** Why a delivery failed for good; the failure report says which. */
+export type FailureKind = 'permanent' | 'retry_period_ended';
+
 export type RetryDecision =
-  | { action: 'retry'; delayMs: number }
-  | { action: 'fail'; reason: 'permanent' | 'attempts_exhausted' }
-  | { action: 'pause' };
+  { action: 'retry'; delayMs: number } | { action: 'fail'; reason: FailureKind } | { action: 'pause' };
 
 export interface RetryPolicyOptions extends BackoffOptions {
-  maxAttempts?: number;
+  /** How long a transient failure is retried, from when the delivery was queued. */
+  retryPeriodMs?: number;
 }
 
-/** What the delivery loop does after attempt `attempt` (1-based) failed with `error`. */
+export interface RetryClock {
+  /** When the delivery was queued (planned). */
+  queuedAt: Date;
+  now: Date;
+}
+
+/**
+ * What the delivery loop does after attempt `attempt` (1-based) failed with `error`. A transient failure is
+ * retried for a period, as mail servers do (Postfix's `maximal_queue_lifetime`), not a number of times: an
+ * outage costs time, never a reminder. The last retry is placed at the end of the period, and only an
+ * attempt failing at or after it fails the delivery.
+ */
 export function retryDecision(
   error: SmtpFailure,
   attempt: number,
   random: () => number,
+  { queuedAt, now }: RetryClock,
   options: RetryPolicyOptions = {},
 ): RetryDecision {
   const failureClass = classifySmtpFailure(error);
@@ -139,9 +154,21 @@ export function retryDecision(
       return { action: 'pause' };
     case 'permanent':
       return { action: 'fail', reason: 'permanent' };
-    case 'transient':
-      if (attempt >= (options.maxAttempts ?? MAX_ATTEMPTS))
-        return { action: 'fail', reason: 'attempts_exhausted' };
-      return { action: 'retry', delayMs: nextAttemptDelayMs(attempt, random, options) };
+    case 'transient': {
+      const endsAt = queuedAt.getTime() + (options.retryPeriodMs ?? DEFAULT_RETRY_PERIOD_MS);
+      if (now.getTime() >= endsAt) return { action: 'fail', reason: 'retry_period_ended' };
+      const delayMs = nextAttemptDelayMs(attempt, random, options);
+      return { action: 'retry', delayMs: Math.min(delayMs, endsAt - now.getTime()) };
+    }
   }
+}
+
+/**
+ * Whether two failures are "the same way" for detecting that the transport itself is down: the same
+ * transient class with the same reply code or system code (every send refused, or every send 421).
+ */
+export function transportFailureKey(error: SmtpFailure): string | null {
+  if (classifySmtpFailure(error) !== 'transient') return null;
+  if (error.responseCode !== undefined) return `reply:${error.responseCode}`;
+  return `code:${error.originalCode ?? error.code ?? error.timeoutType ?? 'unknown'}`;
 }
