@@ -61,7 +61,7 @@ describe('a year rehearsed day by day', () => {
       sink.messages.length = 0;
       await t.app.get(TickService).tick(at, () => 0.5);
       for (const m of sink.messages) {
-        const deadline = /<deadline-([0-9a-f-]+)@/.exec(String(m.inReplyTo))?.[1];
+        const deadline = headerText(m.headers.get('x-mp-guard-deadline')) || undefined;
         if (!deadline) {
           alerts.push(`${day}|${[m.to].flat()[0]!.value[0].address!}|${m.subject}`);
           continue;

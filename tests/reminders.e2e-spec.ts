@@ -132,7 +132,9 @@ describe('escalation ladder', () => {
     expect(en.subject).toMatch(/7 days left/);
     expect(zh.text).toContain('营业执照');
     expect(zh.html).toMatch(/http:\/\/mp-guard\.test\/ack\/[\w-]+\.[\w-]+/);
-    expect(String(zh.inReplyTo)).toBe(`<deadline-${review.id}@mp-guard.localhost>`);
+    // The cycle's first mail to each person is the root of its thread: it answers nothing.
+    expect(zh.inReplyTo).toBeUndefined();
+    expect(headerText(zh.headers.get('x-mp-guard-deadline'))).toBe(review.id);
   });
 });
 

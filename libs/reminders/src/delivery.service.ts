@@ -60,7 +60,9 @@ RETURNING d.id, d.organization_id, d.notification_id, d.email, d.name, d.role, d
  * Locks a claimed delivery if it is still ours ($1 id, $2 claim token) and, after it, shares its deadline
  * ($3, null for a continuity alert) and reads what composing needs (ReminderComposer.loadDeadline's row):
  * an acknowledgement that commits first stops the mail, one that comes later waits for the send to be
- * recorded. No row: the delivery is no longer ours.
+ * recorded. No row: the delivery is no longer ours. `thread_root`: the Message-ID of the first mail of the
+ * thread to this recipient ($4) that was sent (or this one): for a reminder, of the deadline cycle; for a
+ * continuity alert, of the vendor ($5).
  */
 const LOCK_SQL = `
 WITH mine AS (
@@ -73,7 +75,19 @@ WITH mine AS (
    WHERE d.id = $3 AND EXISTS (SELECT 1 FROM mine)
      FOR SHARE OF d
 )
-SELECT mine.attempts, mine.contact_vendor, (SELECT to_jsonb(deadline) FROM deadline) AS deadline FROM mine`;
+SELECT mine.attempts, mine.contact_vendor, (SELECT to_jsonb(deadline) FROM deadline) AS deadline,
+       CASE WHEN $3::uuid IS NOT NULL THEN (
+         SELECT t.message_id FROM notifications tn JOIN notification_deliveries t ON t.notification_id = tn.id
+          WHERE tn.deadline_id = $3 AND tn.kind = 'reminder' AND lower(t.email) = lower($4)
+            AND (t.status = 'sent' OR t.id = $1)
+          ORDER BY t.created_at, t.id LIMIT 1)
+       ELSE (
+         SELECT t.message_id FROM notifications tn JOIN notification_deliveries t ON t.notification_id = tn.id
+          WHERE tn.vendor_id = $5 AND tn.kind = 'continuity_alert' AND lower(t.email) = lower($4)
+            AND (t.status = 'sent' OR t.id = $1)
+          ORDER BY t.created_at, t.id LIMIT 1)
+       END AS thread_root
+  FROM mine`;
 
 /**
  * After the send: marks the delivery ($1) sent, locks its notification ($2) and, when no other delivery of
@@ -253,17 +267,21 @@ export class DeliveryService {
         attempts: number;
         contact_vendor: string | null;
         deadline: DeadlineContext | null;
+        thread_root: string | null;
       }>(m, 'mpg-delivery-lock', LOCK_SQL, [
         claimed.id,
         claimed.claimed_by,
         claimed.kind === 'continuity_alert' ? null : claimed.deadline_id,
+        claimed.email,
+        claimed.vendor_id,
       ]);
+      const thread = threadOf(claimed.message_id, mine?.thread_root ?? null);
       if (!mine) return 'cancelled';
       let mail: OutgoingMail;
       if (claimed.kind === 'continuity_alert') {
         const alert = await this.composer.composeContinuityAlert(m, claimed);
         if (!alert) return this.finish(m, claimed, 'cancelled', 'the vendor is available again', now);
-        mail = alert;
+        mail = { ...alert, ...thread };
       } else {
         const deadline = mine.deadline;
         if (!deadline) return this.finish(m, claimed, 'cancelled', 'the deadline no longer exists', now);
@@ -310,7 +328,7 @@ export class DeliveryService {
             };
           }
         }
-        mail = this.composer.compose(claimed, deadline, now, secret, failure);
+        mail = { ...this.composer.compose(claimed, deadline, now, secret, failure), ...thread };
       }
       try {
         const sent = await this.transport.send(mail);
@@ -480,6 +498,19 @@ export class DeliveryService {
     this.logger.log({ pulledForward: pulled }, 'mail transport resumed');
     return true;
   }
+}
+
+/**
+ * The first mail of a thread is its root and references nothing; every later one answers it, so mail
+ * clients group a cycle's reminders (or a vendor's continuity alerts) under the mail actually received first.
+ */
+function threadOf(
+  messageId: string,
+  root: string | null,
+): { inReplyTo: string | undefined; references: string[] | undefined } {
+  return root && root !== messageId
+    ? { inReplyTo: root, references: [root] }
+    : { inReplyTo: undefined, references: undefined };
 }
 
 /**

@@ -11,7 +11,6 @@ import {
   renderReminder,
   signLink,
   stageInstanceOf,
-  threadRootIdFor,
   DEFAULT_LADDER,
   type FailureKind,
   type Ladder,
@@ -112,14 +111,16 @@ export class ReminderComposer {
     const requirementName = requirement?.name[locale] ?? deadline.title ?? deadline.kind;
     const today = localDateOf(now, deadline.time_zone);
     const daysLeft = daysBetween(today, deadline.due_on);
-    const root = threadRootIdFor(deadline.id, this.domain);
+    // Threading (In-Reply-To, References) is set by the delivery loop, which knows the thread's first mail.
     const base = {
       from: this.config.MAIL_FROM,
       to: { name: headerSafe(d.name), address: d.email },
       messageId: d.message_id,
-      inReplyTo: root,
-      references: [root],
-      headers: { 'X-MP-Guard-Stage': headerSafe(d.stage), 'Auto-Submitted': 'auto-generated' },
+      headers: {
+        'X-MP-Guard-Stage': headerSafe(d.stage),
+        'X-MP-Guard-Deadline': deadline.id,
+        'Auto-Submitted': 'auto-generated',
+      },
     };
     if (d.kind === 'failure_report' && failure) {
       return {

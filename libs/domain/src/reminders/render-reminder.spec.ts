@@ -37,7 +37,7 @@ function input(
 describe('renderReminder in Chinese', () => {
   it('says what, which mini-program, when and how many days are left in the subject', () => {
     expect(renderReminder(input(), 'zh-CN').subject).toBe(
-      '【提醒】康宁互联网医院：微信认证年审 2026-12-21 到期（剩 25 天）',
+      '【剩 25 天】康宁互联网医院：微信认证年审（2026-12-21 到期）',
     );
   });
 
@@ -61,7 +61,7 @@ describe('renderReminder in Chinese', () => {
       stage: { code: 'overdue', isOverdue: true },
     });
     const { subject, text } = renderReminder(overdue, 'zh-CN');
-    expect(subject).toBe('【已逾期】康宁互联网医院：微信认证年审 2026-12-21 到期（已逾期 5 天）');
+    expect(subject).toBe('【已逾期 5 天】康宁互联网医院：微信认证年审（2026-12-21 到期）');
     expect(text).toContain('已逾期 5 天');
     expect(text).toContain('建议办理的最后日期 2026-11-27 已过');
     expect(text).toContain('接下来将失去：');
@@ -70,7 +70,7 @@ describe('renderReminder in Chinese', () => {
   it('says due today on the due date', () => {
     const today = input({ deadline: { ...input().deadline, daysLeft: 0 } });
     expect(renderReminder(today, 'zh-CN').subject).toBe(
-      '【今日到期】康宁互联网医院：微信认证年审 2026-12-21 到期（今天到期）',
+      '【今日到期】康宁互联网医院：微信认证年审（2026-12-21 到期）',
     );
   });
 
@@ -96,10 +96,10 @@ describe('renderReminder in English', () => {
 
   it('words the subject in English', () => {
     expect(renderReminder(english(), 'en').subject).toBe(
-      'Reminder: WeChat certification annual review for 康宁互联网医院 due 2026-12-21 (25 days left)',
+      '[25 days left] WeChat certification annual review for 康宁互联网医院, due 2026-12-21',
     );
     const oneDay = english({ deadline: { ...english().deadline, daysLeft: 1 } });
-    expect(renderReminder(oneDay, 'en').subject).toContain('(1 day left)');
+    expect(renderReminder(oneDay, 'en').subject).toContain('[1 day left]');
   });
 
   it('does not point at a checklist that is not there', () => {
@@ -112,7 +112,7 @@ describe('renderReminder in English', () => {
     const overdue = english({ deadline: { ...english().deadline, daysLeft: -5 } });
     const { subject, text } = renderReminder(overdue, 'en');
     expect(subject).toBe(
-      'Overdue: WeChat certification annual review for 康宁互联网医院 was due 2026-12-21 (5 days overdue)',
+      '[5 days overdue] WeChat certification annual review for 康宁互联网医院, due 2026-12-21',
     );
     expect(text).toContain('is 5 days overdue');
     expect(text).toContain('What is lost next: ');
@@ -189,6 +189,18 @@ describe('renderReminder keeps hostile names harmless', () => {
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
     expect(html).toContain('&lt;b&gt;bold&lt;/b&gt; &amp; more');
     expect(html).toContain('it&#39;s &lt;gone&gt;');
+  });
+
+  it('keeps the subject the same across stages apart from its prefix, so clients thread the cycle', () => {
+    for (const locale of ['zh-CN', 'en'] as const) {
+      const rest = [25, 1, 0, -5].map((daysLeft) =>
+        renderReminder(
+          input({ deadline: { ...input().deadline, daysLeft } }, locale),
+          locale,
+        ).subject.replace(/^(【[^】]*】|\[[^\]]*\] )/, ''),
+      );
+      expect(new Set(rest).size).toBe(1);
+    }
   });
 
   it('never lets CR or LF from a name reach the subject', () => {

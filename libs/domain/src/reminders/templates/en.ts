@@ -17,11 +17,15 @@ function withFullStop(text: string): string {
 export const en: ReminderTemplate = {
   locale: 'en',
 
+  // Only the bracketed prefix changes from stage to stage, so mail clients keep the cycle in one thread.
   subject({ miniProgram, deadline: { title, dueOn, daysLeft } }) {
-    if (daysLeft > 0)
-      return `Reminder: ${title} for ${miniProgram.name} due ${dueOn} (${days(daysLeft)} left)`;
-    if (daysLeft === 0) return `Due today: ${title} for ${miniProgram.name} (${dueOn})`;
-    return `Overdue: ${title} for ${miniProgram.name} was due ${dueOn} (${days(-daysLeft)} overdue)`;
+    const prefix =
+      daysLeft > 0
+        ? `[${days(daysLeft)} left]`
+        : daysLeft === 0
+          ? '[Due today]'
+          : `[${days(-daysLeft)} overdue]`;
+    return `${prefix} ${title} for ${miniProgram.name}, due ${dueOn}`;
   },
 
   greeting: (organizationName) => `To ${organizationName},`,

@@ -13,10 +13,11 @@ function withFullStop(text: string): string {
 export const zhCN: ReminderTemplate = {
   locale: 'zh-CN',
 
+  // Only the bracketed prefix changes from stage to stage, so mail clients keep the cycle in one thread.
   subject({ miniProgram, deadline: { title, dueOn, daysLeft } }) {
-    if (daysLeft > 0) return `【提醒】${miniProgram.name}：${title} ${dueOn} 到期（剩 ${daysLeft} 天）`;
-    if (daysLeft === 0) return `【今日到期】${miniProgram.name}：${title} ${dueOn} 到期（今天到期）`;
-    return `【已逾期】${miniProgram.name}：${title} ${dueOn} 到期（已逾期 ${-daysLeft} 天）`;
+    const prefix =
+      daysLeft > 0 ? `【剩 ${daysLeft} 天】` : daysLeft === 0 ? '【今日到期】' : `【已逾期 ${-daysLeft} 天】`;
+    return `${prefix}${miniProgram.name}：${title}（${dueOn} 到期）`;
   },
 
   greeting: (organizationName) => `${organizationName}：`,
