@@ -151,14 +151,15 @@ describe('calendar feed', () => {
       .http()
       .patch(`/api/v1/mini-programs/${fixture.hospital.id}/qualifications/${qid}`)
       .set('Authorization', org.bearer)
-      .send({ expiresOn: '2027-08-31' })
+      // An earlier date corrects the live cycle (a later one would renew it: a new cycle, a new UID).
+      .send({ expiresOn: '2027-05-31' })
       .expect(200);
     const moved = await fetchFeed(fixture.feed.url);
     expect(moved.events.map((e) => e.uid).sort()).toEqual(before.events.map((e) => e.uid).sort());
     const food = (await liveDeadlines()).find((d) => d.requirementCode === 'food_business_licence')!;
-    expect(food).toMatchObject({ dueOn: '2027-08-31', sequence: 1 });
+    expect(food).toMatchObject({ dueOn: '2027-05-31', sequence: 1 });
     const due = moved.events.find((e) => e.uid === `${food.id}-due@mp-guard`)!;
-    expect(due).toMatchObject({ start: '2027-08-31', sequence: 1 });
+    expect(due).toMatchObject({ start: '2027-05-31', sequence: 1 });
     const old = before.events.find((e) => e.uid === `${food.id}-due@mp-guard`)!;
     expect(old).toMatchObject({ start: '2027-06-30', sequence: 0 });
     for (const e of moved.events.filter((x) => !x.uid.startsWith(food.id))) {

@@ -98,7 +98,7 @@ describe('deadline cycles derived from the registry', () => {
     expect(next.dueOn).toBe('2032-06-30');
   });
 
-  it('moves the live cycle when an expiry is edited, and cancels it when the obligation goes', async () => {
+  it('renews on a later expiry, moves the cycle on a correction, and cancels it when the obligation goes', async () => {
     const mp = (
       await post(
         '/api/v1/mini-programs',
@@ -109,22 +109,41 @@ describe('deadline cycles derived from the registry', () => {
       ).expect(201)
     ).body;
     const qid = mp.qualifications[0].id;
-    const [food] = (await deadlinesOf(mp.id)).filter((d) => d.requirementCode === 'food_business_licence');
-    expect(food).toMatchObject({ dueOn: '2027-06-30', sequence: 0 });
-    await t
-      .http()
-      .patch(`/api/v1/mini-programs/${mp.id}/qualifications/${qid}`)
-      .set('Authorization', org.bearer)
-      .send({ expiresOn: '2027-08-31' })
-      .expect(200);
-    const moved = (await get(`/api/v1/deadlines/${food.id}`).expect(200)).body;
-    expect(moved).toMatchObject({ dueOn: '2027-08-31', sequence: 1, state: 'open' });
+    const food = () =>
+      deadlinesOf(mp.id).then((all) => all.filter((d) => d.requirementCode === 'food_business_licence'));
+    const [first] = await food();
+    expect(first).toMatchObject({ dueOn: '2027-06-30', sequence: 0 });
+    const patch = (expiresOn: string) =>
+      t
+        .http()
+        .patch(`/api/v1/mini-programs/${mp.id}/qualifications/${qid}`)
+        .set('Authorization', org.bearer)
+        .send({ expiresOn })
+        .expect(200);
+    // A later date is a renewal: the cycle is completed and a new one opens.
+    await patch('2027-08-31');
+    expect((await get(`/api/v1/deadlines/${first.id}`).expect(200)).body).toMatchObject({
+      dueOn: '2027-06-30',
+      state: 'completed',
+    });
+    const [renewed] = await food();
+    expect(renewed.id).not.toBe(first.id);
+    expect(renewed).toMatchObject({ dueOn: '2027-08-31', sequence: 0, state: 'open' });
+    // An earlier date before it is due corrects a mistyped date: the same cycle moves, and says so.
+    await patch('2027-07-31');
+    expect((await get(`/api/v1/deadlines/${renewed.id}`).expect(200)).body).toMatchObject({
+      dueOn: '2027-07-31',
+      sequence: 1,
+      state: 'open',
+    });
+    const audit = (await get(`/api/v1/audit-events?entityId=${renewed.id}`).expect(200)).body.items;
+    expect(audit.map((a: any) => a.action)).toContain('deadline.corrected');
     await t
       .http()
       .delete(`/api/v1/mini-programs/${mp.id}/qualifications/${qid}`)
       .set('Authorization', org.bearer)
       .expect(204);
-    expect((await get(`/api/v1/deadlines/${food.id}`).expect(200)).body.state).toBe('cancelled');
+    expect((await get(`/api/v1/deadlines/${renewed.id}`).expect(200)).body.state).toBe('cancelled');
   });
 
   it('acknowledges and snoozes idempotently, and refuses a snooze past the due date', async () => {

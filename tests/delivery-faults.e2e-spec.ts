@@ -12,7 +12,11 @@ async function scenario(withAuth = false) {
   const clock = new FixedClock(new Date('2026-11-25T02:00:00Z'));
   const t = await startTestApp({
     clock,
-    env: { SMTP_URL: sink.url(withAuth ? { pass: 'the-app-password' } : undefined) },
+    env: {
+      SMTP_URL: sink.url(withAuth ? { pass: 'the-app-password' } : undefined),
+      // Per-mail backoff is what this file checks; the transport-down pause has its own test (mail-outage).
+      MAIL_DOWN_AFTER_FAILURES: '100',
+    },
   });
   const org = await t.createOrg('Faults');
   const post = (path: string, body: object) =>
