@@ -137,6 +137,7 @@ class Real {
   /** Each mail of this run's people with the model day on which it arrived: [message, day]. */
   private readonly arrived: [ParsedMail, string][] = [];
   private seen: number;
+  private acts = 0;
   worker!: NestExpressApplication;
   private restarted: NestExpressApplication | null = null;
 
@@ -176,9 +177,12 @@ class Real {
     this.collect(day);
   }
 
-  /** An action at 10:00 on the current day, followed by a delivery run (the worker's loop). */
+  /**
+   * An action from 10:00 on the current day, a minute after the previous one (two status changes are never
+   * the same instant), followed by a delivery run (the worker's loop).
+   */
   async act<T>(day: string, action: () => Promise<T>): Promise<T> {
-    const at = new Date(`${day}T02:00:00Z`);
+    const at = new Date(Date.parse(`${day}T02:00:00Z`) + ++this.acts * 60_000);
     this.w.clock.set(at);
     const result = await action();
     await this.worker.get(DeliveryService).deliverDue(
@@ -420,11 +424,11 @@ const commands = [
 describe('a deadline cycle against its reference model', () => {
   let w: ReminderWorld;
   let run = 0;
-  beforeAll(async () => (w = await ReminderWorld.start()));
+  beforeAll(async () => (w = await ReminderWorld.start()), 60_000);
   afterAll(async () => {
     console.log(`model-based test: ${stats.sequences} sequences, ${stats.steps} steps, seed ${SEED}`);
-    await w.close();
-  });
+    await w?.close();
+  }, 60_000);
 
   it('sends exactly the mails the rules say, on the days they say, after every step', async () => {
     await fc.assert(

@@ -23,8 +23,8 @@ describe('SMTP refusing connections for 12 hours', () => {
     await w
       .api('post', '/api/v1/contacts', contactBody({ email: 'boss@flows.cn', role: 'manager' }))
       .expect(201);
-  });
-  afterAll(() => w.close());
+  }, 60_000);
+  afterAll(() => w?.close(), 60_000);
 
   it('fails nothing, reports mail degraded with the backlog, and drains within two intervals after', async () => {
     w.clock.set(new Date('2026-12-16T01:00:00Z'));
@@ -72,8 +72,8 @@ describe('rehearsal: snooze, renewal by editing, acknowledgement and a 30-minute
     await w
       .api('post', '/api/v1/contacts', contactBody({ email: 'boss@flows.cn', role: 'manager' }))
       .expect(201);
-  });
-  afterAll(() => w.close());
+  }, 60_000);
+  afterAll(() => w?.close(), 60_000);
 
   it('delivers every expected mail exactly once', async () => {
     w.clock.set(new Date('2026-12-01T01:00:00Z'));

@@ -11,8 +11,8 @@ const stages = (w: ReminderWorld, id: string) => w.of(id).map((r) => `${r.day} $
 describe('snooze, then daily ticks', () => {
   let w: ReminderWorld;
   let reviewId: string;
-  beforeAll(async () => (w = await ReminderWorld.start()));
-  afterAll(() => w.close());
+  beforeAll(async () => (w = await ReminderWorld.start()), 60_000);
+  afterAll(() => w?.close(), 60_000);
 
   it('ends each snooze on its date and sends the most severe stage due, then every later one', async () => {
     w.clock.set(new Date('2026-12-01T01:00:00Z'));
@@ -57,8 +57,8 @@ describe('snooze, then daily ticks', () => {
 
 describe('renewal by editing the certification date', () => {
   let w: ReminderWorld;
-  beforeAll(async () => (w = await ReminderWorld.start()));
-  afterAll(() => w.close());
+  beforeAll(async () => (w = await ReminderWorld.start()), 60_000);
+  afterAll(() => w?.close(), 60_000);
 
   it('completes the acknowledged cycle, sends the new one its full ladder, and refuses the old link', async () => {
     w.clock.set(new Date('2026-12-01T01:00:00Z'));
@@ -122,8 +122,8 @@ describe('renewal by editing the certification date', () => {
 
 describe('acknowledge, then snooze', () => {
   let w: ReminderWorld;
-  beforeAll(async () => (w = await ReminderWorld.start()));
-  afterAll(() => w.close());
+  beforeAll(async () => (w = await ReminderWorld.start()), 60_000);
+  afterAll(() => w?.close(), 60_000);
 
   it('keeps the acknowledgement unless the person asks explicitly to snooze instead', async () => {
     w.clock.set(new Date('2026-12-01T01:00:00Z'));
