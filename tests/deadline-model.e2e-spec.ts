@@ -246,6 +246,16 @@ const stats = { sequences: 0, steps: 0 };
 
 async function agree(m: Model, r: Real): Promise<void> {
   stats.steps++;
+  if (process.env.MODEL_TRACE) {
+    const live = await r.live();
+    console.log(
+      JSON.stringify({
+        model: { ...m, mails: m.mails.length, planned: [...m.planned] },
+        live: { due: live.dueOn, state: live.state, until: live.snoozedUntil },
+        got: r.mails().length,
+      }),
+    );
+  }
   expect(r.mails()).toEqual([...m.mails].sort());
   const live = await r.live();
   expect({ due: live.dueOn, state: live.state, cycle: r.cycles.get(live.id) }).toEqual({
@@ -475,7 +485,12 @@ describe('a deadline cycle against its reference model', () => {
           );
         }
       }),
-      { seed: SEED, numRuns: RUNS, endOnFailure: true },
+      {
+        seed: SEED,
+        numRuns: RUNS,
+        endOnFailure: true,
+        ...(process.env.MODEL_PATH ? { path: process.env.MODEL_PATH } : {}),
+      },
     );
   }, 1_800_000);
 });
