@@ -8,6 +8,7 @@ import { Clock } from '../../common/src/clock.js';
 import { csvImportFailed, readCsvUpload } from '../../common/src/csv-body.js';
 import { problemsOf } from '../../common/src/validation.js';
 import { splitList } from '../../domain/src/csv/index.js';
+import { validateFreeText } from '../../domain/src/validation/index.js';
 import { CreateMiniProgramDto } from './dto/mini-program.dto.js';
 import { MiniProgramEntity } from './mini-program.entity.js';
 import { MiniProgramService } from './mini-program.service.js';
@@ -73,7 +74,11 @@ export class MiniProgramImportService {
       for (const [column, value] of Object.entries(row.values)) {
         const field = IMPORT_COLUMNS[column as keyof typeof IMPORT_COLUMNS];
         if (value === '') continue;
-        if (field === 'vendorName') vendorName = value.trim();
+        if (field === 'vendorName') {
+          vendorName = value.trim();
+          const rule = validateFreeText(vendorName, { maxLength: 200 });
+          if (rule) problems.push({ line: row.line, column, rule });
+        }
         else plain[field] = LISTS.has(column) ? splitList(value) : value;
       }
       const dto = plainToInstance(CreateMiniProgramDto, plain);

@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 import { Satisfies } from '../../../common/src/validation.js';
-import { validateEmail, validateText } from '../../../domain/src/validation/index.js';
+import { validateEmail, validateFreeText } from '../../../domain/src/validation/index.js';
 import { CONTACT_ROLES, type ContactRole, LOCALES, type Locale } from '../contact.entity.js';
 
-const name = (v: string) => validateText(v, { maxLength: 100 });
+const name = (v: string) => validateFreeText(v, { maxLength: 100 });
 
 export class CreateContactDto {
   @ApiProperty({ description: 'Full name of the person.', example: '王丽', maxLength: 100 })

@@ -2,10 +2,10 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { validateLocalDate } from '../../../common/src/rules.js';
 import { Satisfies } from '../../../common/src/validation.js';
-import { validateText } from '../../../domain/src/validation/index.js';
+import { validateFreeText } from '../../../domain/src/validation/index.js';
 import { HOLDERS, type Holder } from '../qualification.entity.js';
 
-const short = (v: string) => validateText(v, { maxLength: 200 });
+const short = (v: string) => validateFreeText(v, { maxLength: 200 });
 
 export class CreateQualificationDto {
   @ApiProperty({

@@ -2,11 +2,11 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString } from 'class-validator';
 import { validateLocalDate } from '../../../common/src/rules.js';
 import { Satisfies } from '../../../common/src/validation.js';
-import { validateCreditCode, validateText } from '../../../domain/src/validation/index.js';
+import { validateCreditCode, validateFreeText } from '../../../domain/src/validation/index.js';
 import { VENDOR_STATUSES, type VendorStatus } from '../vendor.entity.js';
 
-const name = (v: string) => validateText(v, { maxLength: 200 });
-const reason = (v: string) => validateText(v, { maxLength: 2000 });
+const name = (v: string) => validateFreeText(v, { maxLength: 200 });
+const reason = (v: string) => validateFreeText(v, { maxLength: 2000 });
 
 export class CreateVendorDto {
   @ApiProperty({
