@@ -78,8 +78,7 @@ export class MiniProgramImportService {
           vendorName = value.trim();
           const rule = validateFreeText(vendorName, { maxLength: 200 });
           if (rule) problems.push({ line: row.line, column, rule });
-        }
-        else plain[field] = LISTS.has(column) ? splitList(value) : value;
+        } else plain[field] = LISTS.has(column) ? splitList(value) : value;
       }
       const dto = plainToInstance(CreateMiniProgramDto, plain);
       const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });

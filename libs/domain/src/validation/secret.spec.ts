@@ -39,11 +39,7 @@ describe('one secret detector', () => {
       'git clone https://deploy:s3cr3t@git.example.cn/app.git',
       'credentials inside a URL',
     ],
-    [
-      'a JWT',
-      'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0',
-      'a JSON web token',
-    ],
+    ['a JWT', 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0', 'a JSON web token'],
     [
       'a long base64 key',
       'APIv3 key: see below\nZm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWprbA==',
@@ -83,7 +79,9 @@ describe('one secret detector', () => {
   });
 
   it('refuses free text that is a secret, and malformed text first', () => {
-    expect(validateFreeText('登录密码：Kangning@2026', { maxLength: 200 })).toMatch(/^must not contain secrets/);
+    expect(validateFreeText('登录密码：Kangning@2026', { maxLength: 200 })).toMatch(
+      /^must not contain secrets/,
+    );
     expect(validateFreeText('  ', { maxLength: 200 })).toBe('must not be empty');
     expect(validateFreeText('康宁互联网医院', { maxLength: 200 })).toBeNull();
   });

@@ -42,7 +42,8 @@ function labelledCredential(text: string): boolean {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HEX_GROUPS = /(?<![0-9A-Za-z])[0-9a-f]{2,8}(?:[ \t:-]+[0-9a-f]{2,8}){3,}(?![0-9A-Za-z])/gi;
-const B64_GROUPS = /(?<![0-9A-Za-z+/=])[A-Za-z0-9+/=]{4,8}(?:[ \t-]+[A-Za-z0-9+/=]{4,8}){3,}(?![0-9A-Za-z+/=])/g;
+const B64_GROUPS =
+  /(?<![0-9A-Za-z+/=])[A-Za-z0-9+/=]{4,8}(?:[ \t-]+[A-Za-z0-9+/=]{4,8}){3,}(?![0-9A-Za-z+/=])/g;
 
 /** `3f1c 0a9b 2d4e ...`: a hex key (AppSecret, APIv3 key) copied in groups; phone numbers and dates have no letters. */
 function groupedHex(text: string): boolean {
@@ -62,7 +63,7 @@ function groupedHex(text: string): boolean {
 function groupedBase64(text: string): boolean {
   for (const [run] of text.matchAll(B64_GROUPS)) {
     const groups = run.split(/[ \t-]+/);
-    for (let start = 0; start < groups.length; ) {
+    for (let start = 0; start < groups.length;) {
       let end = start + 1;
       while (end < groups.length && groups[end].length === groups[start].length) end++;
       if (end < groups.length && groups[end].length < groups[start].length) end++;
