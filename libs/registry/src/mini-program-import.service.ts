@@ -5,7 +5,7 @@ import { DataSource, type EntityManager, In } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
 import type { AuthContext } from '../../auth/src/auth-context.js';
 import { Clock } from '../../common/src/clock.js';
-import { csvImportFailed, readCsvUpload } from '../../common/src/csv-body.js';
+import { csvImportFailed, type CsvUpload, readCsvUpload } from '../../common/src/csv-body.js';
 import { problemsOf } from '../../common/src/validation.js';
 import { splitList } from '../../domain/src/csv/index.js';
 import { validateFreeText } from '../../domain/src/validation/index.js';
@@ -60,7 +60,7 @@ export class MiniProgramImportService {
 
   async import(
     ctx: AuthContext,
-    file: Buffer,
+    file: Buffer | CsvUpload,
     onProgress: (done: number, total: number) => void = () => undefined,
   ): Promise<ImportResult> {
     const parsed = readCsvUpload(file, { columns: Object.keys(IMPORT_COLUMNS), required: REQUIRED });
