@@ -156,6 +156,12 @@ describe('free text is refused when it looks like a secret', () => {
       },
     ]);
     for (const part of NEVER) expect(res.text).not.toContain(part);
+    const found = await t
+      .http()
+      .get('/api/v1/mini-programs?q=wx00000000000000c1')
+      .set('Authorization', org.bearer)
+      .expect(200);
+    expect(found.body.page.total).toBe(0);
   });
 });
 

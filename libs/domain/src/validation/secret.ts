@@ -40,15 +40,16 @@ function labelledCredential(text: string): boolean {
   return false;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HEX_GROUPS = /(?<![0-9A-Za-z])[0-9a-f]{2,8}(?:[ \t:-]+[0-9a-f]{2,8}){3,}(?![0-9A-Za-z])/gi;
 const B64_GROUPS =
   /(?<![0-9A-Za-z+/=])[A-Za-z0-9+/=]{4,8}(?:[ \t-]+[A-Za-z0-9+/=]{4,8}){3,}(?![0-9A-Za-z+/=])/g;
 
-/** `3f1c 0a9b 2d4e ...`: a hex key (AppSecret, APIv3 key) copied in groups; phone numbers and dates have no letters. */
+/**
+ * `3f1c 0a9b 2d4e ...`: a hex key (AppSecret, APIv3 key) copied in groups; phone numbers and dates have no
+ * letters, and a UUID's last group (12 characters) is wider than a group here, so it never reaches 24.
+ */
 function groupedHex(text: string): boolean {
   for (const [run] of text.matchAll(HEX_GROUPS)) {
-    if (UUID.test(run)) continue;
     const hex = run.replace(/[^0-9a-f]/gi, '');
     if (hex.length >= 24 && /[a-f]/i.test(hex) && /[0-9]/.test(hex)) return true;
   }
