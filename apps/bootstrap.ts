@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '../libs/config/src/app-config.js';
 import { Clock, SystemClock } from '../libs/common/src/clock.js';
 import { HttpErrorFilter } from '../libs/common/src/http-error.filter.js';
+import { rejectBadQuery, verifyJsonBody } from '../libs/common/src/request-guards.js';
 import { createValidationPipe } from '../libs/common/src/validation.js';
 import { AppModule, type AppRoles } from './app.module.js';
 
@@ -31,7 +32,13 @@ export async function createApp(options: CreateAppOptions): Promise<NestExpressA
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.useBodyParser('json', { limit: '1mb' });
+  app.use(rejectBadQuery);
+  // Nest's types reserve `verify` for its rawBody option (off here); body-parser still takes it.
+  const json: NestExpressBodyParserOptionsFor<'json'> & { verify: typeof verifyJsonBody } = {
+    limit: '1mb',
+    verify: verifyJsonBody,
+  };
+  app.useBodyParser('json', json);
   app.useBodyParser('raw', {
     type: ['text/csv', 'application/csv', 'application/octet-stream'],
     limit: '20mb',

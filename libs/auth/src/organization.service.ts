@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../../common/src/domain.error.js';
 import { isValidTimeZone } from '../../domain/src/time/index.js';
+import { validateFreeText } from '../../domain/src/validation/index.js';
 import { ApiKeyService, type IssuedKey } from './api-key.service.js';
 import { OrganizationEntity } from './organization.entity.js';
 
@@ -22,6 +23,10 @@ export class OrganizationService {
     const name = input.name.trim();
     const problems = [];
     if (!name || name.length > 200) problems.push({ field: 'name', rule: 'must be 1 to 200 characters' });
+    else {
+      const rule = validateFreeText(name, { maxLength: 200 });
+      if (rule) problems.push({ field: 'name', rule });
+    }
     const timeZone = input.timeZone ?? 'Asia/Shanghai';
     if (!isValidTimeZone(timeZone))
       problems.push({ field: 'timeZone', rule: 'must be an IANA time zone such as Asia/Shanghai' });

@@ -23,9 +23,39 @@ describe('CSV uploads', () => {
     expect(problemsOf(() => csvBody(type, body))).toEqual([{ field: 'Content-Type', rule }]);
   });
 
-  it('passes a text/csv body through untouched', () => {
+  it.each<[string, string | null]>([
+    ['text/csv', null],
+    ['text/csv; charset=utf-8', 'utf-8'],
+    ['text/csv;charset="GBK"', 'GBK'],
+    ['text/csv; header=present; charset=gb18030', 'gb18030'],
+  ])('passes a %s body through untouched, with its declared charset', (type, charset) => {
     const body = Buffer.from('app_id\n');
-    expect(csvBody('text/csv', body)).toBe(body);
+    const upload = csvBody(type, body);
+    expect(upload.bytes).toBe(body);
+    expect(upload.charset).toBe(charset);
+  });
+
+  it('reports a file that is not UTF-8 or GB18030 as a bad row on the line of its first bad byte', () => {
+    const file = Buffer.concat([Buffer.from('app_id,name\nwx0a1b2c3d4e5f6789,'), Buffer.from([0xff, 0x0a])]);
+    expect(readCsvUpload(file, schema).errors).toEqual([
+      {
+        line: 2,
+        column: null,
+        rule:
+          'is not valid UTF-8 or GB18030: bad byte sequence at byte offset 31 of the file (bytes ff 0a); ' +
+          'save the file as "CSV UTF-8" (or as GB18030/GBK) and upload it again, or declare its charset',
+      },
+    ]);
+  });
+
+  it('refuses a declared charset it does not read, naming the Content-Type', () => {
+    const upload = csvBody('text/csv; charset=latin1', Buffer.from('app_id\n'));
+    expect(problemsOf(() => readCsvUpload(upload, schema))).toEqual([
+      {
+        field: 'Content-Type',
+        rule: 'charset must be utf-8 or gb18030 (gbk and gb2312 are read as gb18030); got "latin1"',
+      },
+    ]);
   });
 
   it('refuses an empty file as a whole', () => {

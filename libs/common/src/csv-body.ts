@@ -1,5 +1,6 @@
 import {
   type CsvEncoding,
+  CsvEncodingError,
   type CsvSchema,
   decodeCsv,
   type ParsedCsv,
@@ -7,12 +8,24 @@ import {
 } from '../../domain/src/csv/index.js';
 import { DomainError, ErrorCode } from './domain.error.js';
 
+/** An uploaded CSV file and the charset its Content-Type declared, if any. */
+export interface CsvUpload {
+  readonly bytes: Buffer;
+  readonly charset: string | null;
+}
+
+/** The `charset` parameter of a Content-Type header (RFC 9110 media-type parameters), or null. */
+export function declaredCharset(contentType: string | undefined): string | null {
+  const match = /;\s*charset\s*=\s*("[^"]*"|[^;\s]*)/i.exec(contentType ?? '');
+  return match ? match[1].replace(/^"|"$/g, '') : null;
+}
+
 /**
  * The raw body of a CSV upload. Only `text/csv` requests reach a handler as a Buffer (the raw body parser
  * is registered for that type alone), so anything else is a 400 that names the Content-Type it got.
  */
-export function csvBody(contentType: string | undefined, body: unknown): Buffer {
-  if (Buffer.isBuffer(body)) return body;
+export function csvBody(contentType: string | undefined, body: unknown): CsvUpload {
+  if (Buffer.isBuffer(body)) return { bytes: body, charset: declaredCharset(contentType) };
   throw DomainError.invalid([
     {
       field: 'Content-Type',
@@ -22,16 +35,36 @@ export function csvBody(contentType: string | undefined, body: unknown): Buffer 
 }
 
 /**
- * Decodes and parses an uploaded CSV file (UTF-8 with or without BOM, or GB18030) against its columns.
- * An empty body is a 400; a header without rows is reported as a problem on line 2, like any bad row.
+ * Decodes and parses an uploaded CSV file against its columns: a declared charset wins, else UTF-8 (with or
+ * without BOM) or GB18030, never a guess (see decodeCsv). A file that cannot be decoded is reported like a
+ * bad row, on the line of its first bad byte; an empty body is a 400; a header without rows is reported as
+ * a problem on line 2.
  */
-export function readCsvUpload(file: Buffer, schema: CsvSchema): ParsedCsv & { encoding: CsvEncoding } {
+export function readCsvUpload(
+  upload: Buffer | CsvUpload,
+  schema: CsvSchema,
+): ParsedCsv & { encoding: CsvEncoding } {
+  const { bytes: file, charset } = Buffer.isBuffer(upload) ? { bytes: upload, charset: null } : upload;
   if (!Buffer.isBuffer(file) || file.length === 0) {
     throw DomainError.invalid([
       { field: 'body', rule: 'must be a non-empty CSV file (Content-Type: text/csv)' },
     ]);
   }
-  const { text, encoding } = decodeCsv(file);
+  let decoded;
+  try {
+    decoded = decodeCsv(file, charset);
+  } catch (error) {
+    if (!(error instanceof CsvEncodingError)) throw error;
+    if (error.line === null) {
+      throw DomainError.invalid([{ field: 'Content-Type', rule: `charset ${error.rule}` }]);
+    }
+    return {
+      rows: [],
+      errors: [{ line: error.line, column: null, rule: error.rule }],
+      encoding: charset === 'gb18030' ? 'gb18030' : 'utf-8',
+    };
+  }
+  const { text, encoding } = decoded;
   const parsed = parseCsvRecords(text, schema);
   const errors = [...parsed.errors];
   if (!errors.length && parsed.rows.length === 0) {

@@ -25,8 +25,11 @@ const STATUS: Record<ErrorCode, number> = {
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpErrorFilter');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(caught: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
+    // Express middleware errors (body-parser's `verify`) arrive wrapped by Nest in an HttpException.
+    const exception =
+      caught instanceof HttpException && caught.cause instanceof DomainError ? caught.cause : caught;
     if (res.headersSent) {
       res.end();
       return;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
 import type { AuthContext } from '../../auth/src/auth-context.js';
-import { csvImportFailed, readCsvUpload } from '../../common/src/csv-body.js';
+import { csvImportFailed, type CsvUpload, readCsvUpload } from '../../common/src/csv-body.js';
 import {
   ASSET_IMPORT_COLUMNS,
   ASSET_IMPORT_REQUIRED,
@@ -52,7 +52,7 @@ export class AssetImportService {
 
   async import(
     ctx: AuthContext,
-    file: Buffer,
+    file: Buffer | CsvUpload,
     onProgress: (done: number, total: number) => void = () => undefined,
   ): Promise<AssetImportResult> {
     const parsed = readCsvUpload(file, { columns: ASSET_IMPORT_COLUMNS, required: ASSET_IMPORT_REQUIRED });

@@ -25,6 +25,8 @@ export class CreateAssetDto {
   holder!: AssetHolder;
 
   @ApiPropertyOptional({
+    nullable: true,
+    type: String,
     description:
       'Where it lives: repository URL, cloud account and region, the person who holds it. Never the secret: key-like values are refused.',
     example: 'https://git.example.cn/kangning/miniapp（服务商私有仓库）',
@@ -32,18 +34,26 @@ export class CreateAssetDto {
   @IsOptional()
   @IsString()
   @Satisfies(custodyText(LOCATION_MAX), { name: 'custodyText' })
-  location?: string;
+  location?: string | null;
 
-  @ApiPropertyOptional({ description: 'Notes; key-like values are refused.' })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: 'Notes; key-like values are refused.',
+  })
   @IsOptional()
   @IsString()
   @Satisfies(custodyText(NOTES_MAX), { name: 'custodyText' })
-  notes?: string;
+  notes?: string | null;
 
-  @ApiPropertyOptional({ description: 'When the custody was last checked, YYYY-MM-DD.' })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: 'When the custody was last checked, YYYY-MM-DD.',
+  })
   @IsOptional()
   @Satisfies(validateLocalDate, { name: 'date' })
-  lastVerifiedOn?: string;
+  lastVerifiedOn?: string | null;
 }
 
 export class UpdateAssetDto extends PartialType(CreateAssetDto) {}

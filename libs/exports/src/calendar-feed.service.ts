@@ -14,7 +14,7 @@ import { MiniProgramEntity } from '../../registry/src/mini-program.entity.js';
 import { CalendarFeedEntity } from './calendar-feed.entity.js';
 import type { CreateCalendarFeedDto } from './calendar-feed.dto.js';
 import { CalendarFeedResponse, type IssuedCalendarFeedResponse } from './calendar-feed.response.js';
-import { ChecklistService } from './checklist.service.js';
+import { ChecklistService, withheld } from './checklist.service.js';
 import { buildCalendar, type CalendarEvent, calendarEventsFor } from './renderers/index.js';
 
 /** 256 random bits, base64url: too many to guess, so a fast hash is enough to store. */
@@ -147,7 +147,8 @@ export class CalendarFeedService {
         ),
       );
     }
-    const name = miniProgram ? `${org.name} · ${miniProgram.name}` : org.name;
+    const orgName = withheld(org.name, locale);
+    const name = miniProgram ? `${orgName} · ${withheld(miniProgram.name, locale)}` : orgName;
     return {
       ics: buildCalendar(events, { name, timeZone: org.timeZone, ttl: FEED_TTL_SECONDS, generatedAt: now }),
       events: events.length,

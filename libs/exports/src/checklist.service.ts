@@ -14,8 +14,10 @@ import { DomainError, type FieldProblem } from '../../common/src/domain.error.js
 import { validateLocalDate } from '../../common/src/rules.js';
 import type { StoredLadder } from '../../common/src/stored-ladder.js';
 import { DeadlineEntity, LIVE_STATES } from '../../deadlines/src/deadline.entity.js';
+import { WITHHELD_TEXT } from '../../domain/src/continuity/index.js';
 import { consequenceFor } from '../../domain/src/reminders/index.js';
 import { daysBetween, localDateOf } from '../../domain/src/time/index.js';
+import { withholdSecret } from '../../domain/src/validation/index.js';
 import { MiniProgramEntity } from '../../registry/src/mini-program.entity.js';
 import { CatalogueService } from '../../requirements/src/catalogue.service.js';
 import {
@@ -156,7 +158,7 @@ export class ChecklistService {
         .getRepository(MiniProgramEntity)
         .findOneBy({ id: scope.miniProgramId, organizationId: org.id });
       if (!mp) throw DomainError.notFound('Mini-program');
-      scopeLabel = mp.name;
+      scopeLabel = withheld(mp.name, locale);
     }
     if (scope.deadlineId) {
       const deadline = await this.db
@@ -169,15 +171,17 @@ export class ChecklistService {
             .findOneBy({ id: deadline.miniProgramId, organizationId: org.id })
         : null;
       const name =
-        this.catalogue.localized(deadline.requirementCode, locale)?.name ?? deadline.title ?? deadline.kind;
-      scopeLabel = `${name} · ${mp?.name ?? labelsFor(locale).organizationLevel}`;
+        this.catalogue.localized(deadline.requirementCode, locale)?.name ??
+        withheld(deadline.title, locale) ??
+        deadline.kind;
+      scopeLabel = `${name} · ${withheld(mp?.name, locale) ?? labelsFor(locale).organizationLevel}`;
     }
     if (scope.dueFrom || scope.dueTo) scopeLabel += ` ${words.window(scope.dueFrom, scope.dueTo)}`;
 
     const now = this.clock.now();
     const today = localDateOf(now, org.timeZone);
     const header: ExportHeader = {
-      organizationName: org.name,
+      organizationName: withheld(org.name, locale),
       timeZone: org.timeZone,
       locale,
       generatedAt: now,
@@ -305,10 +309,10 @@ export class ChecklistService {
       deadlineId: d.id,
       miniProgram:
         d.mini_program_id && d.mp_name !== null
-          ? { id: d.mini_program_id, name: d.mp_name, appId: d.app_id ?? '' }
+          ? { id: d.mini_program_id, name: withheld(d.mp_name, locale), appId: d.app_id ?? '' }
           : null,
       requirementCode: d.requirement_code,
-      requirementName: localized?.name ?? d.title ?? d.kind,
+      requirementName: localized?.name ?? withheld(d.title, locale) ?? d.kind,
       kind: d.kind,
       dueOn: d.due_on,
       actBy: d.act_by,
@@ -326,6 +330,14 @@ export class ChecklistService {
 }
 
 /**
+ * Text people typed, or a notice in its place when it looks like a secret: input refuses secrets, but a row
+ * stored before that rule (or written straight into the database) must not leak through an export.
+ */
+export function withheld<T extends string | null | undefined>(text: T, locale: ExportLocale): T | string {
+  return withholdSecret(text, WITHHELD_TEXT[locale]);
+}
+
+/**
  * The vendor while it is active; the owner alone while it is unresponsive or ceased; the owner when there
  * is no vendor, and for a vendor's own contract (renewing it is the owner's decision).
  */
@@ -334,7 +346,7 @@ function whoMustAct(d: DeadlineRow, locale: ExportLocale): string {
   const unavailable = d.vendor_status === 'unresponsive' || d.vendor_status === 'ceased';
   if (d.vendor_name === null) return words.owner;
   if (unavailable) return words.ownerAlone;
-  return d.kind === 'vendor_contract_end' ? words.owner : words.vendor(d.vendor_name);
+  return d.kind === 'vendor_contract_end' ? words.owner : words.vendor(withheld(d.vendor_name, locale));
 }
 
 interface CachedRequirement {

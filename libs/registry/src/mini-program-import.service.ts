@@ -5,9 +5,10 @@ import { DataSource, type EntityManager, In } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
 import type { AuthContext } from '../../auth/src/auth-context.js';
 import { Clock } from '../../common/src/clock.js';
-import { csvImportFailed, readCsvUpload } from '../../common/src/csv-body.js';
+import { csvImportFailed, type CsvUpload, readCsvUpload } from '../../common/src/csv-body.js';
 import { problemsOf } from '../../common/src/validation.js';
 import { splitList } from '../../domain/src/csv/index.js';
+import { validateFreeText } from '../../domain/src/validation/index.js';
 import { CreateMiniProgramDto } from './dto/mini-program.dto.js';
 import { MiniProgramEntity } from './mini-program.entity.js';
 import { MiniProgramService } from './mini-program.service.js';
@@ -59,7 +60,7 @@ export class MiniProgramImportService {
 
   async import(
     ctx: AuthContext,
-    file: Buffer,
+    file: Buffer | CsvUpload,
     onProgress: (done: number, total: number) => void = () => undefined,
   ): Promise<ImportResult> {
     const parsed = readCsvUpload(file, { columns: Object.keys(IMPORT_COLUMNS), required: REQUIRED });
@@ -73,8 +74,11 @@ export class MiniProgramImportService {
       for (const [column, value] of Object.entries(row.values)) {
         const field = IMPORT_COLUMNS[column as keyof typeof IMPORT_COLUMNS];
         if (value === '') continue;
-        if (field === 'vendorName') vendorName = value.trim();
-        else plain[field] = LISTS.has(column) ? splitList(value) : value;
+        if (field === 'vendorName') {
+          vendorName = value.trim();
+          const rule = validateFreeText(vendorName, { maxLength: 200 });
+          if (rule) problems.push({ line: row.line, column, rule });
+        } else plain[field] = LISTS.has(column) ? splitList(value) : value;
       }
       const dto = plainToInstance(CreateMiniProgramDto, plain);
       const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });

@@ -3,11 +3,11 @@ import { IsBoolean, IsIn, IsOptional, IsString, IsUUID } from 'class-validator';
 import { LocalizedPageQuery } from '../../../common/src/pagination.js';
 import { validateLocalDate } from '../../../common/src/rules.js';
 import { Satisfies } from '../../../common/src/validation.js';
-import { validateText } from '../../../domain/src/validation/index.js';
+import { validateFreeText } from '../../../domain/src/validation/index.js';
 import { DEADLINE_STATES } from '../deadline.entity.js';
 
-const note = (v: string) => validateText(v, { maxLength: 2000 });
-const title = (v: string) => validateText(v, { maxLength: 200 });
+const note = (v: string) => validateFreeText(v, { maxLength: 2000 });
+const title = (v: string) => validateFreeText(v, { maxLength: 200 });
 export const DEADLINE_KINDS = [
   'annual_review',
   'qualification_expiry',

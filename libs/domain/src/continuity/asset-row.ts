@@ -1,6 +1,6 @@
 import { isValidLocalDate } from '../time/index.js';
-import { validateAppId, validateText } from '../validation/index.js';
-import { ASSET_HOLDERS, ASSET_KINDS, type AssetHolder, type AssetKind, secretLikeContent } from './assets.js';
+import { validateAppId, validateFreeText } from '../validation/index.js';
+import { ASSET_HOLDERS, ASSET_KINDS, type AssetHolder, type AssetKind } from './assets.js';
 
 /** Columns of the custody-register CSV, in the order of the example file (database/seed/assets.example.csv). */
 export const ASSET_IMPORT_COLUMNS = [
@@ -19,7 +19,7 @@ export const NOTES_MAX = 2000;
 
 /** Free text of the register: well-formed and not a secret pasted by mistake. Shared with the API's DTO. */
 export function custodyTextProblem(value: string, maxLength: number): string | null {
-  return validateText(value, { maxLength }) ?? secretLikeContent(value);
+  return validateFreeText(value, { maxLength });
 }
 
 export const KIND_RULE = `must be one of: ${ASSET_KINDS.join(', ')}`;

@@ -36,26 +36,5 @@ export const ASSET_KIND_NAMES: Record<AssetKind, { 'zh-CN': string; en: string }
 export const ASSET_HOLDERS = ['owner', 'vendor', 'third_party', 'unknown'] as const;
 export type AssetHolder = (typeof ASSET_HOLDERS)[number];
 
-const PATTERNS: { rule: string; test: RegExp }[] = [
-  { rule: 'a PEM private key or certificate', test: /-----BEGIN [A-Z ]+-----/ },
-  // AppSecrets and WeChat Pay APIv3 keys are 32 hex or alphanumeric characters.
-  {
-    rule: 'a 32-character key such as an AppSecret or APIv3 key',
-    test: /(^|[^A-Za-z0-9])[A-Za-z0-9]{32}([^A-Za-z0-9]|$)/,
-  },
-  { rule: 'a long encoded token', test: /[A-Za-z0-9+/_-]{40,}={0,2}/ },
-  {
-    rule: 'a password or secret assignment',
-    test: /\b(password|passwd|pwd|secret|apikey|api_key|token)\s*[:=]\s*\S+/i,
-  },
-  { rule: 'credentials inside a URL', test: /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i },
-];
-
-/**
- * Null when the text may be stored; otherwise what it looks like. The custody register must never become
- * the place where the keys leak from, so anything key-shaped is refused rather than stored.
- */
-export function secretLikeContent(text: string): string | null {
-  for (const p of PATTERNS) if (p.test.test(text)) return `must not contain secrets: looks like ${p.rule}`;
-  return null;
-}
+/** The one detector lives with the other text rules; the register's callers import it from here too. */
+export { secretLikeContent } from '../validation/secret.js';

@@ -167,7 +167,7 @@ export function composeHandover(input: HandoverInput, locale: HandoverLocale): H
 
   const pack: Omit<HandoverPack, 'withheld'> = {
     locale,
-    organizationName: input.organizationName,
+    organizationName: safe(input.organizationName),
     timeZone: input.timeZone,
     generatedAt: input.generatedAt,
     facts: {
@@ -193,7 +193,11 @@ export function composeHandover(input: HandoverInput, locale: HandoverLocale): H
     }),
     assets,
     unrecorded: ASSET_KINDS.filter((k) => !recorded.has(k)),
-    deadlines: input.deadlines.map((d) => ({ ...d, requirementName: safe(d.requirementName) })),
+    deadlines: input.deadlines.map((d) => ({
+      ...d,
+      requirementName: safe(d.requirementName),
+      whoMustAct: safe(d.whoMustAct),
+    })),
     qualifications: [...input.qualifications]
       .sort((a, b) => a.code.localeCompare(b.code) || (a.expiresOn ?? '').localeCompare(b.expiresOn ?? ''))
       .map((q) => ({ ...q, number: safe(q.number), issuer: safe(q.issuer) })),

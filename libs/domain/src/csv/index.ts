@@ -1,4 +1,11 @@
-export { decodeCsv, type CsvEncoding, type DecodedCsv } from './decode-csv.js';
+export {
+  CsvEncodingError,
+  csvCharset,
+  decodeCsv,
+  firstInvalidUtf8,
+  type CsvEncoding,
+  type DecodedCsv,
+} from './decode-csv.js';
 export {
   parseCsvRecords,
   type CsvRecordError,

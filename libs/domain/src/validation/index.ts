@@ -5,4 +5,5 @@ export { isEmail, validateEmail } from './email.js';
 export { isHostname, normalizeHostname, validateHostname } from './hostname.js';
 export { isIcpFilingNumber, validateIcpFilingNumber } from './icp-filing-number.js';
 export { isServiceCategory, validateServiceCategory } from './service-category.js';
-export { isText, validateText, type TextRules } from './text.js';
+export { isText, validateFreeText, validateText, type TextRules } from './text.js';
+export { looksLikeSecret, secretLikeContent, withholdSecret } from './secret.js';

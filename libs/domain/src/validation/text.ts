@@ -1,3 +1,4 @@
+import { secretLikeContent } from './secret.js';
 import type { ValidationResult } from './validation-result.js';
 
 export interface TextRules {
@@ -35,4 +36,12 @@ export function validateText(value: string, rules: TextRules): ValidationResult 
 
 export function isText(value: string, rules: TextRules): boolean {
   return validateText(value, rules) === null;
+}
+
+/**
+ * Free text a person types (names, notes, reasons, numbers, titles): well-formed, and never a secret pasted
+ * by mistake, because whatever is stored here ends up in mails and exports.
+ */
+export function validateFreeText(value: string, rules: TextRules): ValidationResult {
+  return validateText(value, rules) ?? secretLikeContent(value);
 }

@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 import { Satisfies } from '../../../common/src/validation.js';
-import { validateEmail, validateText } from '../../../domain/src/validation/index.js';
+import { validateEmail, validateFreeText } from '../../../domain/src/validation/index.js';
 import { CONTACT_ROLES, type ContactRole, LOCALES, type Locale } from '../contact.entity.js';
 
-const name = (v: string) => validateText(v, { maxLength: 100 });
+const name = (v: string) => validateFreeText(v, { maxLength: 100 });
 
 export class CreateContactDto {
   @ApiProperty({ description: 'Full name of the person.', example: '王丽', maxLength: 100 })
@@ -35,6 +35,8 @@ export class CreateContactDto {
   locale?: Locale;
 
   @ApiPropertyOptional({
+    nullable: true,
+    type: String,
     description: 'Phone number, digits with optional +, spaces and dashes.',
     example: '+86 138 0000 0000',
   })
@@ -43,16 +45,18 @@ export class CreateContactDto {
   @Matches(/^\+?[0-9][0-9 -]{4,24}$/, {
     message: 'must be digits, optionally starting with + and separated by spaces or dashes',
   })
-  phone?: string;
+  phone?: string | null;
 
   @ApiPropertyOptional({
+    nullable: true,
+    type: String,
     description:
       "Set when the person works for a vendor (the vendor's id); leave out for the owner's own people.",
     format: 'uuid',
   })
   @IsOptional()
   @IsUUID('all', { message: 'must be a UUID' })
-  vendorId?: string;
+  vendorId?: string | null;
 }
 
 export class UpdateContactDto extends PartialType(CreateContactDto) {}

@@ -18,12 +18,12 @@ import {
   validateIcpFilingNumber,
   validateServiceCategory,
   normalizeHostname,
-  validateText,
+  validateFreeText,
 } from '../../../domain/src/validation/index.js';
 import { CreateQualificationDto } from './qualification.dto.js';
 
-const name = (v: string) => validateText(v, { maxLength: 200 });
-const notes = (v: string) => validateText(v, { maxLength: 5000 });
+const name = (v: string) => validateFreeText(v, { maxLength: 200 });
+const notes = (v: string) => validateFreeText(v, { maxLength: 5000 });
 
 export class CreateMiniProgramDto {
   @ApiProperty({

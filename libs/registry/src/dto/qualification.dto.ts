@@ -2,10 +2,10 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { validateLocalDate } from '../../../common/src/rules.js';
 import { Satisfies } from '../../../common/src/validation.js';
-import { validateText } from '../../../domain/src/validation/index.js';
+import { validateFreeText } from '../../../domain/src/validation/index.js';
 import { HOLDERS, type Holder } from '../qualification.entity.js';
 
-const short = (v: string) => validateText(v, { maxLength: 200 });
+const short = (v: string) => validateFreeText(v, { maxLength: 200 });
 
 export class CreateQualificationDto {
   @ApiProperty({
@@ -18,32 +18,49 @@ export class CreateQualificationDto {
   })
   requirementCode!: string;
 
-  @ApiPropertyOptional({ description: 'Certificate or licence number.', example: '(粤)-经营性-2024-0123' })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: 'Certificate or licence number.',
+    example: '(粤)-经营性-2024-0123',
+  })
   @IsOptional()
   @IsString()
   @Satisfies(short, { name: 'text' })
-  number?: string;
+  number?: string | null;
 
-  @ApiPropertyOptional({ description: 'Issuing authority.', example: '广东省药品监督管理局' })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: 'Issuing authority.',
+    example: '广东省药品监督管理局',
+  })
   @IsOptional()
   @IsString()
   @Satisfies(short, { name: 'text' })
-  issuer?: string;
+  issuer?: string | null;
 
-  @ApiPropertyOptional({ description: 'Date of issue, YYYY-MM-DD.', example: '2022-03-01' })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: 'Date of issue, YYYY-MM-DD.',
+    example: '2022-03-01',
+  })
   @IsOptional()
   @IsString()
   @Satisfies(validateLocalDate, { name: 'date' })
-  issuedOn?: string;
+  issuedOn?: string | null;
 
   @ApiPropertyOptional({
+    nullable: true,
+    type: String,
     description: 'Expiry date, YYYY-MM-DD; leave out for documents that do not expire.',
     example: '2027-02-28',
   })
   @IsOptional()
   @IsString()
   @Satisfies(validateLocalDate, { name: 'date' })
-  expiresOn?: string;
+  expiresOn?: string | null;
 
   @ApiPropertyOptional({ description: 'Who holds the original document.', enum: HOLDERS, default: 'owner' })
   @IsOptional()
