@@ -216,13 +216,18 @@ export class DeliveryService {
       }>(m, 'mpg-delivery-lock', LOCK_SQL, [
         claimed.id,
         claimed.claimed_by,
-        claimed.kind === 'continuity_alert' ? null : claimed.deadline_id,
+        claimed.kind === 'continuity_alert' || claimed.kind === 'wechat_alert' ? null : claimed.deadline_id,
       ]);
       if (!mine) return 'cancelled';
       let mail: OutgoingMail;
       if (claimed.kind === 'continuity_alert') {
         const alert = await this.composer.composeContinuityAlert(m, claimed);
         if (!alert) return this.finish(m, claimed, 'cancelled', 'the vendor is available again', now);
+        mail = alert;
+      } else if (claimed.kind === 'wechat_alert') {
+        const alert = await this.composer.composeWechatAlert(m, claimed);
+        if (!alert)
+          return this.finish(m, claimed, 'cancelled', 'a later WeChat sync found it certified', now);
         mail = alert;
       } else {
         const deadline = mine.deadline;

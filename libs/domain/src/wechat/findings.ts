@@ -315,20 +315,17 @@ export function assessIcp(info: IcpEntranceInfo): WechatFinding[] {
       finding(
         'icp_rejected',
         'urgent',
-        `小程序备案被驳回（${label!.zh}）：${reasons.join('；') || '未给出原因'}`,
-        `The mini-program filing was rejected (${label!.en}): ${reasons.join('; ') || 'no reason given'}`,
+        `小程序备案被驳回（${label.zh}）：${reasons.join('；') || '未给出原因'}`,
+        `The mini-program filing was rejected (${label.en}): ${reasons.join('; ') || 'no reason given'}`,
         { ...details, reasons: info.audit_data ?? [] },
       ),
     );
   } else if (info.status === 2 || info.status === 4) {
     findings.push(
-      finding(
-        'icp_in_review',
-        'info',
-        `小程序备案${label!.zh}。`,
-        `The mini-program filing is ${label!.en}.`,
-        { ...details, smsVerifyStatus: info.sms_verify_status ?? null },
-      ),
+      finding('icp_in_review', 'info', `小程序备案${label.zh}。`, `The mini-program filing is ${label.en}.`, {
+        ...details,
+        smsVerifyStatus: info.sms_verify_status ?? null,
+      }),
     );
   } else {
     findings.push(
