@@ -39,6 +39,8 @@ export class WechatSync1764250000000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE wechat_syncs (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        -- Order of the syncs as they ran (synced_at is the instant synced "as of", which --at can set).
+        seq bigint GENERATED ALWAYS AS IDENTITY,
         organization_id uuid NOT NULL,
         mini_program_id uuid NOT NULL,
         synced_at timestamptz NOT NULL,
@@ -56,7 +58,7 @@ export class WechatSync1764250000000 implements MigrationInterface {
         FOREIGN KEY (organization_id, mini_program_id) REFERENCES mini_programs (organization_id, id) ON DELETE CASCADE
       )`);
     await q.query(
-      `CREATE INDEX wechat_syncs_latest_idx ON wechat_syncs (organization_id, mini_program_id, synced_at DESC)`,
+      `CREATE INDEX wechat_syncs_latest_idx ON wechat_syncs (organization_id, mini_program_id, seq DESC)`,
     );
 
     await q.query(`ALTER TABLE notifications ADD COLUMN mini_program_id uuid`);

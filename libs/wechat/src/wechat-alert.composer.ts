@@ -29,7 +29,7 @@ export async function composeWechatAlert(
   >(
     `SELECT s.organization_id, s.mini_program_id, s.findings, s.synced_at, mp.name, mp.app_id, o.name AS org_name,
             EXISTS (SELECT 1 FROM wechat_syncs later
-                     WHERE later.mini_program_id = s.mini_program_id AND later.synced_at > s.synced_at
+                     WHERE later.mini_program_id = s.mini_program_id AND later.seq > s.seq
                        AND later.qualified) AS restored
        FROM wechat_syncs s
        JOIN mini_programs mp ON mp.id = s.mini_program_id

@@ -48,7 +48,7 @@ export class WechatStatusService {
       this.credentials.status(this.db.manager, ctx.organizationId, miniProgramId),
       this.db.query<SyncRow[]>(
         `SELECT id, synced_at, trigger, outcome, read, findings, changes, token_requests FROM wechat_syncs
-          WHERE organization_id = $1 AND mini_program_id = $2 ORDER BY synced_at DESC, id LIMIT 10`,
+          WHERE organization_id = $1 AND mini_program_id = $2 ORDER BY seq DESC LIMIT 10`,
         [ctx.organizationId, miniProgramId],
       ),
       this.db.query<

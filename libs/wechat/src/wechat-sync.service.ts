@@ -356,10 +356,10 @@ export class WechatSyncService {
                 (SELECT s.applied_certification_expires_on::text FROM wechat_syncs s
                   WHERE s.organization_id = mp.organization_id AND s.mini_program_id = mp.id
                     AND s.applied_certification_expires_on IS NOT NULL
-                  ORDER BY s.synced_at DESC, s.id LIMIT 1) AS last_applied,
+                  ORDER BY s.seq DESC LIMIT 1) AS last_applied,
                 (SELECT s.qualified FROM wechat_syncs s
                   WHERE s.organization_id = mp.organization_id AND s.mini_program_id = mp.id AND s.qualified IS NOT NULL
-                  ORDER BY s.synced_at DESC, s.id LIMIT 1) AS previously_qualified
+                  ORDER BY s.seq DESC LIMIT 1) AS previously_qualified
            FROM mini_programs mp WHERE mp.organization_id = $1 AND mp.id = $2`,
         [org.id, task.miniProgramId],
       );
