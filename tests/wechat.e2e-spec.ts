@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FixedClock } from '../libs/common/src/clock.js';
-import { generateSecretKey } from '../libs/common/src/secret-box.js';
+import { generateSecretKey, parseSecretKey } from '../libs/common/src/secret-box.js';
 import { TickService } from '../libs/reminders/src/tick.service.js';
+import { CredentialService } from '../libs/wechat/src/credential.service.js';
 import { WechatSyncService } from '../libs/wechat/src/wechat-sync.service.js';
 import { createApp } from '../apps/bootstrap.js';
 import { loadConfig } from '../libs/config/src/app-config.js';
@@ -399,4 +400,56 @@ describe('logs', () => {
     expect(output).not.toMatch(/fake-token-[0-9a-f]+/);
     expect(output).not.toContain(SECRETS_KEY);
   }, 60_000);
+});
+
+describe('key rotation', () => {
+  const appWith = async (keys: Record<string, string>) => {
+    const app = await createApp({
+      config: loadConfig({
+        DATABASE_URL: t.databaseUrl,
+        LOG_LEVEL: 'silent',
+        NODE_ENV: 'test',
+        DB_POOL_SIZE: '3',
+        ...env,
+        ...keys,
+      }),
+      databaseUrl: t.databaseUrl,
+      roles: { api: false, worker: false },
+      clock,
+    });
+    await app.init();
+    return app;
+  };
+
+  it('secrets rotate re-seals every secret and token with the new key; the old key can then go', async () => {
+    const mp = await registered();
+    await sync(mp.id); // a cached token, sealed with the old key too
+    const newKey = generateSecretKey();
+    const rotating = await appWith({ SECRETS_KEY: newKey, SECRETS_PREVIOUS_KEYS: SECRETS_KEY });
+    try {
+      const r = await rotating.get(CredentialService).rotate();
+      expect(r.current).toBe(parseSecretKey(newKey).id);
+      expect(r.credentials).toBeGreaterThan(0);
+      expect(r.tokens).toBeGreaterThan(0);
+      expect((await rotating.get(CredentialService).rotate()).credentials).toBe(0); // nothing left to do
+    } finally {
+      await rotating.close();
+    }
+    const keyIds = await outbox(
+      t.databaseUrl,
+      `SELECT DISTINCT key_id FROM credentials UNION SELECT DISTINCT key_id FROM wechat_tokens`,
+    );
+    expect(keyIds).toEqual([{ key_id: parseSecretKey(newKey).id }]);
+    const rotated = await appWith({ SECRETS_KEY: newKey });
+    try {
+      const tokensBefore = fake.tokenRequestsFor(mp.appId);
+      const r = await rotated
+        .get(WechatSyncService)
+        .run(clock.now(), { trigger: 'on_demand', organizationId: org.id, miniProgramId: mp.id });
+      expect(r.ok).toBe(1);
+      expect(fake.tokenRequestsFor(mp.appId)).toBe(tokensBefore); // the re-sealed cached token
+    } finally {
+      await rotated.close();
+    }
+  });
 });
