@@ -76,7 +76,7 @@ async function registered(
 }
 
 const sync = async (id: string) =>
-  (await api.post(`/api/v1/mini-programs/${id}/wechat/sync`).expect(201)).body;
+  (await api.post(`/api/v1/mini-programs/${id}/wechat/sync`).expect(200)).body;
 const codes = (status: { lastSync: { findings: { code: string }[] } }) =>
   status.lastSync.findings.map((f) => f.code);
 
@@ -84,7 +84,7 @@ describe('credential store', () => {
   it('stores the AppSecret write-only: 204, sealed in the table, never returned, exported or audited in clear', async () => {
     const mp = await registered();
     const status = await api.get(`/api/v1/mini-programs/${mp.id}/wechat`).expect(200);
-    expect(status.body.appSecret).toEqual({
+    expect(status.body.credential).toEqual({
       stored: true,
       storedAt: expect.any(String),
       updatedAt: expect.any(String),
@@ -155,7 +155,7 @@ describe('credential store', () => {
     const mp = await registered();
     await api.del(`/api/v1/mini-programs/${mp.id}/wechat/app-secret`).expect(204);
     await api.del(`/api/v1/mini-programs/${mp.id}/wechat/app-secret`).expect(404);
-    expect((await api.get(`/api/v1/mini-programs/${mp.id}/wechat`).expect(200)).body.appSecret.stored).toBe(
+    expect((await api.get(`/api/v1/mini-programs/${mp.id}/wechat`).expect(200)).body.credential.stored).toBe(
       false,
     );
     const audit = await outbox(
@@ -324,6 +324,19 @@ describe('sync', () => {
     ]);
     expect(mails.find((m) => /op@/.test(JSON.stringify(m.to)))!.subject).toContain('微信认证已失效');
     expect(mails.find((m) => /mgr@/.test(JSON.stringify(m.to)))!.subject).toContain('certification');
+    // Still lost the next day: the loss was mailed already, so nothing new goes out.
+    clock.set(new Date('2026-11-26T02:00:00Z'));
+    try {
+      expect((await sync(mp.id)).lastSync.findings[0].code).toBe('certification_lost');
+    } finally {
+      clock.set(new Date('2026-11-25T02:00:00Z'));
+    }
+    const alerts = await outbox(
+      t.databaseUrl,
+      `SELECT stage FROM notifications WHERE kind = 'wechat_alert' AND mini_program_id = $1`,
+      [mp.id],
+    );
+    expect(alerts).toEqual([{ stage: 'wechat:certification_lost:2026-11-25' }]);
   });
 });
 

@@ -46,10 +46,10 @@ export class CredentialService {
     if (typeof appSecret !== 'string' || !/^[0-9a-fA-F]{32}$/.test(appSecret)) {
       throw DomainError.invalid([{ field: 'appSecret', rule: APP_SECRET_RULE }]);
     }
-    const box = this.keys.box();
     await this.db.transaction(async (m) => {
+      // Another organization's mini-program is a 404 before anything else is said about it.
       await this.ownedMiniProgram(m, ctx, miniProgramId);
-      const sealed = box.seal(appSecret, credentialContext(ctx.organizationId, miniProgramId));
+      const sealed = this.keys.box().seal(appSecret, credentialContext(ctx.organizationId, miniProgramId));
       const now = this.clock.now();
       const [row] = await m.query<{ id: string; replaced: boolean }[]>(
         `INSERT INTO credentials (organization_id, mini_program_id, kind, key_id, sealed, created_at, updated_at)

@@ -72,7 +72,7 @@ export class WechatStatusService {
     return {
       miniProgramId: mp.id,
       appId: mp.app_id,
-      appSecret: credential,
+      credential,
       certificationExpiresOn: mp.certification_expires_on,
       annualReviewDeadline: deadline
         ? {

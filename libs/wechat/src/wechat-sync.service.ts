@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuthContext } from '../../auth/src/auth-context.js';
 import { APP_CONFIG, type AppConfig } from '../../config/src/app-config.js';
+import { DomainError } from '../../common/src/domain.error.js';
 import { SecretBoxError } from '../../common/src/secret-box.js';
 import {
   assessAccount,
@@ -222,7 +223,9 @@ export class WechatSyncService {
       try {
         credential = await this.credentials.reveal(org.id, task.miniProgramId);
       } catch (error) {
-        if (error instanceof SecretBoxError) throw new Stop(secretUnreadableFinding(error.message));
+        // A key missing from the configuration is this mini-program's finding, not the end of the run.
+        if (error instanceof SecretBoxError || error instanceof DomainError)
+          throw new Stop(secretUnreadableFinding(error.message));
         throw error;
       }
       if (!credential) return null; // deleted meanwhile

@@ -47,6 +47,7 @@ export class WechatController {
   }
 
   @Post('sync')
+  @HttpCode(200)
   @ApiOperation({ summary: 'Sync this mini-program with WeChat now' })
   async syncNow(@Auth() auth: AuthContext, @Param('id', uuid) id: string) {
     await this.status.status(auth, id); // 404 for another organization's mini-program
