@@ -278,6 +278,32 @@ describe('sync', () => {
     }
   });
 
+  it('retries WeChat busy (-1) and silence a bounded number of times, then reports them', async () => {
+    const mp = await registered();
+    const calls = () => fake.requests.length;
+    fake.busy = 10;
+    let before = calls();
+    try {
+      const busy = await sync(mp.id);
+      expect(busy.lastSync.findings.map((f: { code: string }) => f.code)).toEqual(['wechat_busy']);
+      expect(calls() - before).toBe(2); // WECHAT_RETRIES=1: the call and one retry
+    } finally {
+      fake.busy = 0;
+    }
+    fake.delayMs = 2500; // past WECHAT_TIMEOUT_MS=2000
+    before = calls();
+    try {
+      const silent = await sync(mp.id);
+      expect(silent.lastSync.findings[0]).toMatchObject({
+        code: 'wechat_unreachable',
+        details: { api: 'stable_token', reason: 'no answer within 2000 ms' },
+      });
+    } finally {
+      fake.delayMs = 0;
+    }
+    expect(calls() - before).toBe(2);
+  }, 30_000);
+
   it('renews a token that expires mid-sync once and finishes the sync, never with force_refresh', async () => {
     const mp = await registered();
     fake.expireTokenAfterBasicInfo = 1;
