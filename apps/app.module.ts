@@ -13,6 +13,7 @@ import { RemindersModule } from '../libs/reminders/src/reminders.module.js';
 import { ExportsModule } from '../libs/exports/src/exports.module.js';
 import { ContinuityModule } from '../libs/continuity/src/continuity.module.js';
 import { CertificatesModule } from '../libs/certificates/src/certificates.module.js';
+import { WechatModule } from '../libs/wechat/src/wechat.module.js';
 import { HealthController } from './api/health.controller.js';
 
 export interface AppRoles {
@@ -30,6 +31,9 @@ export const REDACTED_PATHS = [
   '*.apiKey',
   '*.key',
   '*.token',
+  '*.appSecret',
+  '*.secret',
+  '*.access_token',
 ];
 
 /** One module list, several roles: `npm start` runs api and worker together, production runs them apart. */
@@ -66,6 +70,7 @@ export class AppModule {
         RemindersModule.forRoot({ worker: roles.worker }),
         ExportsModule,
         CertificatesModule.forRoot({ worker: roles.worker }),
+        WechatModule.forRoot({ worker: roles.worker }),
       ],
       controllers: roles.api ? [HealthController, AuditEventsController] : [],
       providers: roles.api ? [{ provide: APP_GUARD, useClass: ApiKeyGuard }] : [],

@@ -25,6 +25,9 @@ import {
 import { FORMAT_RULE, isChecklistFormat, writeChecklist } from '../../libs/exports/src/checklist-formats.js';
 import { ChecklistService } from '../../libs/exports/src/checklist.service.js';
 import { CertificateWatchService } from '../../libs/certificates/src/certificate-watch.service.js';
+import { CredentialService } from '../../libs/wechat/src/credential.service.js';
+import { WechatSyncService } from '../../libs/wechat/src/wechat-sync.service.js';
+import { DataSource } from 'typeorm';
 import { createContext } from '../bootstrap.js';
 import { prepareRuntime } from '../runtime.js';
 
@@ -389,6 +392,119 @@ certs
       );
     }, new FixedClock(at));
   });
+
+/** A mini-program of the organization by id or AppID; an unknown one is an error naming the option. */
+async function miniProgramIdOf(app: INestApplicationContext, ctx: AuthContext, ref: string): Promise<string> {
+  const byId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ref);
+  const [row] = await app
+    .get(DataSource)
+    .query<{ id: string }[]>(
+      `SELECT id FROM mini_programs WHERE organization_id = $1 AND ${byId ? 'id = $2::uuid' : 'app_id = $2'}`,
+      [ctx.organizationId, ref],
+    );
+  if (!row) {
+    throw DomainError.invalid([
+      { field: '--mini-program', rule: 'must be the id or AppID of a mini-program of the organization' },
+    ]);
+  }
+  return row.id;
+}
+
+/** The secret comes on standard input, never as an argument (arguments end up in `ps` and shell history). */
+async function readSecretFromStdin(): Promise<string> {
+  if (process.stdin.isTTY) {
+    throw new InvalidArgumentError(
+      'pipe the AppSecret on standard input, e.g. read -rs S && printf %s "$S" | npm run cli -- wechat secret set ...',
+    );
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').trim();
+}
+
+const wechat = program.command('wechat').description('the WeChat API: stored AppSecrets and the daily sync');
+const secret = wechat.command('secret').description('the stored AppSecret of a mini-program (write-only)');
+secret
+  .command('set')
+  .description('store or replace the AppSecret read from standard input (encrypted; never shown again)')
+  .requiredOption('--org <id>', 'organization id', uuidArg)
+  .requiredOption('--mini-program <id|appid>', "the mini-program's id or AppID")
+  .action((opts: { org: string; miniProgram: string }) =>
+    withApp(async (app) => {
+      const value = await readSecretFromStdin();
+      const ctx = await cliContext(app, opts.org);
+      const id = await miniProgramIdOf(app, ctx, opts.miniProgram);
+      await app.get(CredentialService).put(ctx, id, value);
+      out(
+        `stored the AppSecret of ${opts.miniProgram} (encrypted); run \`wechat sync --org ${opts.org}\` to use it`,
+      );
+    }),
+  );
+secret
+  .command('delete')
+  .description('delete the stored AppSecret and its cached token')
+  .requiredOption('--org <id>', 'organization id', uuidArg)
+  .requiredOption('--mini-program <id|appid>', "the mini-program's id or AppID")
+  .action((opts: { org: string; miniProgram: string }) =>
+    withApp(async (app) => {
+      const ctx = await cliContext(app, opts.org);
+      await app.get(CredentialService).remove(ctx, await miniProgramIdOf(app, ctx, opts.miniProgram));
+      out(`deleted the AppSecret of ${opts.miniProgram}`);
+    }),
+  );
+
+wechat
+  .command('sync')
+  .description(
+    'read certification, review window and filing status from WeChat for every stored AppSecret now',
+  )
+  .option(
+    '--at <instant>',
+    'as of this ISO instant with offset (the registry and deadline dates); default now',
+    instantArg,
+  )
+  .option('--org <id>', 'only this organization', uuidArg)
+  .action((opts: { at?: Date; org?: string }) => {
+    const at = opts.at ?? new Date();
+    return withApp(async (app) => {
+      if (opts.org) await cliContext(app, opts.org);
+      const r = await app.get(WechatSyncService).run(at, { trigger: 'on_demand', organizationId: opts.org });
+      for (const s of r.miniPrograms) {
+        out(
+          [
+            `${s.appId} ${s.name}`,
+            s.outcome,
+            s.changes.map((c) => `${c.field} ${c.from ?? '-'} -> ${c.to}`).join(', '),
+            s.findings
+              .filter((f) => f.severity !== 'info')
+              .map((f) => `[${f.severity}] ${f.message.en}`)
+              .join(' '),
+            s.alerted ? 'alert mailed' : '',
+            opts.org ? '' : `org ${s.organizationId}`,
+          ]
+            .filter(Boolean)
+            .join('  '),
+        );
+      }
+      out(
+        `${r.at}  synced ${r.synced}: ok ${r.ok}, partial ${r.partial}, failed ${r.failed}; changed ${r.changed}, alerts ${r.alerted}`,
+      );
+    }, new FixedClock(at));
+  });
+
+program
+  .command('secrets')
+  .description('stored secrets (AppSecrets, cached tokens)')
+  .command('rotate')
+  .description(
+    're-encrypt every stored secret with SECRETS_KEY; the old key must be in SECRETS_PREVIOUS_KEYS until this ends',
+  )
+  .action(() =>
+    withApp(async (app) => {
+      const r = await app.get(CredentialService).rotate();
+      out(`re-encrypted ${r.credentials} AppSecrets and ${r.tokens} cached tokens with key ${r.current}`);
+    }),
+  );
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof DomainError) {

@@ -50,6 +50,26 @@ const schema = z.object({
       'must be domain=host:port pairs separated by commas (tests only)',
     )
     .optional(),
+  SECRETS_KEY: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9+/]{43}=$/,
+      'must be 32 bytes in base64 (44 characters), e.g. `openssl rand -base64 32`',
+    )
+    .optional(),
+  SECRETS_PREVIOUS_KEYS: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*$/,
+      'must be base64 32-byte keys separated by commas (keys being rotated away)',
+    )
+    .optional(),
+  WECHAT_API_BASE_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .default('https://api.weixin.qq.com'),
+  WECHAT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  WECHAT_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  WECHAT_SYNC_HOUR: z.coerce.number().int().min(0).max(23).default(4),
 });
 
 export type AppConfig = z.infer<typeof schema> & { publicUrl: string; embedded: boolean };

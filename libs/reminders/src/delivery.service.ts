@@ -271,7 +271,7 @@ export class DeliveryService {
       }>(m, 'mpg-delivery-lock', LOCK_SQL, [
         claimed.id,
         claimed.claimed_by,
-        claimed.kind === 'continuity_alert' ? null : claimed.deadline_id,
+        claimed.kind === 'continuity_alert' || claimed.kind === 'wechat_alert' ? null : claimed.deadline_id,
         claimed.email,
         claimed.vendor_id,
       ]);
@@ -281,6 +281,11 @@ export class DeliveryService {
       if (claimed.kind === 'continuity_alert') {
         const alert = await this.composer.composeContinuityAlert(m, claimed);
         if (!alert) return this.finish(m, claimed, 'cancelled', 'the vendor is available again', now);
+        mail = { ...alert, ...thread };
+      } else if (claimed.kind === 'wechat_alert') {
+        const alert = await this.composer.composeWechatAlert(m, claimed);
+        if (!alert)
+          return this.finish(m, claimed, 'cancelled', 'a later WeChat sync found it certified', now);
         mail = { ...alert, ...thread };
       } else {
         const deadline = mine.deadline;

@@ -18,6 +18,7 @@ import {
 import { addDays, daysBetween, localDateOf } from '../../domain/src/time/index.js';
 import type { OutgoingMail } from '../../mail/src/mail-transport.js';
 import { composeContinuityAlert } from '../../continuity/src/continuity-alert.composer.js';
+import { composeWechatAlert } from '../../wechat/src/wechat-alert.composer.js';
 import { CatalogueService } from '../../requirements/src/catalogue.service.js';
 import { mailDomainOf } from './planner.service.js';
 
@@ -30,7 +31,7 @@ export interface ClaimedDelivery {
   role: string;
   locale: 'zh-CN' | 'en';
   message_id: string;
-  kind: 'reminder' | 'failure_report' | 'continuity_alert';
+  kind: 'reminder' | 'failure_report' | 'continuity_alert' | 'wechat_alert';
   stage: string;
   deadline_id: string | null;
   vendor_id: string | null;
@@ -198,6 +199,24 @@ export class ReminderComposer {
       to: { name: headerSafe(d.name), address: d.email },
       messageId: d.message_id,
       headers: { 'X-MP-Guard-Stage': headerSafe(d.stage), 'Auto-Submitted': 'auto-generated' },
+      ...rendered,
+    };
+  }
+
+  /** The urgent mail of a WeChat sync finding (certification lost), or null when it no longer holds. */
+  async composeWechatAlert(m: EntityManager, d: ClaimedDelivery): Promise<OutgoingMail | null> {
+    if (!d.subject_ref) return null;
+    const rendered = await composeWechatAlert(m, d.subject_ref, d.locale, this.config.publicUrl);
+    if (!rendered) return null;
+    return {
+      from: this.config.MAIL_FROM,
+      to: { name: headerSafe(d.name), address: d.email },
+      messageId: d.message_id,
+      headers: {
+        'X-MP-Guard-Stage': headerSafe(d.stage),
+        'Auto-Submitted': 'auto-generated',
+        Importance: 'high',
+      },
       ...rendered,
     };
   }
