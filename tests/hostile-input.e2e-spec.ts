@@ -300,6 +300,40 @@ describe('hostile input, field by field', () => {
     expect(res.status).toBe(413);
   });
 
+  it('answers NUL, invalid escapes and non-ids in every path parameter of every route with a 4xx', async () => {
+    const withParams = registeredRoutes(t.app).filter(
+      (r) => r.path.startsWith('/api/') && r.path.includes('/:'),
+    );
+    expect(withParams.length).toBeGreaterThanOrEqual(10);
+    for (const route of withParams) {
+      const template = route.path.split('/');
+      const real = concretePath(route).split('/');
+      for (const [i, segment] of template.entries()) {
+        if (!segment.startsWith(':')) continue;
+        for (const hostile of [
+          '%00',
+          '%ff',
+          'not-a-uuid',
+          '00000000-0000-0000-0000-000000000000',
+          "'%20OR%201=1",
+        ]) {
+          // One parameter hostile, the others real, so each is reached.
+          const path = real.map((s, j) => (j === i ? hostile : s)).join('/');
+          const agent = t.http();
+          const res = await agent[route.method](path)
+            .set('Authorization', org.bearer)
+            .set('Content-Type', 'application/json')
+            .send(route.method === 'get' ? undefined : '{}');
+          expect([route.method, path, res.status >= 400 && res.status < 500]).toEqual([
+            route.method,
+            path,
+            true,
+          ]);
+        }
+      }
+    }
+  }, 120_000);
+
   it('answers NUL and invalid escapes in every query parameter of every route with a 400 naming it', async () => {
     const reads = registeredRoutes(t.app).filter((r) => r.path.startsWith('/api/'));
     let checked = 0;
