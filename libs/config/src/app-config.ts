@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseCidrList } from '../../domain/src/network/index.js';
 
 /** Every variable the app reads, with its default. `.env.example` mirrors this list. */
 const schema = z.object({
@@ -46,6 +47,18 @@ const schema = z.object({
       'must be domain=host:port pairs separated by commas (tests only)',
     )
     .optional(),
+  CERT_WATCH_DAILY_PROBE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(2000),
+  OUTBOUND_ALLOW_CIDRS: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      const { invalid } = parseCidrList(value);
+      if (invalid.length)
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be CIDRs separated by commas, such as 10.0.0.0/8,fd00::/8 (host bits zero); not: ${invalid.join(', ')}`,
+        });
+    }),
 });
 
 export type AppConfig = z.infer<typeof schema> & { publicUrl: string; embedded: boolean };
