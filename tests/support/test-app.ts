@@ -32,6 +32,8 @@ export async function startTestApp(
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
     DB_POOL_SIZE: '5',
+    // Never the default 2525: with no SMTP_URL, mail would go to whatever inbox another process runs there.
+    LOCAL_SMTP_PORT: '0',
     ...options.env,
   });
   const app = await createApp({
