@@ -206,11 +206,13 @@ describe('an operator allows a network of their own; the address checked is the 
   let other: Listener;
   const rebind = 'rebind.example-test.cn';
   const second = 'loopback-two.example-test.cn';
+  const silent = 'no-dns-answer.example-test.cn';
   const busy = ['a', 'b', 'c', 'd', 'e'].map((x) => `${x}.busy.example-test.cn`);
   const table = new HostTable({
     // Checked as 127.0.0.1 (allowed); any later lookup would answer 127.0.0.2 (not allowed).
     [rebind]: (nth) => (nth === 1 ? ['127.0.0.1'] : ['127.0.0.2']),
     [second]: ['127.0.0.2'],
+    [silent]: 'silent',
     ...Object.fromEntries(busy.map((d) => [d, ['127.0.0.1']])),
   });
   const clock = new FixedClock(NOW);
@@ -219,7 +221,7 @@ describe('an operator allows a network of their own; the address checked is the 
     allowed = await listen('127.0.0.1');
     // The same port on another loopback address, outside the allowed /32.
     other = await listen('127.0.0.2', allowed.port, false);
-    const ports = Object.fromEntries([rebind, second, ...busy].map((d) => [d, allowed.port]));
+    const ports = Object.fromEntries([rebind, second, silent, ...busy].map((d) => [d, allowed.port]));
     t = await startTestApp({
       clock,
       resolver: table,
@@ -252,6 +254,23 @@ describe('an operator allows a network of their own; the address checked is the 
     expect(allowed.connections).toBe(1);
     expect(other.connections).toBe(0);
     expect(table.lookups.get(rebind)).toBe(1);
+  }, 30_000);
+
+  it('a resolver that never answers is a timeout within the probe limit, and nothing is contacted', async () => {
+    const org = await t.createOrg('Dead DNS');
+    await t
+      .http()
+      .post('/api/v1/mini-programs')
+      .set('Authorization', org.bearer)
+      .send(miniProgramBody({ serverDomains: [silent] }))
+      .expect(201);
+    const before = allowed.connections;
+    const r = await t.app
+      .get(CertificateWatchService)
+      .run(NOW, { trigger: 'on_demand', organizationId: org.id });
+    expect(r.domains).toMatchObject([{ domain: silent, outcome: 'timeout', finding: 'timeout' }]);
+    expect(r.domains[0].error).toContain('no address for');
+    expect(allowed.connections).toBe(before);
   }, 30_000);
 
   it('stops at the daily probe limit, says so in the API, and checks the skipped domains first the next day', async () => {

@@ -7,7 +7,8 @@ import { HostResolver } from '../../libs/common/src/outbound-guard.js';
 export class HostTable extends HostResolver {
   readonly lookups = new Map<string, number>();
 
-  constructor(private readonly table: Record<string, string[] | ((nth: number) => string[])>) {
+  /** `'silent'`: the resolver never answers (a dead DNS server). */
+  constructor(private readonly table: Record<string, string[] | 'silent' | ((nth: number) => string[])>) {
     super();
   }
 
@@ -17,6 +18,7 @@ export class HostTable extends HostResolver {
     const entry = this.table[host];
     if (!entry)
       return Promise.reject(Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' }));
+    if (entry === 'silent') return new Promise<string[]>(() => undefined);
     return Promise.resolve(typeof entry === 'function' ? entry(nth) : entry);
   }
 }

@@ -75,13 +75,22 @@ export class TlsProbe {
    */
   async probe(domain: string, signal?: AbortSignal): Promise<ProbeResult> {
     const { host, port } = this.targetOf(domain);
-    let decision: OutboundDecision;
+    let decision: OutboundDecision | 'timeout';
+    let timer: NodeJS.Timeout | undefined;
     try {
-      decision = await this.guard.admit(host);
+      // The system resolver can wait far longer than a probe may take: the same limit covers it.
+      decision = await Promise.race([
+        this.guard.admit(host),
+        new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.timeoutMs))),
+      ]);
     } catch (error) {
       const e = error as NodeJS.ErrnoException;
       return { outcome: 'unreachable', error: `${e.code ?? 'ERROR'}: ${e.message}` };
+    } finally {
+      clearTimeout(timer);
     }
+    if (decision === 'timeout')
+      return { outcome: 'timeout', error: `no address for ${host} within ${this.timeoutMs} ms` };
     if (!decision.allowed) {
       return {
         outcome: 'private_address',
