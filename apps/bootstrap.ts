@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '../libs/config/src/app-config.js';
 import { Clock, SystemClock } from '../libs/common/src/clock.js';
+import type { HostResolver } from '../libs/common/src/outbound-guard.js';
 import { HttpErrorFilter } from '../libs/common/src/http-error.filter.js';
 import { rejectBadQuery, verifyJsonBody } from '../libs/common/src/request-guards.js';
 import { createValidationPipe } from '../libs/common/src/validation.js';
@@ -16,6 +17,8 @@ export interface CreateAppOptions {
   databaseUrl: string;
   roles: AppRoles;
   clock?: Clock;
+  /** Host-name resolution for outbound connections (the certificate watch); tests pass a table. */
+  resolver?: HostResolver;
   /** Nest's own bootstrap logging; off in tests. */
   bufferLogs?: boolean;
 }
@@ -24,7 +27,12 @@ export interface CreateAppOptions {
 export async function createApp(options: CreateAppOptions): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.create(
-      { config: options.config, databaseUrl: options.databaseUrl, clock: options.clock ?? new SystemClock() },
+      {
+        config: options.config,
+        databaseUrl: options.databaseUrl,
+        clock: options.clock ?? new SystemClock(),
+        resolver: options.resolver,
+      },
       options.roles,
     ),
     { bufferLogs: true, bodyParser: false },
@@ -74,7 +82,12 @@ export async function createContext(
 ): Promise<INestApplicationContext> {
   const ctx = await NestFactory.createApplicationContext(
     AppModule.create(
-      { config: options.config, databaseUrl: options.databaseUrl, clock: options.clock ?? new SystemClock() },
+      {
+        config: options.config,
+        databaseUrl: options.databaseUrl,
+        clock: options.clock ?? new SystemClock(),
+        resolver: options.resolver,
+      },
       roles,
     ),
     roles.worker ? { bufferLogs: true } : { logger: ['error', 'warn'] },

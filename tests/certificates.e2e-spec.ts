@@ -216,6 +216,8 @@ beforeAll(async () => {
       CERT_WATCH_CONNECT_OVERRIDE: overrides,
       CERT_WATCH_EXTRA_CA_FILE: pki.caFile,
       CERT_WATCH_TIMEOUT_MS: '1500',
+      // The local servers are on loopback, which the watch refuses unless an operator allows it.
+      OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32',
     },
   });
   org = await t.createOrg('Certificates');
@@ -505,6 +507,7 @@ describe('certificate watch', () => {
           CERT_WATCH_CONNECT_OVERRIDE: overrides,
           CERT_WATCH_EXTRA_CA_FILE: pki.caFile,
           CERT_WATCH_TIMEOUT_MS: '1500',
+          OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32',
         },
         timeout: 60_000,
       },

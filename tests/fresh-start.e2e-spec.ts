@@ -18,10 +18,16 @@ interface Running {
  * Starts the built app the way `npm start` does, in an empty folder, with no configuration at all
  * except free ports (so it cannot collide with a developer's running instance).
  */
-async function start(apiPort: number, pgPort: number): Promise<Running> {
+async function start(apiPort: number, pgPort: number, smtpPort: number): Promise<Running> {
   const child = spawn(process.execPath, [MAIN], {
     cwd: home,
-    env: { PATH: process.env.PATH, PORT: String(apiPort), EMBEDDED_PG_PORT: String(pgPort) },
+    env: {
+      PATH: process.env.PATH,
+      PORT: String(apiPort),
+      EMBEDDED_PG_PORT: String(pgPort),
+      // Never the default 2525: another process's inbox there would receive this app's demo alerts.
+      LOCAL_SMTP_PORT: String(smtpPort),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const running: Running = { child, output: '', url: `http://127.0.0.1:${apiPort}` };
@@ -74,8 +80,8 @@ afterAll(() => rm(home, { recursive: true, force: true }));
 
 describe('fresh start with no environment', () => {
   it('starts the embedded database, seeds the demo once, prints its key, and keeps data across a restart', async () => {
-    const [apiPort, pgPort] = [await freePort(), await freePort()];
-    const first = await start(apiPort, pgPort);
+    const [apiPort, pgPort, smtpPort] = [await freePort(), await freePort(), await freePort()];
+    const first = await start(apiPort, pgPort, smtpPort);
     let key: string;
     try {
       const health = await fetch(`${first.url}/health`);
@@ -111,7 +117,7 @@ describe('fresh start with no environment', () => {
       await stop(first);
     }
 
-    const second = await start(apiPort, pgPort);
+    const second = await start(apiPort, pgPort, smtpPort);
     try {
       expect(second.output).not.toMatch(/mpg_[0-9a-f]{12}_/);
       const contacts = await fetch(`${second.url}/api/v1/contacts?limit=200`, {

@@ -227,6 +227,39 @@ describe('vendor unavailable', () => {
   });
 });
 
+describe('vendor ceasing between planning and sending', () => {
+  it("mails none of the vendor's people once the vendor is marked ceased after the mail was planned", async () => {
+    const { tag, vendorId, org } = await setup('Ceased late', '2027-03-15', { status: 'active' });
+    clock.set(new Date('2026-12-15T02:00:00Z'));
+    const { PlannerService } = await import('../libs/reminders/src/planner.service.js');
+    await t.app.get(PlannerService).plan(clock.now());
+    const planned = async () =>
+      Object.fromEntries(
+        (
+          await outbox(
+            t.databaseUrl,
+            `SELECT email, status FROM notification_deliveries WHERE organization_id = $1 AND email LIKE '%vendor%'`,
+            [org.id],
+          )
+        ).map((r) => [r.email, r.status]),
+      );
+    // The d-90 stage was planned for the vendor's operator while the vendor was active...
+    expect(await planned()).toEqual({ [`pm@vendor-${tag}.cn`]: 'pending' });
+    // ...then the vendor ceases before any worker sends it.
+    await t
+      .http()
+      .patch(`/api/v1/vendors/${vendorId}`)
+      .set('Authorization', org.bearer)
+      .send({ status: 'ceased', statusReason: '停止经营' })
+      .expect(200);
+    await t.app.get(DeliveryService).deliverDue(() => clock.now());
+    const got = received(tag);
+    expect(got.filter((g) => g.to.includes('vendor'))).toEqual([]);
+    expect(got.filter((g) => g.stage === 'd-90').map((g) => g.to)).toEqual([`operator@${tag}.cn`]);
+    expect(await planned()).toEqual({ [`pm@vendor-${tag}.cn`]: 'cancelled' });
+  });
+});
+
 describe('acknowledge and snooze links', () => {
   it('GET changes nothing, POST acknowledges once, and later stages stop', async () => {
     const { tag, review, org } = await setup('Links', '2027-03-15');

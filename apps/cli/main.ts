@@ -390,6 +390,11 @@ certs
           (r.failed ? `, failed ${r.failed}` : '') +
           `; deadlines opened ${r.deadlines.opened}, renewed ${r.deadlines.renewed}, cancelled ${r.deadlines.cancelled}`,
       );
+      for (const hit of r.limited)
+        out(
+          `daily probe limit ${hit.limit} reached on ${hit.day}: ${hit.skipped} domains not checked` +
+            (opts.org ? '' : ` (org ${hit.organizationId})`),
+        );
     }, new FixedClock(at));
   });
 

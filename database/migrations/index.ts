@@ -6,6 +6,7 @@ import { Continuity1764130000000 } from './1764130000000-Continuity.js';
 import { CertificateWatch1764140000000 } from './1764140000000-CertificateWatch.js';
 import { RegistryListIndexes1764160000000 } from './1764160000000-RegistryListIndexes.js';
 import { ReminderPromise1764200000000 } from './1764200000000-ReminderPromise.js';
+import { CertificateOutboundGuard1764220000000 } from './1764220000000-CertificateOutboundGuard.js';
 import { WechatSync1764250000000 } from './1764250000000-WechatSync.js';
 
 /** Every migration, oldest first. ESM cannot glob, so each one is listed here. */
@@ -18,5 +19,6 @@ export const migrations = [
   CertificateWatch1764140000000,
   RegistryListIndexes1764160000000,
   ReminderPromise1764200000000,
+  CertificateOutboundGuard1764220000000,
   WechatSync1764250000000,
 ];

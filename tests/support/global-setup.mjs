@@ -1,6 +1,7 @@
 // Jest loads global setup outside its ESM transform, so this file is plain JavaScript and uses the
 // build (`npm test` builds first). It gives every e2e file a real PostgreSQL: DATABASE_URL's server when
 // set, else an embedded cluster in a temp folder; migrations run once into a template each file clones.
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -30,10 +31,11 @@ export default async function globalSetup() {
     adminUrl = server.adminUrl;
     globalThis.__mpgEmbedded = { server, dir };
   }
-  const template = `mpg_tpl_${process.pid}`;
+  // A name no other run on a shared server can hold (a pid repeats across machines and containers), so
+  // this run never drops what another one made: CREATE fails rather than reuses if it ever did collide.
+  const template = `mpg_tpl_${randomBytes(6).toString('hex')}`;
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS ${template}`);
   await client.query(`CREATE DATABASE ${template}`);
   await client.end();
   const url = new URL(adminUrl);

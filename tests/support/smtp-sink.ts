@@ -20,6 +20,8 @@ export class SmtpSink {
   readonly bounce = new Set<string>();
   credentials = { user: 'mpguard', pass: 'right-password' };
   attempts = 0;
+  /** Connection errors after listening (ECONNRESET from a killed client...), kept rather than thrown. */
+  readonly socketErrors: string[] = [];
   private server: SMTPServer | null = null;
 
   private constructor(readonly port: number) {}
@@ -83,10 +85,21 @@ export class SmtpSink {
         });
       },
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
+    // Every connection error reaches the server's 'error' event (a worker killed mid-send resets its
+    // sockets, one ECONNRESET per connection): a listener for each, not just the first, or the next one
+    // is an unhandled 'error' that fails whichever suite is running.
+    let listening = false;
+    const started = new Promise<void>((resolve, reject) => {
+      server.on('error', (error: NodeJS.ErrnoException) => {
+        if (!listening) reject(error);
+        else this.socketErrors.push(error.code ?? error.message);
+      });
+      server.listen(this.port, '127.0.0.1', () => {
+        listening = true;
+        resolve();
+      });
     });
+    await started;
     this.server = server;
   }
 

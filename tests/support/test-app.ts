@@ -3,6 +3,7 @@ import request from 'supertest';
 import { createApp } from '../../apps/bootstrap.js';
 import { OrganizationService } from '../../libs/auth/src/organization.service.js';
 import { type Clock, SystemClock } from '../../libs/common/src/clock.js';
+import type { HostResolver } from '../../libs/common/src/outbound-guard.js';
 import { loadConfig } from '../../libs/config/src/app-config.js';
 import { createTestDatabase } from './test-database.js';
 
@@ -23,7 +24,7 @@ export interface TestApp {
 
 /** The real app (real modules, real PostgreSQL, real migrations) on its own database, not listening. */
 export async function startTestApp(
-  options: { clock?: Clock; env?: Record<string, string> } = {},
+  options: { clock?: Clock; env?: Record<string, string>; resolver?: HostResolver } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
   const config = loadConfig({
@@ -31,6 +32,8 @@ export async function startTestApp(
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
     DB_POOL_SIZE: '5',
+    // Never the default 2525: with no SMTP_URL, mail would go to whatever inbox another process runs there.
+    LOCAL_SMTP_PORT: '0',
     ...options.env,
   });
   const app = await createApp({
@@ -38,6 +41,7 @@ export async function startTestApp(
     databaseUrl: db.url,
     roles: { api: true, worker: false },
     clock: options.clock ?? new SystemClock(),
+    resolver: options.resolver,
   });
   await app.init();
   const server = app.getHttpServer() as Parameters<typeof request>[0];

@@ -48,6 +48,26 @@ export interface WatchResult {
   findings: Record<CertificateFinding, number>;
   deadlines: { opened: number; renewed: number; cancelled: number };
   domains: DomainCheck[];
+  /** Organizations whose daily probe limit left domains unchecked in this run. */
+  limited: ProbeLimitHit[];
+}
+
+export interface ProbeLimitHit {
+  organizationId: string;
+  /** The organization's local date the limit counts for. */
+  day: string;
+  limit: number;
+  /** Domains this run left unchecked (the least recently checked go first the next day). */
+  skipped: number;
+}
+
+/** The daily probe budget of one organization, for the API. */
+export interface ProbeBudget {
+  day: string;
+  limit: number;
+  probes: number;
+  skipped: number;
+  limitReachedAt: string | null;
 }
 
 interface OrgRow {
@@ -116,6 +136,7 @@ export class CertificateWatchService {
       >,
       deadlines: { opened: 0, renewed: 0, cancelled: 0 },
       domains: [],
+      limited: [],
     };
     if (options.trigger === 'on_demand') {
       await this.runLocked(now, options, result);
@@ -162,7 +183,9 @@ export class CertificateWatchService {
                    WHERE c.organization_id = $1 AND c.domain = d.domain
                      AND c.checked_at >= $3 AND c.checked_at < $4))
           GROUP BY d.domain
-          ORDER BY d.domain`,
+          -- Least recently checked first, so a daily limit rotates over every domain.
+          ORDER BY (SELECT max(c.checked_at) FROM certificate_checks c
+                     WHERE c.organization_id = $1 AND c.domain = d.domain) ASC NULLS FIRST, d.domain`,
         [
           org.id,
           scheduled,
@@ -170,7 +193,18 @@ export class CertificateWatchService {
           startOfLocalDay(addDays(today, 1), org.time_zone),
         ],
       );
-      for (const row of rows) tasks.push({ org, row });
+      const granted = await this.reserveProbes(org.id, today, rows.length, now);
+      if (granted < rows.length) {
+        const hit = {
+          organizationId: org.id,
+          day: today,
+          limit: this.config.CERT_WATCH_DAILY_PROBE_LIMIT,
+          skipped: rows.length - granted,
+        };
+        result.limited.push(hit);
+        this.logger.warn(hit, 'daily probe limit reached: domains left unchecked until tomorrow');
+      }
+      for (const row of rows.slice(0, granted)) tasks.push({ org, row });
     }
 
     let next = 0;
@@ -363,6 +397,46 @@ export class CertificateWatchService {
       deadlineAction: action,
     });
     return action;
+  }
+
+  /**
+   * Takes up to `wanted` probes from the organization's budget for its local day, in one statement
+   * (the row lock makes concurrent runs take turns), and answers how many were granted. A refused
+   * (private) name counts too: resolving it is already work done on the tenant's behalf.
+   */
+  private async reserveProbes(organizationId: string, day: string, wanted: number, now: Date) {
+    if (wanted === 0) return 0;
+    const [row] = await this.db.query<{ skipped: number }[]>(
+      `INSERT INTO certificate_probe_days AS p (organization_id, day, probes, skipped, limit_reached_at)
+       VALUES ($1, $2::date, LEAST($3::int, $4::int), GREATEST($3::int - $4::int, 0),
+               CASE WHEN $3::int > $4::int THEN $5::timestamptz END)
+       ON CONFLICT (organization_id, day) DO UPDATE
+          SET probes = p.probes + LEAST($3::int, GREATEST($4::int - p.probes, 0)),
+              skipped = $3::int - LEAST($3::int, GREATEST($4::int - p.probes, 0)),
+              limit_reached_at = CASE WHEN $3::int > GREATEST($4::int - p.probes, 0)
+                                      THEN COALESCE(p.limit_reached_at, $5::timestamptz)
+                                      ELSE p.limit_reached_at END
+       RETURNING skipped`,
+      [organizationId, day, wanted, this.config.CERT_WATCH_DAILY_PROBE_LIMIT, now],
+    );
+    return wanted - row.skipped;
+  }
+
+  /** Today's probe budget of the organization (its local date as of `now`). */
+  async budget(organizationId: string, timeZone: string, now: Date): Promise<ProbeBudget> {
+    const day = localDateOf(now, timeZone);
+    const [row] = await this.db.query<{ probes: number; skipped: number; limit_reached_at: Date | null }[]>(
+      `SELECT probes, skipped, limit_reached_at FROM certificate_probe_days
+        WHERE organization_id = $1 AND day = $2::date`,
+      [organizationId, day],
+    );
+    return {
+      day,
+      limit: this.config.CERT_WATCH_DAILY_PROBE_LIMIT,
+      probes: row?.probes ?? 0,
+      skipped: row?.skipped ?? 0,
+      limitReachedAt: row?.limit_reached_at?.toISOString() ?? null,
+    };
   }
 
   /** Live certificate cycles of domains that no mini-program of the organization lists any more. */

@@ -2,10 +2,12 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Auth, type AuthContext } from '../../auth/src/auth-context.js';
+import { Clock } from '../../common/src/clock.js';
 import { findOwned } from '../../common/src/find-owned.js';
 import { toPage } from '../../common/src/pagination.js';
 import { uuid } from '../../registry/src/contacts.controller.js';
 import { MiniProgramEntity } from '../../registry/src/mini-program.entity.js';
+import { CertificateWatchService } from './certificate-watch.service.js';
 import { ListCertificatesQuery } from './certificates.dto.js';
 
 interface CheckRow {
@@ -75,7 +77,21 @@ const FROM = `
 @ApiBearerAuth()
 @Controller('api/v1')
 export class CertificatesController {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly watch: CertificateWatchService,
+    private readonly clock: Clock,
+  ) {}
+
+  @Get('certificates/probe-budget')
+  @ApiOperation({
+    summary:
+      "Today's certificate probes against the daily limit (CERT_WATCH_DAILY_PROBE_LIMIT); " +
+      '`limitReachedAt` is set and `skipped` counts the domains left unchecked once the limit is hit',
+  })
+  budget(@Auth() auth: AuthContext) {
+    return this.watch.budget(auth.organizationId, auth.timeZone, this.clock.now());
+  }
 
   @Get('mini-programs/:id/certificates')
   @ApiOperation({ summary: "The latest TLS check of each of a mini-program's server domains" })

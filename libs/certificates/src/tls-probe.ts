@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import tls, { type PeerCertificate, type TLSSocket } from 'node:tls';
 import { Inject, Injectable } from '@nestjs/common';
+import { type OutboundDecision, OutboundGuard } from '../../common/src/outbound-guard.js';
 import { APP_CONFIG, type AppConfig } from '../../config/src/app-config.js';
 import { certificateNames, type ProbeResult } from '../../domain/src/certificates/index.js';
 
@@ -42,7 +43,10 @@ export class TlsProbe {
   private readonly overrides: Map<string, ProbeTarget>;
   private readonly ca: string[] | undefined;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly guard: OutboundGuard,
+  ) {
     this.timeoutMs = config.CERT_WATCH_TIMEOUT_MS;
     this.overrides = new Map(
       (config.CERT_WATCH_CONNECT_OVERRIDE ?? '')
@@ -64,14 +68,52 @@ export class TlsProbe {
     return this.overrides.get(domain) ?? { host: domain, port: 443 };
   }
 
-  /** Never rejects: every failure is an outcome. An aborted probe resolves at once as a `tls_error`. */
-  probe(domain: string, signal?: AbortSignal): Promise<ProbeResult> {
+  /**
+   * Never rejects: every failure is an outcome. The name is resolved once and judged by the outbound
+   * guard; a refused address is `private_address` and is never contacted; an allowed one is dialled
+   * exactly (no second lookup). An aborted probe resolves at once as a `tls_error`.
+   */
+  async probe(domain: string, signal?: AbortSignal): Promise<ProbeResult> {
     const { host, port } = this.targetOf(domain);
+    let decision: OutboundDecision | 'timeout';
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      // The system resolver can wait far longer than a probe may take: the same limit covers it.
+      decision = await Promise.race([
+        this.guard.admit(host),
+        new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.timeoutMs))),
+      ]);
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      return { outcome: 'unreachable', error: `${e.code ?? 'ERROR'}: ${e.message}` };
+    } finally {
+      clearTimeout(timer);
+    }
+    if (decision === 'timeout')
+      return { outcome: 'timeout', error: `no address for ${host} within ${this.timeoutMs} ms` };
+    if (!decision.allowed) {
+      return {
+        outcome: 'private_address',
+        error:
+          `${domain} resolves to ${decision.address} (${decision.kind}), not a public address: not contacted ` +
+          `(an operator can allow the network with OUTBOUND_ALLOW_CIDRS)`,
+      };
+    }
+    if (signal?.aborted) return { outcome: 'tls_error', error: 'aborted: the process is stopping' };
+    return this.handshake(domain, decision.address, port, signal);
+  }
+
+  private handshake(
+    domain: string,
+    address: string,
+    port: number,
+    signal?: AbortSignal,
+  ): Promise<ProbeResult> {
     return new Promise<ProbeResult>((resolve) => {
       let settled = false;
       let tcpConnected = false;
       const socket = tls.connect({
-        host,
+        host: address,
         port,
         servername: domain,
         rejectUnauthorized: false,

@@ -30,6 +30,9 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL'],
     [{ DEMO_SEED: 'sometimes' }, 'DEMO_SEED'],
+    [{ OUTBOUND_ALLOW_CIDRS: '10.0.0.0/8,intranet' }, 'OUTBOUND_ALLOW_CIDRS'],
+    [{ OUTBOUND_ALLOW_CIDRS: '10.0.0.1/8' }, 'OUTBOUND_ALLOW_CIDRS'],
+    [{ CERT_WATCH_DAILY_PROBE_LIMIT: '0' }, 'CERT_WATCH_DAILY_PROBE_LIMIT'],
   ])('rejects %j naming %s', (env, variable) => {
     let error: unknown;
     try {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseCidrList } from '../../domain/src/network/index.js';
 
 /** Every variable the app reads, with its default. `.env.example` mirrors this list. */
 const schema = z.object({
@@ -70,6 +71,18 @@ const schema = z.object({
   WECHAT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   WECHAT_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   WECHAT_SYNC_HOUR: z.coerce.number().int().min(0).max(23).default(4),
+  CERT_WATCH_DAILY_PROBE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(2000),
+  OUTBOUND_ALLOW_CIDRS: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      const { invalid } = parseCidrList(value);
+      if (invalid.length)
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be CIDRs separated by commas, such as 10.0.0.0/8,fd00::/8 (host bits zero); not: ${invalid.join(', ')}`,
+        });
+    }),
 });
 
 export type AppConfig = z.infer<typeof schema> & { publicUrl: string; embedded: boolean };

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
 import { APP_CONFIG, type AppConfig } from '../../config/src/app-config.js';
 import { Clock } from '../../common/src/clock.js';
+import { HostResolver, OutboundGuard, SystemHostResolver } from '../../common/src/outbound-guard.js';
 import { createDataSource } from '../../database/src/data-source.js';
 import { HealthContributors } from './health-contributors.js';
 
@@ -10,6 +11,8 @@ export interface CoreOptions {
   config: AppConfig;
   databaseUrl: string;
   clock: Clock;
+  /** How host names become addresses for outbound connections; tests pass a table. */
+  resolver?: HostResolver;
 }
 
 /** Configuration, the database, the clock and the audit log: what every role of the app shares. */
@@ -22,6 +25,8 @@ export class CoreModule {
       providers: [
         { provide: APP_CONFIG, useValue: options.config },
         { provide: Clock, useValue: options.clock },
+        { provide: HostResolver, useValue: options.resolver ?? new SystemHostResolver() },
+        OutboundGuard,
         {
           provide: DataSource,
           useFactory: async () =>
@@ -30,7 +35,7 @@ export class CoreModule {
         AuditService,
         HealthContributors,
       ],
-      exports: [APP_CONFIG, Clock, DataSource, AuditService, HealthContributors],
+      exports: [APP_CONFIG, Clock, DataSource, AuditService, HealthContributors, HostResolver, OutboundGuard],
     };
   }
 }

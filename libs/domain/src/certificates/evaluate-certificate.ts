@@ -12,10 +12,18 @@ export const CERTIFICATE_FINDINGS = [
   'unreachable',
   'timeout',
   'tls_error',
+  // The name resolves to a loopback, private or otherwise non-public address: refused, never contacted.
+  'private_address',
 ] as const;
 export type CertificateFinding = (typeof CERTIFICATE_FINDINGS)[number];
 
-export const PROBE_OUTCOMES = ['certificate', 'unreachable', 'timeout', 'tls_error'] as const;
+export const PROBE_OUTCOMES = [
+  'certificate',
+  'unreachable',
+  'timeout',
+  'tls_error',
+  'private_address',
+] as const;
 export type ProbeOutcome = (typeof PROBE_OUTCOMES)[number];
 
 /** What the server presented for the domain (SNI = the domain). */

@@ -1,0 +1,17 @@
+export {
+  addressKind,
+  cidrContains,
+  classifyAddress,
+  formatIpAddress,
+  isPublicAddress,
+  outboundVerdict,
+  parseCidr,
+  parseCidrList,
+  parseIpAddress,
+  unmapIpv4,
+  type AddressKind,
+  type Cidr,
+  type CidrList,
+  type IpAddress,
+  type OutboundVerdict,
+} from './outbound-address.js';
