@@ -6,6 +6,7 @@ import { claimBench } from './claim.js';
 import { coldStartBench } from './cold-start.js';
 import { deliveryBench } from './delivery.js';
 import { exportsBench } from './exports.js';
+import { largeOrgBench } from './large-org.js';
 import { plannerBench } from './planner.js';
 import { registryBench } from './registry.js';
 import { type BenchmarkName, parseArgs, type Sizes } from './support/args.js';
@@ -24,6 +25,7 @@ const BENCHES: Record<
   delivery: deliveryBench,
   claim: claimBench,
   registry: registryBench,
+  'large-org': largeOrgBench,
   exports: exportsBench,
   'cold-start': coldStartBench,
 };
