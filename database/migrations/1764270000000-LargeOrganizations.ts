@@ -11,6 +11,11 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   unnesting and grouping every mini-program's array on each request.
  * - `certificate_latest`: the latest check of each (organization, domain), kept by a trigger on
  *   `certificate_checks`, so "latest check with a finding" is an index lookup, not a per-domain subquery.
+ * - `mini_program_custody`: per mini-program, what the risk score reads of its custody register and
+ *   qualifications (kinds the owner holds, infrastructure entries, unverified and oldest verification,
+ *   originals with the vendor), kept by statement triggers on `assets` and `qualifications`, so the risk
+ *   ranking reads one row per mini-program instead of grouping 150,000 custody entries per request.
+ * - A covering index of live deadlines for the overview's counts.
  */
 export class LargeOrganizations1764270000000 implements MigrationInterface {
   name = 'LargeOrganizations1764270000000';
@@ -122,9 +127,100 @@ export class LargeOrganizations1764270000000 implements MigrationInterface {
       SELECT DISTINCT ON (organization_id, domain) organization_id, domain, id, checked_at, finding, findings
         FROM certificate_checks
        ORDER BY organization_id, domain, checked_at DESC, id DESC`);
+
+    // What the risk ranking needs of each mini-program's custody register and qualifications, one row per
+    // mini-program that has any, refreshed by statement triggers in the writing transaction.
+    await q.query(`
+      CREATE TABLE mini_program_custody (
+        organization_id uuid NOT NULL,
+        mini_program_id uuid NOT NULL,
+        owner_kinds text[] NOT NULL,
+        infra_assets integer NOT NULL,
+        infra_not_owner integer NOT NULL,
+        unverified_assets integer NOT NULL,
+        oldest_verified date,
+        vendor_originals integer NOT NULL,
+        PRIMARY KEY (organization_id, mini_program_id),
+        FOREIGN KEY (organization_id, mini_program_id) REFERENCES mini_programs (organization_id, id) ON DELETE CASCADE
+      )`);
+    await q.query(`
+      CREATE FUNCTION refresh_mini_program_custody(org uuid, ids uuid[]) RETURNS void LANGUAGE plpgsql AS $$
+      BEGIN
+        -- Two writers of one mini-program's register refresh one after the other, each statement below
+        -- seeing what the other committed (READ COMMITTED takes a new snapshot per statement).
+        PERFORM 1 FROM mini_programs WHERE organization_id = org AND id = ANY(ids) ORDER BY id FOR NO KEY UPDATE;
+        DELETE FROM mini_program_custody WHERE organization_id = org AND mini_program_id = ANY(ids);
+        INSERT INTO mini_program_custody (organization_id, mini_program_id, owner_kinds, infra_assets,
+                                          infra_not_owner, unverified_assets, oldest_verified, vendor_originals)
+        SELECT org, mp.id, COALESCE(a.owner_kinds, '{}'), COALESCE(a.infra_assets, 0),
+               COALESCE(a.infra_not_owner, 0), COALESCE(a.unverified_assets, 0), a.oldest_verified,
+               COALESCE(qu.vendor_originals, 0)
+          FROM mini_programs mp
+          LEFT JOIN (SELECT mini_program_id,
+                            COALESCE(array_agg(DISTINCT kind) FILTER (WHERE holder = 'owner'), '{}') AS owner_kinds,
+                            count(*) FILTER (WHERE kind IN ('servers', 'cloud_account', 'domain_registrar')) AS infra_assets,
+                            count(*) FILTER (WHERE kind IN ('servers', 'cloud_account', 'domain_registrar')
+                                               AND holder <> 'owner') AS infra_not_owner,
+                            count(*) FILTER (WHERE last_verified_on IS NULL) AS unverified_assets,
+                            min(last_verified_on) AS oldest_verified
+                       FROM assets WHERE organization_id = org AND mini_program_id = ANY(ids)
+                      GROUP BY mini_program_id) a ON a.mini_program_id = mp.id
+          LEFT JOIN (SELECT mini_program_id, count(*) FILTER (WHERE original_held_by = 'vendor') AS vendor_originals
+                       FROM qualifications WHERE organization_id = org AND mini_program_id = ANY(ids)
+                      GROUP BY mini_program_id) qu ON qu.mini_program_id = mp.id
+         WHERE mp.organization_id = org AND mp.id = ANY(ids)
+           AND (a.mini_program_id IS NOT NULL OR qu.mini_program_id IS NOT NULL);
+      END $$`);
+    for (const [event, tables, rows] of [
+      ['inserted', 'NEW TABLE AS changed', 'changed'],
+      ['deleted', 'OLD TABLE AS changed', 'changed'],
+      ['updated', 'OLD TABLE AS old_rows NEW TABLE AS changed', 'changed UNION ALL SELECT * FROM old_rows'],
+    ] as const) {
+      await q.query(`
+        CREATE FUNCTION mini_program_custody_${event}() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE r record;
+        BEGIN
+          FOR r IN SELECT organization_id, array_agg(DISTINCT mini_program_id) AS ids
+                     FROM (SELECT organization_id, mini_program_id FROM ${rows.replace('SELECT *', 'SELECT organization_id, mini_program_id')}) c
+                    GROUP BY organization_id LOOP
+            PERFORM refresh_mini_program_custody(r.organization_id, r.ids);
+          END LOOP;
+          RETURN NULL;
+        END $$`);
+      for (const table of ['assets', 'qualifications']) {
+        await q.query(`
+          CREATE TRIGGER ${table}_custody_${event} AFTER ${event === 'inserted' ? 'INSERT' : event === 'deleted' ? 'DELETE' : 'UPDATE'}
+            ON ${table} REFERENCING ${tables} FOR EACH STATEMENT EXECUTE FUNCTION mini_program_custody_${event}()`);
+      }
+    }
+    await q.query(`
+      DO $$
+      DECLARE r record;
+      BEGIN
+        FOR r IN SELECT organization_id, array_agg(DISTINCT mini_program_id) AS ids
+                   FROM (SELECT organization_id, mini_program_id FROM assets
+                         UNION ALL SELECT organization_id, mini_program_id FROM qualifications) c
+                  GROUP BY organization_id LOOP
+          PERFORM refresh_mini_program_custody(r.organization_id, r.ids);
+        END LOOP;
+      END $$`);
+
+    // The deadline overview counts live cycles per kind, state and due date: an index-only scan.
+    await q.query(`
+      CREATE INDEX deadlines_live_overview_idx ON deadlines (organization_id, kind, state, due_on)
+        WHERE state IN ('open', 'acknowledged', 'snoozed')`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX IF EXISTS deadlines_live_overview_idx`);
+    for (const event of ['inserted', 'deleted', 'updated']) {
+      for (const table of ['assets', 'qualifications']) {
+        await q.query(`DROP TRIGGER IF EXISTS ${table}_custody_${event} ON ${table}`);
+      }
+      await q.query(`DROP FUNCTION IF EXISTS mini_program_custody_${event}()`);
+    }
+    await q.query(`DROP FUNCTION IF EXISTS refresh_mini_program_custody(uuid, uuid[])`);
+    await q.query(`DROP TABLE IF EXISTS mini_program_custody`);
     await q.query(`DROP TABLE IF EXISTS certificate_latest`);
     await q.query(`DROP TRIGGER IF EXISTS certificate_latest_track ON certificate_checks`);
     await q.query(`DROP FUNCTION IF EXISTS certificate_latest_track()`);
