@@ -131,12 +131,15 @@ export async function largeOrgBench(server: BenchServer, sizes: Sizes, log: (l: 
   const n = sizes.largeOrg;
   const url = await server.createDatabase('large_org');
   const c = await connect(url);
-  const org = await createOrgWithKey(c, 'Large organization bench');
-  const api = await startApi(url);
+  // A failure below drops the database under this client: report the failure, not the dropped connection.
+  c.on('error', () => undefined);
+  let api: Awaited<ReturnType<typeof startApi>> | null = null;
   try {
+    const org = await createOrgWithKey(c, 'Large organization bench');
+    api = await startApi(url);
     return await measure(c, api.base, org, n, sizes, log, started);
   } finally {
-    await api.child.stop();
+    await api?.child.stop();
     await c.end();
     await server.dropDatabase(url);
   }
