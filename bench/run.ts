@@ -44,7 +44,8 @@ const PREAMBLE = [
   '| `full` (the issue’s sizes, by hand) | 1,000,000 | 20,000 | 5,000,000 | 100,000 | 50,000 | 10,000 |',
   '',
   'Run it with `npm run bench -- --size full` (or `--only planner,claim` for some of them, `--out FILE` to ' +
-    'write elsewhere; `--only large-org --size full` for the 50,000-mini-program organization alone).',
+    'write elsewhere). The 50,000-mini-program organization alone: `npm run bench -- --size full --only ' +
+    'large-org --out docs/benchmarks-large-org.md` (its last run is in that file).',
 ];
 
 async function main(): Promise<void> {
