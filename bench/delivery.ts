@@ -216,22 +216,7 @@ export async function deliveryBench(server: BenchServer, sizes: Sizes, log: (l: 
           'delivery of it is open (a second one only when a sibling looked open); COMMIT, a WAL flush with ' +
           'fsync on. The claim of a batch is one more statement. The send lanes of a worker share one queue: ' +
           'the lane that finds it empty claims the next batch while the others keep sending.',
-        ...(ratio >= 0.7
-          ? []
-          : [
-              `**Why the goal is missed:** the app reached ${ratio.toFixed(2)}× of raw nodemailer. Besides the ` +
-                'SMTP exchange the baseline has, each mail costs the transaction above (four statements, the ' +
-                'commit waiting for a WAL flush) and the composing (templates, checklist, two HMAC-signed ' +
-                'links), and on this 2-core machine the 4 workers, PostgreSQL and the sink share the CPUs. A ' +
-                'CPU profile of the 4 workers (`node --cpu-prof`, medium size, 2026-11-26, load average about 8 ' +
-                'from other work) put, after start-up, 37% of their time in nodemailer and its socket writes ' +
-                '(what the baseline spends too), 35% idle waiting on PostgreSQL or the sink, 14% in pg and ' +
-                'TypeORM, 3% composing and 2% in GC: the worker has little left to remove, the gap is the CPU ' +
-                "PostgreSQL spends on every mail's transaction while the baseline's CPUs all go to SMTP. The " +
-                'per-mail transaction is what makes "never lost, never duplicated" hold (the delivery stays ' +
-                'locked across the send; a retry reuses the Message-ID), so it stays; relaxing ' +
-                '`synchronous_commit` for it would trade a duplicate mail after a database crash for speed.',
-            ]),
+        // No "why" paragraph: this run measured throughput, not where the time went (a profile would).
       ],
     } satisfies BenchResult;
   } finally {

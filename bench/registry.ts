@@ -5,6 +5,7 @@ import { type BenchServer, connect } from './support/database.js';
 import { load, type LoadResult } from './support/load.js';
 import { DIST, freePort, spawnNode, waitForHttp } from './support/processes.js';
 import type { BenchResult } from './support/report.js';
+import { describeScans, explain } from './support/plans.js';
 import { summarize } from './support/stats.js';
 
 const CATEGORIES = [
@@ -114,16 +115,14 @@ export async function registryBench(server: BenchServer, sizes: Sizes, log: (l: 
     const single = [await load(api.base, PATHS, bearer, 1, sizes.apiSeconds)];
     const bareSingle = [await load(bareBase, PATHS, bearer, 1, sizes.apiSeconds)];
     // The statements the app runs for `serviceCategory=医疗` (as bench/workers/bare-registry.ts runs them).
-    const explain = async (sql: string, params: unknown[]) =>
-      (await c.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`, params)).rows
-        .map((r) => r['QUERY PLAN'])
-        .join('\n');
+    // The statements the app runs for `serviceCategory=医疗` (as bench/workers/bare-registry.ts runs them).
     const from = `FROM mini_programs mp WHERE mp.organization_id = $1 AND mp.service_category_keys @> ARRAY[$2]::text[]`;
-    const countPlan = await explain(`SELECT count(*)::int AS n FROM (SELECT 1 ${from} LIMIT 1001) AS m`, [
+    const countPlan = await explain(c, `SELECT count(*)::int AS n FROM (SELECT 1 ${from} LIMIT 1001) AS m`, [
       org.id,
       '医疗',
     ]);
     const pagePlan = await explain(
+      c,
       `SELECT mp.* ${from} ORDER BY mp.name ASC NULLS LAST, mp.id ASC LIMIT 50 OFFSET 0`,
       [org.id, '医疗'],
     );
@@ -192,25 +191,16 @@ export async function registryBench(server: BenchServer, sizes: Sizes, log: (l: 
           `(${conns} / ${rps.median.toFixed(0)} req/s ≈ ${((conns / rps.median) * 1000).toFixed(0)} ms for the app). ` +
           `A p99 under 25 ms at that concurrency needs well over ${Math.round((conns / 25) * 1000)} req/s. ` +
           'Every request runs six statements: the key lookup and its last-used update, the page and a capped ' +
-          "count side by side, then the page's qualifications and vendors. Each is an index scan (plans below): the service-category " +
-          'filter uses the GIN index on `service_category_keys` (every category with its parents, a generated ' +
-          'column), and `page.total` counts matches only up to 1,000 (`page.totalIsExact` says whether it is ' +
-          'exact), so no request reads all of its matches. The one-connection row shows the latency without ' +
-          'queueing: the few milliseconds of SQL plus, for the app, Nest, validation and its middleware.' +
-          (p99.median < 25
-            ? ''
-            : ' What remains of the 16-connection p99 is CPU: two cores shared by PostgreSQL, the API process, ' +
-              'the load generator (and, on this machine, other work; see the load average above), so requests ' +
-              'queue for a core. Closing that gap means fewer cycles per request in the app (its framework cost ' +
-              'shows as the ratio to the bare endpoint) or more cores, not different SQL.'),
+          "count side by side, then the page's qualifications and vendors. For `serviceCategory=医疗` (plans " +
+          `below) the capped count ran ${describeScans(countPlan.scans)}, and the first page ` +
+          `${describeScans(pagePlan.scans)}. \`page.total\` counts matches only up to 1,000 (\`page.totalIsExact\` says whether it is ` +
+          'exact), so no request needs all of its matches. The one-connection row shows the latency without ' +
+          'queueing.',
         `EXPLAIN ANALYZE of the capped count for \`serviceCategory=医疗\` (${totals[1].toLocaleString('en')} ` +
           `matches; the count stops at 1,001):\n\n\`\`\`\n` +
-          countPlan +
+          countPlan.text +
           '\n```',
-        'EXPLAIN ANALYZE of its first page (sorted by name: the name index is read in order, the category ' +
-          'filter checked row by row until 50 match):\n\n```\n' +
-          pagePlan +
-          '\n```',
+        'EXPLAIN ANALYZE of its first page (sorted by name):\n\n```\n' + pagePlan.text + '\n```',
       ],
     } satisfies BenchResult;
   } finally {

@@ -25,6 +25,7 @@ export async function startApi(databaseUrl: string): Promise<{ base: string; chi
     LOG_LEVEL: 'warn',
   });
   const base = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${base}/health`, 60_000, child);
+  // Boot runs the migrations; on a shared, loaded machine that has taken over a minute.
+  await waitForHttp(`${base}/health`, 180_000, child);
   return { base, child };
 }

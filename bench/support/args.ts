@@ -13,6 +13,9 @@ export interface Sizes {
   apiConnections: number;
   exportRows: number;
   coldStarts: number;
+  /** Mini-programs of the one large organization (imported over HTTP), and requests timed per endpoint. */
+  largeOrg: number;
+  largeOrgSamples: number;
 }
 
 /** The sizes (full), a CI smoke size (small) and an intermediate one for a shared machine. */
@@ -29,6 +32,8 @@ export const SIZES: Record<SizeName, Sizes> = {
     apiConnections: 16,
     exportRows: 2_000,
     coldStarts: 1,
+    largeOrg: 5_000,
+    largeOrgSamples: 10,
   },
   medium: {
     name: 'medium',
@@ -42,6 +47,8 @@ export const SIZES: Record<SizeName, Sizes> = {
     apiConnections: 16,
     exportRows: 10_000,
     coldStarts: 3,
+    largeOrg: 50_000,
+    largeOrgSamples: 20,
   },
   full: {
     name: 'full',
@@ -55,10 +62,20 @@ export const SIZES: Record<SizeName, Sizes> = {
     apiConnections: 16,
     exportRows: 10_000,
     coldStarts: 3,
+    largeOrg: 50_000,
+    largeOrgSamples: 20,
   },
 };
 
-export const BENCHMARKS = ['planner', 'delivery', 'claim', 'registry', 'exports', 'cold-start'] as const;
+export const BENCHMARKS = [
+  'planner',
+  'delivery',
+  'claim',
+  'registry',
+  'large-org',
+  'exports',
+  'cold-start',
+] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
 
 export interface Options {

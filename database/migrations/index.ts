@@ -8,6 +8,7 @@ import { RegistryListIndexes1764160000000 } from './1764160000000-RegistryListIn
 import { ReminderPromise1764200000000 } from './1764200000000-ReminderPromise.js';
 import { CertificateOutboundGuard1764220000000 } from './1764220000000-CertificateOutboundGuard.js';
 import { WechatSync1764250000000 } from './1764250000000-WechatSync.js';
+import { LargeOrganizations1764270000000 } from './1764270000000-LargeOrganizations.js';
 
 /** Every migration, oldest first. ESM cannot glob, so each one is listed here. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   ReminderPromise1764200000000,
   CertificateOutboundGuard1764220000000,
   WechatSync1764250000000,
+  LargeOrganizations1764270000000,
 ];

@@ -30,7 +30,6 @@ interface CheckRow {
   deadline_id: string | null;
   due_on: string | null;
   deadline_state: string | null;
-  total?: string;
 }
 
 const view = (r: CheckRow) => ({
@@ -53,25 +52,36 @@ const view = (r: CheckRow) => ({
   deadline: r.deadline_id ? { id: r.deadline_id, dueOn: r.due_on, state: r.deadline_state } : null,
 });
 
-/** The latest check of every registered domain (a domain never checked yet has `checkedAt: null`). */
-const LATEST = `
-  WITH registered AS (
-    SELECT d.domain, array_agg(mp.id ORDER BY mp.created_at, mp.id) AS mini_program_ids
-      FROM mini_programs mp CROSS JOIN LATERAL unnest(mp.server_domains) AS d(domain)
-     WHERE mp.organization_id = $1
-     GROUP BY d.domain)
-  SELECT r.domain, r.mini_program_ids, c.checked_at, c.trigger, c.outcome, c.finding, c.findings,
+/**
+ * Registered domains (`mini_program_domains`, kept by triggers) with their latest check
+ * (`certificate_latest`, kept by a trigger): both read in domain order from their primary keys, so a page
+ * stops after its rows instead of grouping every mini-program's domains and probing each one's checks.
+ */
+const REGISTERED = `
+  SELECT r.domain, l.check_id
+    FROM (SELECT DISTINCT domain FROM mini_program_domains WHERE organization_id = $1) r
+    LEFT JOIN certificate_latest l ON l.organization_id = $1 AND l.domain = r.domain`;
+const FILTER = `
+   WHERE ($2::text IS NULL
+          OR ($2 = 'ok' AND l.check_id IS NOT NULL AND l.finding IS NULL)
+          OR ($2 = 'any' AND l.finding IS NOT NULL)
+          OR $2 = ANY(l.findings))`;
+/** The page's rows, each with its mini-programs (oldest first), latest check and live certificate deadline. */
+const DETAILS = `
+  SELECT p.domain,
+         ARRAY(SELECT mp.id FROM mini_program_domains md
+                 JOIN mini_programs mp ON mp.organization_id = md.organization_id AND mp.id = md.mini_program_id
+                WHERE md.organization_id = $1 AND md.domain = p.domain
+                ORDER BY mp.created_at, mp.id) AS mini_program_ids,
+         c.checked_at, c.trigger, c.outcome, c.finding, c.findings,
          c.not_before, c.not_after, c.issuer, c.subject, c.names, c.chain_valid, c.chain_error,
-         c.protocol, c.error, dl.id AS deadline_id, dl.due_on::text AS due_on, dl.state AS deadline_state`;
-const FROM = `
-    FROM registered r
-    LEFT JOIN LATERAL (
-      SELECT * FROM certificate_checks c
-       WHERE c.organization_id = $1 AND c.domain = r.domain
-       ORDER BY c.checked_at DESC, c.id DESC LIMIT 1) c ON true
+         c.protocol, c.error, dl.id AS deadline_id, dl.due_on::text AS due_on, dl.state AS deadline_state
+    FROM page p
+    LEFT JOIN certificate_checks c ON c.id = p.check_id
     LEFT JOIN deadlines dl
-      ON dl.organization_id = $1 AND dl.subject_key = 'tls:' || r.domain
-     AND dl.state IN ('open', 'acknowledged', 'snoozed')`;
+      ON dl.organization_id = $1 AND dl.subject_key = 'tls:' || p.domain
+     AND dl.state IN ('open', 'acknowledged', 'snoozed')
+   ORDER BY p.domain`;
 
 @ApiTags('certificates')
 @ApiBearerAuth()
@@ -98,9 +108,12 @@ export class CertificatesController {
   async ofMiniProgram(@Auth() auth: AuthContext, @Param('id', uuid) id: string) {
     await findOwned(this.db.manager, MiniProgramEntity, auth.organizationId, id, 'Mini-program');
     const rows = await this.db.query<CheckRow[]>(
-      `${LATEST} ${FROM}
-        WHERE r.domain IN (SELECT unnest(server_domains) FROM mini_programs WHERE organization_id = $1 AND id = $2)
-        ORDER BY r.domain`,
+      `WITH page AS (
+         SELECT md.domain, l.check_id
+           FROM mini_program_domains md
+           LEFT JOIN certificate_latest l ON l.organization_id = $1 AND l.domain = md.domain
+          WHERE md.organization_id = $1 AND md.mini_program_id = $2)
+       ${DETAILS}`,
       [auth.organizationId, id],
     );
     return rows.map(view);
@@ -112,16 +125,17 @@ export class CertificatesController {
       'The latest TLS check of every registered server domain; filter by finding (`ok`, `any` or one kind)',
   })
   async list(@Auth() auth: AuthContext, @Query() query: ListCertificatesQuery) {
-    const rows = await this.db.query<CheckRow[]>(
-      `${LATEST}, count(*) OVER () AS total ${FROM}
-        WHERE ($2::text IS NULL
-               OR ($2 = 'ok' AND c.id IS NOT NULL AND c.finding IS NULL)
-               OR ($2 = 'any' AND c.finding IS NOT NULL)
-               OR $2 = ANY(c.findings))
-        ORDER BY r.domain LIMIT $3 OFFSET $4`,
-      [auth.organizationId, query.finding ?? null, query.limit, query.offset],
-    );
-    const total = rows.length ? Number(rows[0].total) : 0;
+    const params = [auth.organizationId, query.finding ?? null];
+    const [rows, [{ total }]] = await Promise.all([
+      this.db.query<CheckRow[]>(
+        `WITH page AS (${REGISTERED} ${FILTER} ORDER BY r.domain LIMIT $3 OFFSET $4) ${DETAILS}`,
+        [...params, query.limit, query.offset],
+      ),
+      this.db.query<{ total: number }[]>(
+        `SELECT count(*)::int AS total FROM (${REGISTERED} ${FILTER}) AS matches`,
+        params,
+      ),
+    ]);
     return toPage(rows.map(view), total, query, '/api/v1/certificates', { finding: query.finding });
   }
 }

@@ -59,9 +59,18 @@ export class DeadlineSyncService extends RegistryObserver {
       ? await m.findBy(VendorEntity, { organizationId: org.id, id: In(vendorIds) })
       : [];
 
+    // Maps, not find/filter per mini-program: a 50,000-row import made those loops quadratic.
+    const vendorById = new Map(vendors.map((v) => [v.id, v]));
+    const qualificationsOf = new Map<string, QualificationEntity[]>();
+    for (const q of qualifications) {
+      const list = qualificationsOf.get(q.miniProgramId) ?? [];
+      list.push(q);
+      qualificationsOf.set(q.miniProgramId, list);
+    }
     const derived: Derived[] = [];
+    const contracts = new Set<string>();
     for (const mp of miniPrograms) {
-      const vendor = vendors.find((v) => v.id === mp.vendorId) ?? null;
+      const vendor = (mp.vendorId && vendorById.get(mp.vendorId)) || null;
       const cycles = deriveDeadlines(
         {
           miniProgram: {
@@ -70,9 +79,11 @@ export class DeadlineSyncService extends RegistryObserver {
             serviceCategories: mp.serviceCategories,
             features: mp.features,
           },
-          qualifications: qualifications
-            .filter((q) => q.miniProgramId === mp.id)
-            .map((q) => ({ id: q.id, requirementCode: q.requirementCode, expiresOn: q.expiresOn })),
+          qualifications: (qualificationsOf.get(mp.id) ?? []).map((q) => ({
+            id: q.id,
+            requirementCode: q.requirementCode,
+            expiresOn: q.expiresOn,
+          })),
           vendor: vendor ? { id: vendor.id, contractEndsOn: vendor.contractEndsOn } : null,
           customDeadlines: [],
         },
@@ -82,7 +93,8 @@ export class DeadlineSyncService extends RegistryObserver {
       for (const cycle of cycles) {
         if (cycle.kind === 'vendor_contract_end') {
           // One contract per vendor, however many mini-programs it serves.
-          if (!derived.some((d) => d.subjectKey === `vendor:${vendor!.id}:contract`)) {
+          if (!contracts.has(vendor!.id)) {
+            contracts.add(vendor!.id);
             derived.push({
               cycle,
               subjectKey: `vendor:${vendor!.id}:contract`,
@@ -124,20 +136,25 @@ export class DeadlineSyncService extends RegistryObserver {
       .setLock('pessimistic_write')
       .where('d.organization_id = :org', { org: organizationId })
       .andWhere('d.state IN (:...live)', { live: LIVE_STATES })
+      // Every subject 'mp:<id>:…' has that mini_program_id, and 'vendor:<id>:…' that vendor_id and no
+      // mini-program (see `columns`): two index conditions narrow the rows before the patterns are matched.
+      .andWhere(
+        '(d.mini_program_id = ANY(:mps) OR (d.mini_program_id IS NULL AND d.vendor_id = ANY(:vendors)))',
+        {
+          mps: miniProgramIds,
+          vendors: subjectPatterns.filter((p) => p.startsWith('vendor:')).map((p) => p.slice(7, -2)),
+        },
+      )
       .andWhere('d.subject_key LIKE ANY(:patterns)', { patterns: subjectPatterns })
       .getMany();
+    const liveBySubject = new Map(live.map((l) => [l.subjectKey, l]));
+    const derivedSubjects = new Set(derived.map((d) => d.subjectKey));
+    const inserts: Partial<DeadlineEntity>[] = [];
 
     for (const d of derived) {
-      const row = live.find((l) => l.subjectKey === d.subjectKey);
+      const row = liveBySubject.get(d.subjectKey);
       if (!row) {
-        await m
-          .createQueryBuilder()
-          .insert()
-          .into(DeadlineEntity)
-          .values({ organizationId, ...this.columns(d) })
-          // A cycle already completed for this very date is history: it is not reopened.
-          .orIgnore()
-          .execute();
+        inserts.push({ organizationId, ...this.columns(d) });
         continue;
       }
       if (CALENDAR_DRIVEN.has(row.kind)) continue;
@@ -186,13 +203,17 @@ export class DeadlineSyncService extends RegistryObserver {
       }
     }
 
+    await this.insertAll(m, inserts);
+
     // Obligations that no longer apply (qualification removed, certification date cleared, contract end cleared).
+    const changed = new Set(miniProgramIds);
+    const contractless = new Set(contractlessVendorIds);
     const stale = live.filter(
       (l) =>
         l.kind !== 'custom' &&
-        !derived.some((d) => d.subjectKey === l.subjectKey) &&
-        ((l.miniProgramId !== null && miniProgramIds.includes(l.miniProgramId)) ||
-          (l.kind === 'vendor_contract_end' && contractlessVendorIds.includes(l.vendorId ?? ''))),
+        !derivedSubjects.has(l.subjectKey) &&
+        ((l.miniProgramId !== null && changed.has(l.miniProgramId)) ||
+          (l.kind === 'vendor_contract_end' && contractless.has(l.vendorId ?? ''))),
     );
     if (stale.length) {
       await m.update(
@@ -243,6 +264,41 @@ export class DeadlineSyncService extends RegistryObserver {
         nextDueOn: d.cycle.dueDate,
       },
     });
+  }
+
+  /**
+   * New cycles, a thousand per statement, as JSON read into the table's own row type (an INSERT per row,
+   * or TypeORM building one with 16,000 parameters, cost seconds in a 50,000-row import). Rows are grouped
+   * by the fields they set, so a field left undefined still takes its column default. A cycle already
+   * completed for this very date is history: it is not reopened (ON CONFLICT DO NOTHING).
+   */
+  private async insertAll(m: EntityManager, rows: Partial<DeadlineEntity>[]): Promise<void> {
+    const meta = m.connection.getMetadata(DeadlineEntity);
+    const groups = new Map<string, Record<string, unknown>[]>();
+    for (const row of rows) {
+      const defined = Object.entries(row).filter(([, v]) => v !== undefined);
+      const record = Object.fromEntries(
+        defined.map(([k, v]) => [meta.findColumnWithPropertyName(k)!.databaseName, v]),
+      );
+      const key = Object.keys(record).sort().join(',');
+      const group = groups.get(key);
+      if (group) group.push(record);
+      else groups.set(key, [record]);
+    }
+    for (const [key, records] of groups) {
+      const columns = key
+        .split(',')
+        .map((c) => `"${c}"`)
+        .join(', ');
+      for (let start = 0; start < records.length; start += 1000) {
+        await m.query(
+          `INSERT INTO deadlines (${columns})
+           SELECT ${columns} FROM jsonb_populate_recordset(NULL::deadlines, $1::jsonb)
+           ON CONFLICT DO NOTHING`,
+          [JSON.stringify(records.slice(start, start + 1000))],
+        );
+      }
+    }
   }
 
   private columns(d: Derived): Partial<DeadlineEntity> {

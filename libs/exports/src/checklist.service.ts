@@ -110,10 +110,7 @@ const WORDS = {
  */
 @Injectable()
 export class ChecklistService {
-  /**
-   * The sort key joins mini-programs, so no index serves it: every page sorts the scope's remaining rows
-   * (top-N). Pages of 2,000 keep the sorts few (5 for 10,000 rows, about 20 ms each) and one page in memory.
-   */
+  /** Rows per keyset page: one page is held in memory while it is rendered. */
   static readonly PAGE_SIZE = 2000;
 
   constructor(
@@ -217,8 +214,8 @@ export class ChecklistService {
         const last = page[page.length - 1];
         next = this.page(org.id, scope, [
           last.mini_program_id === null,
-          last.mp_name ?? '',
-          last.mini_program_id ?? '',
+          last.mp_name,
+          last.mini_program_id,
           last.due_on,
           last.id,
         ]);
@@ -236,41 +233,94 @@ export class ChecklistService {
   /**
    * One keyset page. The sort key groups each mini-program's rows together even when two share a name
    * (its id breaks the tie) and puts organization-level rows (a vendor contract) last, as one group.
+   * Mini-programs are read in that order from their name index, each with its live cycles, so a page
+   * stops after its rows; sorting every live cycle of the organization for each page took 0.4 s for the
+   * first byte at 50,000 mini-programs. Organization-level rows follow, by due date.
    */
-  private page(
+  private async page(
     organizationId: string,
     scope: ChecklistScope,
     after: unknown[] | null,
   ): Promise<DeadlineRow[]> {
-    const params: unknown[] = [organizationId, LIVE_STATES];
-    const where = ['d.organization_id = $1', 'd.state = ANY($2::text[])'];
+    const limit = ChecklistService.PAGE_SIZE;
+    const rows = after?.[0] === true ? [] : await this.miniProgramRows(organizationId, scope, after, limit);
+    if (rows.length === limit || scope.miniProgramId) return rows;
+    const since = after?.[0] === true ? after : null;
+    return [...rows, ...(await this.organizationRows(organizationId, scope, since, limit - rows.length))];
+  }
+
+  private scopeFilters(scope: ChecklistScope, params: unknown[]): string[] {
+    const where: string[] = [];
     const add = (sql: (n: number) => string, value: unknown) => {
       params.push(value);
       where.push(sql(params.length));
     };
-    if (scope.miniProgramId) add((n) => `d.mini_program_id = $${n}::uuid`, scope.miniProgramId);
     if (scope.deadlineId) add((n) => `d.id = $${n}::uuid`, scope.deadlineId);
     if (scope.dueFrom) add((n) => `d.due_on >= $${n}::date`, scope.dueFrom);
     if (scope.dueTo) add((n) => `d.due_on <= $${n}::date`, scope.dueTo);
-    const key = `(d.mini_program_id IS NULL, COALESCE(mp.name, ''), COALESCE(d.mini_program_id::text, ''), d.due_on, d.id)`;
+    return where;
+  }
+
+  private miniProgramRows(
+    organizationId: string,
+    scope: ChecklistScope,
+    after: unknown[] | null,
+    limit: number,
+  ): Promise<DeadlineRow[]> {
+    const params: unknown[] = [organizationId, LIVE_STATES];
+    const inner = ['d.organization_id = mp.organization_id', 'd.mini_program_id = mp.id'];
+    inner.push('d.state = ANY($2::text[])', ...this.scopeFilters(scope, params));
+    const outer = ['mp.organization_id = $1'];
+    if (scope.miniProgramId) {
+      params.push(scope.miniProgramId);
+      outer.push(`mp.id = $${params.length}::uuid`);
+    }
     if (after) {
       const n = params.length;
-      params.push(...after);
-      where.push(
-        `${key} > ($${n + 1}::boolean, $${n + 2}::text, $${n + 3}::text, $${n + 4}::date, $${n + 5}::uuid)`,
+      params.push(after[1], after[2], after[3], after[4]);
+      // the first condition is the index range, the second the exact position inside a mini-program
+      outer.push(`(mp.name, mp.id) >= ($${n + 1}::text, $${n + 2}::uuid)`);
+      outer.push(
+        `(mp.name, mp.id, d.due_on, d.id) > ($${n + 1}::text, $${n + 2}::uuid, $${n + 3}::date, $${n + 4}::uuid)`,
       );
     }
     return this.db.query<DeadlineRow[]>(
       `SELECT d.id, d.kind, d.requirement_code, d.title, d.due_on, d.act_by, d.window_opens_on, d.state,
               d.sequence, d.ladder, d.mini_program_id, mp.name AS mp_name, mp.app_id,
               v.name AS vendor_name, v.status AS vendor_status
+         FROM mini_programs mp
+         JOIN LATERAL (SELECT * FROM deadlines d WHERE ${inner.join(' AND ')}) d ON true
+         LEFT JOIN vendors v ON v.organization_id = d.organization_id AND v.id = d.vendor_id
+        WHERE ${outer.join(' AND ')}
+        ORDER BY mp.name, mp.id, d.due_on, d.id
+        LIMIT ${limit}`,
+      params,
+    );
+  }
+
+  private organizationRows(
+    organizationId: string,
+    scope: ChecklistScope,
+    after: unknown[] | null,
+    limit: number,
+  ): Promise<DeadlineRow[]> {
+    const params: unknown[] = [organizationId, LIVE_STATES];
+    const where = ['d.organization_id = $1', 'd.mini_program_id IS NULL', 'd.state = ANY($2::text[])'];
+    where.push(...this.scopeFilters(scope, params));
+    if (after) {
+      const n = params.length;
+      params.push(after[3], after[4]);
+      where.push(`(d.due_on, d.id) > ($${n + 1}::date, $${n + 2}::uuid)`);
+    }
+    return this.db.query<DeadlineRow[]>(
+      `SELECT d.id, d.kind, d.requirement_code, d.title, d.due_on, d.act_by, d.window_opens_on, d.state,
+              d.sequence, d.ladder, d.mini_program_id, NULL AS mp_name, NULL AS app_id,
+              v.name AS vendor_name, v.status AS vendor_status
          FROM deadlines d
-         LEFT JOIN mini_programs mp ON mp.organization_id = d.organization_id AND mp.id = d.mini_program_id
          LEFT JOIN vendors v ON v.organization_id = d.organization_id AND v.id = d.vendor_id
         WHERE ${where.join(' AND ')}
-        ORDER BY d.mini_program_id IS NULL, COALESCE(mp.name, ''), COALESCE(d.mini_program_id::text, ''),
-                 d.due_on, d.id
-        LIMIT ${ChecklistService.PAGE_SIZE}`,
+        ORDER BY d.due_on, d.id
+        LIMIT ${limit}`,
       params,
     );
   }

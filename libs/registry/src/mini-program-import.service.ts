@@ -10,7 +10,6 @@ import { problemsOf } from '../../common/src/validation.js';
 import { splitList } from '../../domain/src/csv/index.js';
 import { validateFreeText } from '../../domain/src/validation/index.js';
 import { CreateMiniProgramDto } from './dto/mini-program.dto.js';
-import { MiniProgramEntity } from './mini-program.entity.js';
 import { MiniProgramService } from './mini-program.service.js';
 import { VendorEntity } from './vendor.entity.js';
 
@@ -101,13 +100,14 @@ export class MiniProgramImportService {
       if (i % 200 === 0) onProgress(i, parsed.rows.length);
     }
     if (!problems.length) {
-      const existing = await this.db.getRepository(MiniProgramEntity).find({
-        select: { appId: true },
-        where: { organizationId: ctx.organizationId, appId: In([...seen.keys()]) },
-      });
+      // One array parameter: `In()` binds one parameter per AppID, and PostgreSQL takes at most 65,535.
+      const existing = await this.db.query<{ app_id: string }[]>(
+        `SELECT app_id FROM mini_programs WHERE organization_id = $1 AND app_id = ANY($2::text[])`,
+        [ctx.organizationId, [...seen.keys()]],
+      );
       for (const e of existing) {
         problems.push({
-          line: seen.get(e.appId)!,
+          line: seen.get(e.app_id)!,
           column: 'app_id',
           rule: 'must be unique within the organization: already registered',
         });
@@ -118,7 +118,7 @@ export class MiniProgramImportService {
     const result = await this.db.transaction(async (m) => {
       const vendorsCreated = await this.resolveVendors(m, ctx, dtos);
       const ids: string[] = [];
-      const chunk = 500;
+      const chunk = 1000;
       for (let start = 0; start < dtos.length; start += chunk) {
         const views = await this.miniPrograms.insertMany(
           m,

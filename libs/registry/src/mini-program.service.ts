@@ -115,26 +115,37 @@ export class MiniProgramService {
     if (problems.length) throw DomainError.invalid(problems);
     const vendorIds = [...new Set(dtos.map((d) => d.vendorId).filter((v): v is string => !!v))];
     await this.assertVendors(m, ctx, vendorIds);
+    const values = dtos.map((dto) => ({
+      app_id: dto.appId,
+      name: dto.name,
+      owner_name: dto.ownerName,
+      owner_credit_code: dto.ownerCreditCode,
+      service_categories: unique(dto.serviceCategories ?? []),
+      features: unique(dto.features ?? []),
+      vendor_id: dto.vendorId ?? null,
+      certification_expires_on: dto.certificationExpiresOn ?? null,
+      icp_filing_number: dto.icpFilingNumber ?? null,
+      server_domains: unique(dto.serverDomains ?? []),
+      notes: dto.notes ?? null,
+    }));
     let saved: MiniProgramEntity[];
     try {
-      saved = await m.save(
-        MiniProgramEntity,
-        dtos.map((dto) => ({
-          organizationId: ctx.organizationId,
-          appId: dto.appId,
-          name: dto.name,
-          ownerName: dto.ownerName,
-          ownerCreditCode: dto.ownerCreditCode,
-          serviceCategories: unique(dto.serviceCategories ?? []),
-          features: unique(dto.features ?? []),
-          vendorId: dto.vendorId ?? null,
-          certificationExpiresOn: dto.certificationExpiresOn ?? null,
-          icpFilingNumber: dto.icpFilingNumber ?? null,
-          serverDomains: unique(dto.serverDomains ?? []),
-          notes: dto.notes ?? null,
-        })),
-        { chunk: 500 },
+      // One statement for the whole set (an INSERT per row made a 50,000-row import wait on round trips).
+      const rows = await m.query<MiniProgramRow[]>(
+        `INSERT INTO mini_programs AS mp (organization_id, app_id, name, owner_name, owner_credit_code,
+                service_categories, features, vendor_id, certification_expires_on, icp_filing_number,
+                server_domains, notes)
+         SELECT $1, r.app_id, r.name, r.owner_name, r.owner_credit_code, r.service_categories, r.features,
+                r.vendor_id, r.certification_expires_on, r.icp_filing_number, r.server_domains, r.notes
+           FROM jsonb_to_recordset($2::jsonb) AS r(app_id text, name text, owner_name text,
+                owner_credit_code text, service_categories text[], features text[], vendor_id uuid,
+                certification_expires_on date, icp_filing_number text, server_domains text[], notes text)
+         RETURNING ${MINI_PROGRAM_COLUMNS}`,
+        [ctx.organizationId, JSON.stringify(values)],
       );
+      // RETURNING promises no order: the AppID (unique in the organization) maps each row to its DTO.
+      const byAppId = new Map(rows.map((r) => [r.app_id, miniProgramOf(r)]));
+      saved = dtos.map((dto) => byAppId.get(dto.appId)!);
     } catch (error) {
       if (isUniqueViolation(error, APP_ID_CONSTRAINT)) throw duplicateAppId();
       throw error;
@@ -149,14 +160,16 @@ export class MiniProgramService {
       saved.map((s) => s.id),
     );
     const views = await this.views(m, ctx, saved);
-    for (const view of views) {
-      await this.audit.record(m, ctx, {
+    await this.audit.recordMany(
+      m,
+      ctx,
+      views.map((view) => ({
         action: 'mini_program.created',
         entityType: 'mini_program',
         entityId: view.id,
         after: view,
-      });
-    }
+      })),
+    );
     return views;
   }
 

@@ -38,8 +38,8 @@ export const RISK_WEIGHTS = {
   custody_unverified: 5,
 } as const;
 
-const MAX_QUALIFICATION_POINTS = 10;
-const UNVERIFIED_AFTER_DAYS = 180;
+export const MAX_QUALIFICATION_POINTS = 10;
+export const UNVERIFIED_AFTER_DAYS = 180;
 
 const F = (
   code: keyof typeof RISK_WEIGHTS,
