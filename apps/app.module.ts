@@ -13,6 +13,8 @@ import { RemindersModule } from '../libs/reminders/src/reminders.module.js';
 import { ExportsModule } from '../libs/exports/src/exports.module.js';
 import { ContinuityModule } from '../libs/continuity/src/continuity.module.js';
 import { CertificatesModule } from '../libs/certificates/src/certificates.module.js';
+import { ConsoleModule } from '../libs/console/src/console.module.js';
+import { PeopleModule } from '../libs/people/src/people.module.js';
 import { HealthController } from './api/health.controller.js';
 
 export interface AppRoles {
@@ -66,6 +68,8 @@ export class AppModule {
         RemindersModule.forRoot({ worker: roles.worker }),
         ExportsModule,
         CertificatesModule.forRoot({ worker: roles.worker }),
+        PeopleModule,
+        ...(roles.api ? [ConsoleModule] : []),
       ],
       controllers: roles.api ? [HealthController, AuditEventsController] : [],
       providers: roles.api ? [{ provide: APP_GUARD, useClass: ApiKeyGuard }] : [],
