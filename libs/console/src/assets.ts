@@ -63,6 +63,8 @@ ol.timeline li{padding:4px 0 8px 12px}
   dl.facts{grid-template-columns:1fr}
   dl.facts dd{margin-bottom:6px}
   th,td{padding:4px 6px;font-size:14px}
+  .table-wrap table{min-width:560px}
+  td:first-child{min-width:7em}
 }
 `;
 
