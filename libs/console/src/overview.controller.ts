@@ -41,17 +41,15 @@ export class OverviewController {
       this.queries.unavailableVendors(c.ctx),
       this.queries.failedDeliveries(c.ctx),
     ]);
-    res
-      .type('html')
-      .send(
-        overviewPage(c, {
-          overview,
-          next: next.items.map((d) => withWho(d, c.locale)),
-          gaps,
-          vendors,
-          failed,
-        }),
-      );
+    res.type('html').send(
+      overviewPage(c, {
+        overview,
+        next: next.items.map((d) => withWho(d, c.locale)),
+        gaps,
+        vendors,
+        failed,
+      }),
+    );
   }
 
   @Get('people')
