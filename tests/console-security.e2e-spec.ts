@@ -12,7 +12,8 @@ import { startTestApp, type TestApp, type TestOrg } from './support/test-app.js'
  * days, invitation mails go through the outbox exactly once, every write checks role and CSRF token,
  * every page forbids inline script.
  */
-const clock = new FixedClock(new Date('2026-11-25T02:00:00Z'));
+// Milliseconds on purpose: a link carries whole seconds, the database keeps milliseconds.
+const clock = new FixedClock(new Date('2026-11-25T02:00:00.123Z'));
 let t: TestApp;
 let sink: SmtpSink;
 let org: TestOrg;
@@ -187,6 +188,65 @@ describe('invitations', () => {
   }, 60_000);
 });
 
+describe('one person, several organizations', () => {
+  it('switches the organization in the session; each page and role is the current one', async () => {
+    const agency = await t.createOrg('代理机构客户乙');
+    const people = t.app.get(PeopleService);
+    const { link } = await people.invite(
+      ctxOf(agency),
+      { email: 'admin@sec.test', role: 'viewer' },
+      { mail: false },
+    );
+    // An existing account joins with its own password; no second account is made.
+    await expect(
+      people.accept(link.split('/').pop()!, 'invite', { password: 'not my password' }),
+    ).rejects.toThrow('Validation failed');
+    await people.accept(link.split('/').pop()!, 'invite', { password: PASSWORD });
+    const b = new Browser();
+    await b.signIn('admin@sec.test');
+    const home = await b.get('/console');
+    expect(home.text).toContain('代理机构客户乙');
+    expect((await b.get('/console/people')).status).toBe(200);
+    await b.post('/console/organization', { organizationId: agency.id });
+    expect((await b.get('/console/people')).status).toBe(403);
+    const stranger = await t.createOrg('不相干的机构');
+    await b.get('/console');
+    await b.post('/console/organization', { organizationId: stranger.id });
+    expect((await b.get('/console')).text).toMatch(new RegExp(`value="${agency.id}"\\s+selected`));
+    // Signing in again returns to the organization used last.
+    const again = new Browser();
+    await again.signIn('admin@sec.test');
+    expect((await again.get('/console/people')).status).toBe(403);
+    await again.post('/console/organization', { organizationId: org.id });
+    expect((await again.get('/console/people')).status).toBe(200);
+  }, 60_000);
+});
+
+describe('password reset', () => {
+  it('mails a one-time reset link that sets a new password and ends the old sessions', async () => {
+    const email = await person('forgot@sec.test', 'operator');
+    const old = new Browser();
+    await old.signIn(email);
+    const b = new Browser();
+    await b.get('/console/reset');
+    expect((await b.post('/console/reset', { email })).status).toBe(200);
+    expect((await b.post('/console/reset', { email: 'nobody@sec.test' })).status).toBe(200);
+    await t.app.get(DeliveryService).deliverDue(() => clock.now());
+    const mails = sink.to(email);
+    expect(mails).toHaveLength(1);
+    const path = new URL(/(http:\/\/console\.test\/console\/reset\/\S+)/.exec(mails[0].text ?? '')![1])
+      .pathname;
+    await b.get(path);
+    expect((await b.post(path, { password: 'a brand new password' })).headers.location).toBe(
+      '/console/sign-in?notice=password',
+    );
+    expect((await old.get('/console')).status).toBe(303);
+    expect((await new Browser().signIn(email)).status).toBe(401);
+    expect((await new Browser().signIn(email, 'a brand new password')).status).toBe(303);
+    expect(sink.to('nobody@sec.test')).toHaveLength(0);
+  }, 60_000);
+});
+
 describe('console pages and writes', () => {
   it('refuses every write of a viewer with 403 and writes nothing', async () => {
     const api = (p: string, body: object) =>
@@ -234,6 +294,8 @@ describe('console pages and writes', () => {
   it('serves every page with a CSP that forbids inline script, and no inline script or style in it', async () => {
     const admin = new Browser();
     await admin.signIn('admin@sec.test');
+    await admin.get('/console');
+    await admin.post('/console/organization', { organizationId: org.id }); // admin@ also serves an agency client
     const list = await t.http().get('/api/v1/mini-programs').set('Authorization', org.bearer);
     const mpId = (list.body.items as { id: string }[])[0].id;
     for (const path of [

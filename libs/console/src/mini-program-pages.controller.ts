@@ -157,7 +157,7 @@ export class MiniProgramPagesController {
     }
     try {
       const result = await this.importer.import(c.ctx, file.buffer);
-      res.type('html').send(importPage(c, { result }));
+      res.status(200).type('html').send(importPage(c, { result }));
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       const rows =

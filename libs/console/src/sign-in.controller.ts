@@ -121,11 +121,9 @@ export class SignInController {
     }
     // Never keep a session id the browser brought: end it, and start a new one.
     await this.sessions.end(readCookie(req, SESSION_COOKIE));
-    const token = await this.sessions.start(
-      result.person.id,
-      result.memberships[0].organizationId,
-      clientAddress(req),
-    );
+    const organizationId =
+      (await this.sessions.lastOrganization(result.person.id)) ?? result.memberships[0].organizationId;
+    const token = await this.sessions.start(result.person.id, organizationId, clientAddress(req));
     setCookie(res, this.config, SESSION_COOKIE, token);
     res.redirect(303, next);
   }
@@ -181,7 +179,10 @@ export class SignInController {
   @Anonymous()
   async requestReset(@Page() c: ConsoleRequest, @Body() body: Form, @Res() res: Response) {
     await this.people.requestReset(str(body.email));
-    res.type('html').send(resetRequestPage(c, { sent: true }));
+    res
+      .status(200)
+      .type('html')
+      .send(resetRequestPage(c, { sent: true }));
   }
 
   @Get('console/reset/:token')

@@ -106,7 +106,7 @@ export class PeopleService {
     if (problems.length) throw DomainError.invalid(problems);
     const secret = await this.state.linkSecret();
     const now = this.clock.now();
-    const expiresAt = new Date(now.getTime() + INVITATION_DAYS * 86_400_000);
+    const expiresAt = expiryFrom(now);
     const locale = input.locale ?? ctx.locale;
     return this.db.transaction(async (m) => {
       const [row] = await m.query<{ id: string }[]>(
@@ -322,7 +322,7 @@ export class PeopleService {
         [user.id, new Date(now.getTime() - 60_000)],
       );
       if (recent.n > 0) return;
-      const expiresAt = new Date(now.getTime() + INVITATION_DAYS * 86_400_000);
+      const expiresAt = expiryFrom(now);
       const [row] = await m.query<{ id: string }[]>(
         `INSERT INTO invitations (purpose, organization_id, email, user_id, locale, invited_by, created_at, expires_at)
          VALUES ('reset', $1, $2, $3, $4, 'password reset form', $5, $6) RETURNING id`,
@@ -430,6 +430,11 @@ export class PeopleService {
       [notification.id, null, email, email, role, locale],
     ]);
   }
+}
+
+/** Whole seconds, as the link carries them: the row and the link must name the same instant. */
+function expiryFrom(now: Date): Date {
+  return new Date(Math.floor((now.getTime() + INVITATION_DAYS * 86_400_000) / 1000) * 1000);
 }
 
 /** The link can no longer be used: the page says why (used, expired, revoked or not valid). */

@@ -131,6 +131,17 @@ export class SessionService {
     return count;
   }
 
+  /** The organization of the person's latest session, while still a member of it: sign-in returns there. */
+  async lastOrganization(userId: string): Promise<string | null> {
+    const [row] = await this.db.query<{ organization_id: string }[]>(
+      `SELECT s.organization_id FROM sessions s
+         JOIN memberships mb ON mb.user_id = s.user_id AND mb.organization_id = s.organization_id
+        WHERE s.user_id = $1 ORDER BY s.last_seen_at DESC LIMIT 1`,
+      [userId],
+    );
+    return row?.organization_id ?? null;
+  }
+
   /** Moves the session to another organization of the same person; false when not a member there. */
   async switchOrganization(sessionId: string, userId: string, organizationId: string): Promise<boolean> {
     const [, count] = await this.db.query<[unknown, number]>(
