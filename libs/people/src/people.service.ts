@@ -250,7 +250,7 @@ export class PeopleService {
       } else {
         const problem = passwordProblem(input.password);
         if (problem) throw invalid('password', problem);
-        const name = (input.name ?? existing?.name ?? '').trim();
+        const name = (input.name?.trim() || existing?.name || '').trim();
         if (!name || name.length > 100) throw invalid('name', 'must be 1 to 100 characters');
         const hash = await hashPassword(input.password);
         const locale = input.locale ?? inv.locale;
