@@ -148,7 +148,7 @@ export class ConsoleQueries {
   async complianceGaps(
     ctx: AuthContext,
     want = 8,
-    scanLimit = 2000,
+    scanLimit = 500,
   ): Promise<{ gaps: ComplianceGap[]; scanned: number }> {
     const org = await this.db.getRepository(OrganizationEntity).findOneByOrFail({ id: ctx.organizationId });
     const catalogue = this.catalogue.forOrganization(org.catalogueOverrides);
