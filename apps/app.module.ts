@@ -14,6 +14,8 @@ import { ExportsModule } from '../libs/exports/src/exports.module.js';
 import { ContinuityModule } from '../libs/continuity/src/continuity.module.js';
 import { CertificatesModule } from '../libs/certificates/src/certificates.module.js';
 import { WechatModule } from '../libs/wechat/src/wechat.module.js';
+import { ConsoleModule } from '../libs/console/src/console.module.js';
+import { PeopleModule } from '../libs/people/src/people.module.js';
 import { HealthController } from './api/health.controller.js';
 
 export interface AppRoles {
@@ -71,6 +73,8 @@ export class AppModule {
         ExportsModule,
         CertificatesModule.forRoot({ worker: roles.worker }),
         WechatModule.forRoot({ worker: roles.worker }),
+        PeopleModule,
+        ...(roles.api ? [ConsoleModule] : []),
       ],
       controllers: roles.api ? [HealthController, AuditEventsController] : [],
       providers: roles.api ? [{ provide: APP_GUARD, useClass: ApiKeyGuard }] : [],

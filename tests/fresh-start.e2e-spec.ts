@@ -105,6 +105,24 @@ describe('fresh start with no environment', () => {
       });
       expect(created.status).toBe(201);
 
+      // The printed one-time console link sets the demo administrator's password and opens the overview.
+      const link = /(http:\/\/\S+\/console\/invitations\/\S+)/.exec(first.output)![1];
+      const invitation = await fetch(link, { redirect: 'manual' });
+      expect(invitation.status).toBe(200);
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(await invitation.text())![1];
+      const pre = invitation.headers.getSetCookie().map((c) => c.split(';')[0]);
+      const accepted = await fetch(link, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { Cookie: pre.join('; '), 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: csrf, name: '演示管理员', password: 'a demo password' }),
+      });
+      expect([accepted.status, accepted.headers.get('location')]).toEqual([303, '/console']);
+      const session = accepted.headers.getSetCookie().map((c) => c.split(';')[0]);
+      const overview = await fetch(`${first.url}/console`, { headers: { Cookie: session.join('; ') } });
+      expect(overview.status).toBe(200);
+      expect(await overview.text()).toContain('康宁互联网医院');
+
       // The demo's vendor ceased during the seed: its continuity alert reaches the manager and the executive.
       const inbox = await inboxWithAlerts(first.url);
       expect([times(inbox, ALERT_ZH), times(inbox, ALERT_EN)]).toEqual([1, 1]);

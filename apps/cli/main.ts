@@ -28,6 +28,7 @@ import { CertificateWatchService } from '../../libs/certificates/src/certificate
 import { CredentialService } from '../../libs/wechat/src/credential.service.js';
 import { WechatSyncService } from '../../libs/wechat/src/wechat-sync.service.js';
 import { DataSource } from 'typeorm';
+import { PeopleService } from '../../libs/people/src/people.service.js';
 import { createContext } from '../bootstrap.js';
 import { prepareRuntime } from '../runtime.js';
 
@@ -259,6 +260,35 @@ program
         `demo organization ${demo.organizationId} "${demo.organizationName}" with ${demo.miniPrograms} mini-programs`,
       );
       out(`API key (shown once, store it now): ${demo.apiKey}`);
+      out(`console sign-in link (once, 7 days): ${demo.signInLink}`);
+    }),
+  );
+
+const user = program.command('user').description('people who sign in to the console');
+user
+  .command('invite')
+  .requiredOption('--org <id>', 'organization id', uuidArg)
+  .requiredOption('--email <address>', 'e-mail of the person to invite')
+  .option('--role <role>', 'admin, manager, operator or viewer', 'admin')
+  .option('--locale <locale>', 'language of the invitation mail: zh-CN or en', localeArg)
+  .option('--no-mail', 'only print the link (no mail through the outbox)')
+  .description(
+    'invite a person to the console: prints the one-time link (7 days) and mails it through the outbox',
+  )
+  .action((opts: { org: string; email: string; role: string; locale?: 'zh-CN' | 'en'; mail: boolean }) =>
+    withApp(async (app) => {
+      const issued = await app
+        .get(PeopleService)
+        .invite(
+          await cliContext(app, opts.org),
+          { email: opts.email, role: opts.role, locale: opts.locale },
+          { mail: opts.mail },
+        );
+      out(
+        `invitation ${issued.id} for ${opts.email.trim().toLowerCase()} as ${opts.role}, valid until ${issued.expiresAt.toISOString()}`,
+      );
+      out(`sign-in link (works once): ${issued.link}`);
+      if (opts.mail) out('the invitation mail is in the outbox: the running app (or `cli deliver`) sends it');
     }),
   );
 

@@ -76,9 +76,10 @@ export class WechatSync1764250000000 implements MigrationInterface {
     for (const c of checks) {
       if (/deadline_id IS NOT NULL/.test(c.def) && /vendor_id IS NOT NULL/.test(c.def)) {
         await q.query(`ALTER TABLE notifications DROP CONSTRAINT "${c.name}"`);
+        // Keep whatever subjects earlier migrations allowed (invitations have none of the three ids).
         await q.query(`
           ALTER TABLE notifications ADD CONSTRAINT notifications_subject_check
-            CHECK (deadline_id IS NOT NULL OR vendor_id IS NOT NULL OR mini_program_id IS NOT NULL)`);
+            CHECK (${c.def.replace(/^CHECK /, '')} OR mini_program_id IS NOT NULL)`);
       } else if (/\(kind\b/.test(c.def) && !c.def.includes(`'wechat_alert'`)) {
         const kinds = [...c.def.matchAll(/'([a-z_]+)'::text/g)].map((m) => m[1]);
         await q.query(`ALTER TABLE notifications DROP CONSTRAINT "${c.name}"`);

@@ -9,11 +9,14 @@ import { addDays, localDateOf } from '../../libs/domain/src/time/index.js';
 import { ContactService } from '../../libs/registry/src/contact.service.js';
 import { MiniProgramService } from '../../libs/registry/src/mini-program.service.js';
 import { VendorService } from '../../libs/registry/src/vendor.service.js';
+import { PeopleService } from '../../libs/people/src/people.service.js';
 
 export interface DemoResult {
   organizationId: string;
   organizationName: string;
   apiKey: string;
+  /** One-time link for the demo's first administrator to set a password and sign in to the console. */
+  signInLink: string;
   miniPrograms: number;
 }
 
@@ -44,6 +47,9 @@ export async function demoWanted(app: INestApplicationContext): Promise<boolean>
  * (so its continuity alert waits in the outbox), a custody register, and a service category with no
  * qualification on file (a compliance gap).
  */
+/** The demo's first console administrator; the link printed at first start sets its password. */
+export const DEMO_ADMIN_EMAIL = 'admin@kangning.example.cn';
+
 export async function seedDemo(app: INestApplicationContext): Promise<DemoResult> {
   const timeZone = 'Asia/Shanghai';
   const { organization, apiKey } = await app
@@ -222,10 +228,14 @@ export async function seedDemo(app: INestApplicationContext): Promise<DemoResult
     .query(`INSERT INTO app_state (key, value) VALUES ($1, 'true') ON CONFLICT (key) DO NOTHING`, [
       SEEDED_MARK,
     ]);
+  const invitation = await app
+    .get(PeopleService)
+    .invite(ctx, { email: DEMO_ADMIN_EMAIL, role: 'admin' }, { mail: false });
   return {
     organizationId: organization.id,
     organizationName: organization.name,
     apiKey: apiKey.key,
+    signInLink: invitation.link,
     miniPrograms: registered.length,
   };
 }

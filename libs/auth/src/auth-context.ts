@@ -5,7 +5,7 @@ export interface AuthContext {
   organizationId: string;
   timeZone: string;
   locale: 'zh-CN' | 'en';
-  actorType: 'api_key' | 'cli' | 'system' | 'link';
+  actorType: 'api_key' | 'cli' | 'system' | 'link' | 'user';
   actorId: string | null;
   actorLabel: string;
 }

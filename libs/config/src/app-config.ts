@@ -32,6 +32,8 @@ const schema = z.object({
   /** Consecutive sends failing the same transient way that mark the transport down (claiming pauses). */
   MAIL_DOWN_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(3),
   LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(120),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(720).default(12),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SCHEDULER_ENABLED: z
     .enum(['true', 'false'], { error: "must be 'true' or 'false'" })

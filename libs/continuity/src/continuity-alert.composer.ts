@@ -12,6 +12,7 @@ export async function composeContinuityAlert(
   vendorId: string,
   catalogue: (overrides: Record<string, unknown>) => Catalogue,
   locale: Locale,
+  publicUrl?: string,
 ) {
   const [vendor] = await m.query<
     {
@@ -71,6 +72,7 @@ export async function composeContinuityAlert(
       miniPrograms,
       // The alert speaks as of the status change (the mail goes out moments later), not the wall clock.
       today: vendor.since_on,
+      ...(publicUrl ? { consoleLink: `${publicUrl}/console/mini-programs?vendorId=${vendorId}` } : {}),
     },
     locale,
   );

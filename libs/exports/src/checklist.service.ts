@@ -391,7 +391,10 @@ export function withheld<T extends string | null | undefined>(text: T, locale: E
  * The vendor while it is active; the owner alone while it is unresponsive or ceased; the owner when there
  * is no vendor, and for a vendor's own contract (renewing it is the owner's decision).
  */
-function whoMustAct(d: DeadlineRow, locale: ExportLocale): string {
+export function whoMustAct(
+  d: { vendor_status: string | null; vendor_name: string | null; kind: string },
+  locale: ExportLocale,
+): string {
   const words = WORDS[locale];
   const unavailable = d.vendor_status === 'unresponsive' || d.vendor_status === 'ceased';
   if (d.vendor_name === null) return words.owner;

@@ -278,7 +278,12 @@ export class DeliveryService {
       const thread = threadOf(claimed.message_id, mine?.thread_root ?? null);
       if (!mine) return 'cancelled';
       let mail: OutgoingMail;
-      if (claimed.kind === 'continuity_alert') {
+      if (claimed.kind === 'invitation' || claimed.kind === 'password_reset') {
+        const invitation = await this.composer.composeInvitation(m, claimed, now, secret);
+        if (!invitation)
+          return this.finish(m, claimed, 'cancelled', 'the link was used, revoked or has expired', now);
+        mail = invitation;
+      } else if (claimed.kind === 'continuity_alert') {
         const alert = await this.composer.composeContinuityAlert(m, claimed);
         if (!alert) return this.finish(m, claimed, 'cancelled', 'the vendor is available again', now);
         mail = { ...alert, ...thread };

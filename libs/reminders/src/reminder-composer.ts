@@ -20,6 +20,8 @@ import type { OutgoingMail } from '../../mail/src/mail-transport.js';
 import { composeContinuityAlert } from '../../continuity/src/continuity-alert.composer.js';
 import { composeWechatAlert } from '../../wechat/src/wechat-alert.composer.js';
 import { CatalogueService } from '../../requirements/src/catalogue.service.js';
+import { signInvitation } from '../../people/src/invitation-token.js';
+import { renderInvitationMail } from '../../people/src/invitation-mail.js';
 import { mailDomainOf } from './planner.service.js';
 
 export interface ClaimedDelivery {
@@ -31,7 +33,7 @@ export interface ClaimedDelivery {
   role: string;
   locale: 'zh-CN' | 'en';
   message_id: string;
-  kind: 'reminder' | 'failure_report' | 'continuity_alert' | 'wechat_alert';
+  kind: 'reminder' | 'failure_report' | 'continuity_alert' | 'wechat_alert' | 'invitation' | 'password_reset';
   stage: string;
   deadline_id: string | null;
   vendor_id: string | null;
@@ -171,7 +173,7 @@ export class ReminderComposer {
           links: {
             acknowledge: link('ack'),
             snooze: link('snooze'),
-            deadline: `${this.config.publicUrl}/api/v1/deadlines/${deadline.id}`,
+            deadline: `${this.config.publicUrl}/console/deadlines/${deadline.id}`,
           },
         },
         locale,
@@ -192,6 +194,7 @@ export class ReminderComposer {
       d.vendor_id,
       (o) => this.catalogue.forOrganization(o),
       d.locale,
+      this.config.publicUrl,
     );
     if (!rendered) return null;
     return {
@@ -217,6 +220,56 @@ export class ReminderComposer {
         'Auto-Submitted': 'auto-generated',
         Importance: 'high',
       },
+      ...rendered,
+    };
+  }
+
+  /**
+   * An invitation or reset mail (its invitation's id is the notification's subject_ref), or null when the
+   * link can no longer be used (accepted, revoked or expired meanwhile): then nothing is sent.
+   */
+  async composeInvitation(
+    m: EntityManager,
+    d: ClaimedDelivery,
+    now: Date,
+    secret: string,
+  ): Promise<OutgoingMail | null> {
+    if (!d.subject_ref) return null;
+    const [inv] = await m.query<
+      {
+        id: string;
+        purpose: 'invite' | 'reset';
+        role: string | null;
+        invited_by: string;
+        expires_at: Date;
+        org_name: string;
+        time_zone: string;
+      }[]
+    >(
+      `SELECT i.id, i.purpose, i.role, i.invited_by, i.expires_at, o.name AS org_name, o.time_zone
+         FROM invitations i JOIN organizations o ON o.id = i.organization_id
+        WHERE i.id = $1 AND i.used_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > $2
+          FOR SHARE OF i`,
+      [d.subject_ref, now],
+    );
+    if (!inv) return null;
+    const path = inv.purpose === 'invite' ? 'invitations' : 'reset';
+    const rendered = renderInvitationMail(
+      {
+        purpose: inv.purpose,
+        organizationName: inv.org_name,
+        invitedBy: inv.invited_by,
+        role: inv.role,
+        link: `${this.config.publicUrl}/console/${path}/${signInvitation(inv.id, inv.purpose, inv.expires_at, secret)}`,
+        expiresOn: localDateOf(inv.expires_at, inv.time_zone),
+      },
+      d.locale,
+    );
+    return {
+      from: this.config.MAIL_FROM,
+      to: { name: headerSafe(d.name), address: d.email },
+      messageId: d.message_id,
+      headers: { 'X-MP-Guard-Stage': headerSafe(d.stage), 'Auto-Submitted': 'auto-generated' },
       ...rendered,
     };
   }

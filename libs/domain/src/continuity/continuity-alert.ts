@@ -69,6 +69,8 @@ export interface ContinuityAlertInput {
   }[];
   /** The organization's local date the alert speaks as of: earlier due dates are written as overdue. */
   today: string;
+  /** The console page of the vendor's mini-programs (sign in first if needed). */
+  consoleLink?: string;
 }
 
 /** The mail sent once per vendor status change: what is affected, what the vendor holds, how to recover it. */
@@ -118,9 +120,13 @@ export function renderContinuityAlert(input: ContinuityAlertInput, locale: Local
       ? '- 物色替代服务商，并把交接清单交给对方。'
       : '- Find a replacement vendor and hand them the handover checklist.',
   );
+  const link = input.consoleLink;
+  const linkLabel = zh ? '在控制台查看：' : 'Open in the console:';
   return {
     subject: headerSafe(subject),
-    text: lines.join('\n'),
-    html: `<!doctype html><html><body>${lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('')}</body></html>`,
+    text: lines.join('\n') + (link ? `\n\n${linkLabel}\n${link}` : ''),
+    html: `<!doctype html><html><body>${lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('')}${
+      link ? `<p>${escapeHtml(linkLabel)} <a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>` : ''
+    }</body></html>`,
   };
 }

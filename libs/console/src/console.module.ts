@@ -1,0 +1,32 @@
+import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
+import { DeadlinesModule } from '../../deadlines/src/deadlines.module.js';
+import { PeopleModule } from '../../people/src/people.module.js';
+import { RegistryModule } from '../../registry/src/registry.module.js';
+import { CatalogueModule } from '../../requirements/src/catalogue.module.js';
+import { AppStateService } from '../../reminders/src/app-state.service.js';
+import { ConsoleGuard } from './console-context.js';
+import { SecurityHeadersMiddleware } from './security-headers.middleware.js';
+import { SignInController } from './sign-in.controller.js';
+import { DeadlinePagesController } from './deadline-pages.controller.js';
+import { ConsoleQueries } from './console-queries.service.js';
+import { MiniProgramPagesController } from './mini-program-pages.controller.js';
+import { OverviewController } from './overview.controller.js';
+
+/** The web console: server-rendered pages over the same services as the API, for people with a session. */
+@Module({
+  imports: [PeopleModule, DeadlinesModule, RegistryModule, CatalogueModule],
+  // OverviewController last: its catch-all answers the console's 404.
+  controllers: [SignInController, DeadlinePagesController, MiniProgramPagesController, OverviewController],
+  providers: [ConsoleGuard, AppStateService, ConsoleQueries],
+})
+export class ConsoleModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(SecurityHeadersMiddleware)
+      .forRoutes(
+        { path: 'console', method: RequestMethod.ALL },
+        { path: 'console/*path', method: RequestMethod.ALL },
+        { path: '/', method: RequestMethod.GET },
+      );
+  }
+}

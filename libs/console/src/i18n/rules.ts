@@ -1,0 +1,82 @@
+import type { ConsoleLocale, Translate } from './messages.js';
+
+/**
+ * The validators (libs/domain, class-validator) state their rules in English, for the API. Pages show
+ * them in the person's language: each known rule has its Chinese here. A rule not (yet) known here is
+ * shown in Chinese as "填写有误：" followed by the English rule, rather than guessed.
+ */
+const ZH_RULES: [RegExp, (m: RegExpExecArray) => string][] = [
+  [/^must be exactly 18 characters$/, () => '必须正好 18 个字符'],
+  [
+    /^must contain only digits and uppercase letters other than I, O, Z, S and V$/,
+    () => '只能包含数字和大写字母（不含 I、O、Z、S、V）',
+  ],
+  [
+    /^must have a 6-digit administrative division code in positions 3-8$/,
+    () => '第 3 至 8 位必须是 6 位行政区划代码',
+  ],
+  [
+    /^has a wrong check character \(the 18th\); check the code for a typo$/,
+    () => '校验码（第 18 位）不正确，请检查是否有输错的字符',
+  ],
+  [
+    /^must be 'wx' followed by 16 lowercase hexadecimal characters$/,
+    () => '必须是 wx 加 16 位小写十六进制字符',
+  ],
+  [/^must not be empty$/, () => '不能为空'],
+  [/^must be at most (\d+) characters$/, (m) => `最多 ${m[1]} 个字符`],
+  [/^must be a real calendar date written YYYY-MM-DD$/, () => '必须是真实存在的日期，格式为 YYYY-MM-DD'],
+  [
+    /^must start with a province abbreviation such as 京, 沪 or 粤$/,
+    () => '必须以省份简称开头，例如 京、沪、粤',
+  ],
+  [/^must look like 粤ICP备2023123456号-1X/, () => '格式应类似 粤ICP备2023123456号-1X'],
+  [/^must have at most 3 levels separated by ' > '$/, () => '最多 3 级，用「 > 」分隔'],
+  [
+    /^must be levels joined by ' > '/,
+    () => '各级用「 > 」连接，每级 1 至 20 个汉字、字母、数字或 、/ - 括号',
+  ],
+  [
+    /^must be a bare hostname without scheme, path or credentials$/,
+    () => '只填域名，不要带 https://、路径或账号',
+  ],
+  [/^must be a domain name, not an IP address$/, () => '必须是域名，不能是 IP 地址'],
+  [/^must be a bare hostname without a port$/, () => '只填域名，不要带端口'],
+  [/^must be a public domain name, not localhost$/, () => '必须是公网域名，不能是 localhost'],
+  [/^must have at least two labels, e\.g\. api\.example\.cn$/, () => '至少两级，例如 api.example.cn'],
+  [/^must be lowercase$/, () => '必须小写'],
+  [/^must be unique within the organization$/, () => '本机构已登记过这个 AppID'],
+  [/^must not contain control characters/, () => '不能包含控制字符或换行'],
+  [/^must not be before issuedOn$/, () => '不能早于发证日期'],
+  [/^must be the id of a vendor of this organization$/, () => '请选择本机构的服务商'],
+  [/^must be a code from GET \/api\/v1\/catalogue$/, () => '请从列表中选择资质类型'],
+  [/^must be one of: (.*)$/, () => '请从列表中选择'],
+  [/^must be after today \((.*)\)$/, (m) => `必须晚于今天（${m[1]}）`],
+  [/^must not be after the due date \((.*)\)$/, (m) => `不能晚于截止日期（${m[1]}）`],
+  [/^cannot snooze an overdue deadline/, () => '已逾期的事项不能暂缓，请办结或确认'],
+  [
+    /^The new expiry (\S+) must be after the completed cycle's due date (\S+)$/,
+    (m) => `新的到期日 ${m[1]} 必须晚于本周期的截止日期 ${m[2]}`,
+  ],
+  [
+    /^The validity of '.*' is not fixed: give the new expiry date$/,
+    () => '此事项的有效期不固定，请填写新的到期日',
+  ],
+  [/^is not a known field$/, () => '不是可识别的字段'],
+  [/^must be at least (\d+) characters$/, (m) => `至少 ${m[1]} 个字符`],
+  [/^is not the password of this account$/, () => '密码不正确'],
+  [/^must be 1 to (\d+) characters$/, (m) => `请填写，最多 ${m[1]} 个字符`],
+  [
+    /^must be a single address of the form name@example\.com$/,
+    () => '请填写一个有效的邮箱地址，例如 name@example.com',
+  ],
+];
+
+export function translateRule(rule: string, locale: ConsoleLocale, t: Translate): string {
+  if (locale === 'en') return rule.charAt(0).toUpperCase() + rule.slice(1);
+  for (const [pattern, zh] of ZH_RULES) {
+    const m = pattern.exec(rule);
+    if (m) return zh(m);
+  }
+  return `${t('error.rule')}${rule}`;
+}

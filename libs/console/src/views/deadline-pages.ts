@@ -1,0 +1,212 @@
+import type { LocalizedRequirement } from '../../../catalogue/src/index.js';
+import type { DeadlineResponse } from '../../../deadlines/src/deadline.response.js';
+import { DEADLINE_KINDS, URGENCIES } from '../../../deadlines/src/dto/deadline.dto.js';
+import { roleAllows } from '../../../people/src/roles.js';
+import type { SignedInRequest } from '../console-context.js';
+import type { HistoryRow } from '../console-queries.service.js';
+import { html, type SafeHtml } from '../html.js';
+import { stageName } from '../i18n/messages.js';
+import { errorSummary, type FieldErrors, field, select } from './forms.js';
+import { daysLeftText, formatInstant, label, pager, query, urgencyTag } from './format.js';
+import { csrfField, layout } from './layout.js';
+
+export type DeadlineRow = DeadlineResponse & { whoMustAct: string };
+
+export interface DeadlineListModel {
+  filters: Record<string, string | undefined>;
+  items: DeadlineRow[];
+  page: { total: number; limit: number; offset: number };
+  vendors: { id: string; name: string }[];
+  miniProgramName: string | null;
+}
+
+const STATES = ['open', 'acknowledged', 'snoozed', 'completed'] as const;
+
+export function deadlineListPage(c: SignedInRequest, m: DeadlineListModel): string {
+  const t = c.t;
+  const f = m.filters;
+  const any: [string, string] = ['', t('common.any')];
+  return layout(
+    { c, title: t('deadlines.title'), section: 'deadlines' },
+    html`<h1>${t('deadlines.title')}${m.miniProgramName ? html` · ${m.miniProgramName}` : ''}</h1>
+      <form method="get" action="/console/deadlines" class="filters">
+        ${f.miniProgramId ? html`<input type="hidden" name="miniProgramId" value="${f.miniProgramId}" />` : ''}
+        ${select({ name: 'urgency', label: t('deadlines.urgency'), value: f.urgency, options: [any, ...URGENCIES.map((u): [string, string] => [u, label(t, 'urgency', u)])] })}
+        ${select({ name: 'state', label: t('deadlines.state'), value: f.state, options: [any, ...STATES.map((s): [string, string] => [s, label(t, 'state', s)])] })}
+        ${select({ name: 'kind', label: t('deadlines.kind'), value: f.kind, options: [any, ...DEADLINE_KINDS.map((k): [string, string] => [k, label(t, 'kind', k)])] })}
+        ${select({ name: 'vendorId', label: t('deadlines.vendor'), value: f.vendorId, options: [any, ...m.vendors.map((v): [string, string] => [v.id, v.name])] })}
+        <div>
+          <button type="submit">${t('common.apply')}</button>
+          <a href="/console/deadlines">${t('common.clear')}</a>
+        </div>
+      </form>
+      ${
+        m.items.length
+          ? html`<div class="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">${t('deadlines.item')}</th>
+                    <th scope="col">${t('deadlines.miniProgram')}</th>
+                    <th scope="col">${t('deadlines.actBy')}</th>
+                    <th scope="col">${t('deadlines.dueOn')}</th>
+                    <th scope="col">${t('deadlines.state')}</th>
+                    <th scope="col">${t('deadlines.whoMustAct')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${m.items.map(
+                    (d) =>
+                      html`<tr>
+                        <td>
+                          <a href="/console/deadlines/${d.id}">${d.requirementName}</a
+                          ><br />${urgencyTag(t, d.urgency)}
+                          <span class="muted">${label(t, 'kind', d.kind)}</span>
+                        </td>
+                        <td>
+                          ${d.miniProgram ? html`<a href="/console/mini-programs/${d.miniProgram.id}">${d.miniProgram.name}</a>` : d.vendor ? d.vendor.name : t('deadlines.organizationLevel')}
+                        </td>
+                        <td>${d.actBy}</td>
+                        <td>${d.dueOn}<br /><span class="muted">${daysLeftText(t, d.daysLeft)}</span></td>
+                        <td>${label(t, 'state', d.state)}</td>
+                        <td>
+                          ${d.whoMustAct}${d.vendor && d.vendor.status !== 'active' ? html` <span class="tag danger">${t('common.vendorUnavailable')}</span>` : ''}
+                        </td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>
+            </div>`
+          : html`<p>${t('deadlines.none')}</p>`
+      }
+      ${pager(t, m.page, (offset) => `/console/deadlines${query({ ...f, offset })}`, m.items.length)}`,
+  );
+}
+
+export interface DeadlineDetailModel {
+  deadline: DeadlineRow;
+  requirement: LocalizedRequirement | null;
+  history: HistoryRow[];
+  nextCycle: { id: string; due_on: string } | null;
+  flash?: string | null;
+  /** Errors of the form that was just submitted, by form. */
+  form?: { name: 'complete' | 'acknowledge' | 'snooze'; errors: FieldErrors; values: Record<string, string> };
+}
+
+export function deadlineDetailPage(c: SignedInRequest, m: DeadlineDetailModel): string {
+  const t = c.t;
+  const d = m.deadline;
+  const tz = c.session.organization.timeZone;
+  const canWrite = roleAllows(c.session.role, 'operator');
+  const live = d.state === 'open' || d.state === 'acknowledged' || d.state === 'snoozed';
+  const errorsOf = (name: string) => (m.form?.name === name ? m.form.errors : undefined);
+  const valueOf = (name: string, key: string) => (m.form?.name === name ? m.form.values[key] : undefined);
+  const action = (path: string, body: SafeHtml) =>
+    html`<form method="post" action="/console/deadlines/${d.id}/${path}" class="stack">
+      ${csrfField(c)}${body}
+    </form>`;
+  const r = m.requirement;
+  return layout(
+    { c, title: d.requirementName, section: 'deadlines', flash: m.flash },
+    html`<h1>${d.requirementName}</h1>
+      <p>
+        ${d.miniProgram ? html`<a href="/console/mini-programs/${d.miniProgram.id}">${d.miniProgram.name}</a> <span class="muted">${d.miniProgram.appId}</span>` : d.vendor ? d.vendor.name : t('deadlines.organizationLevel')}
+        ${urgencyTag(t, d.urgency)}
+        <span class="tag">${label(t, 'state', d.state)}</span>
+        ${d.vendor && d.vendor.status !== 'active' ? html` <span class="tag danger">${t('common.vendorUnavailable')}</span>` : ''}
+      </p>
+      ${d.state === 'snoozed' && d.snoozedUntil ? html`<p>${t('deadlines.snoozedUntil', { date: d.snoozedUntil })}</p>` : ''}
+      ${d.state === 'acknowledged' && d.acknowledgedBy ? html`<p>${t('deadlines.acknowledgedBy', { who: d.acknowledgedBy })}</p>` : ''}
+      ${d.state === 'completed' && d.completedAt ? html`<p>${t('deadlines.completedAt', { date: formatInstant(d.completedAt, tz) })}</p>` : ''}
+      ${m.nextCycle ? html`<p><a href="/console/deadlines/${m.nextCycle.id}">${t('deadlines.nextCycle')}: ${m.nextCycle.due_on}</a></p>` : ''}
+      <h2>${t('deadlines.dates')}</h2>
+      <dl class="facts">
+        <dt>${t('deadlines.actBy')}</dt>
+        <dd><strong>${d.actBy}</strong></dd>
+        <dt>${t('deadlines.dueOn')}</dt>
+        <dd>${d.dueOn} (${daysLeftText(t, d.daysLeft)})</dd>
+        <dt>${t('deadlines.applyBy')}</dt>
+        <dd>${d.applyBy}</dd>
+        <dt>${t('deadlines.windowOpens')}</dt>
+        <dd>${d.windowOpensOn}</dd>
+        <dt>${t('deadlines.whoMustAct')}</dt>
+        <dd>${d.whoMustAct}</dd>
+        <dt>${t('deadlines.kind')}</dt>
+        <dd>${label(t, 'kind', d.kind)}</dd>
+      </dl>
+      ${
+        canWrite && live
+          ? html`<h2>${t('deadlines.actions')}</h2>
+              ${errorSummary(m.form?.errors, t('common.errorsAbove'))}
+              <div class="actions">
+                ${action(
+                  'complete',
+                  html`${field({ name: 'newExpiry', label: t('deadlines.newExpiry'), type: 'date', hint: t('deadlines.newExpiryHint'), value: valueOf('complete', 'newExpiry'), errors: errorsOf('complete') })}
+                    ${field({ name: 'note', label: `${t('deadlines.note')} ${t('common.optional')}`, value: valueOf('complete', 'note'), errors: errorsOf('complete') })}
+                    <button type="submit">${t('deadlines.complete')}</button>`,
+                )}
+                ${d.state !== 'acknowledged' ? action('acknowledge', html`${field({ name: 'note', label: `${t('deadlines.note')} ${t('common.optional')}`, value: valueOf('acknowledge', 'note'), errors: errorsOf('acknowledge') })}<button type="submit" class="secondary">${t('deadlines.acknowledge')}</button>`) : ''}
+                ${action('snooze', html`${field({ name: 'until', label: t('deadlines.snooze'), type: 'date', required: true, value: valueOf('snooze', 'until'), errors: errorsOf('snooze') })}<button type="submit" class="secondary">${t('deadlines.snoozeSubmit')}</button>`)}
+                ${d.state !== 'open' ? action('reopen', html`<button type="submit" class="secondary">${t('deadlines.reopen')}</button>`) : ''}
+              </div>`
+          : ''
+      }
+      <h2>${t('deadlines.checklist')}</h2>
+      ${
+        r
+          ? html`<h3>${t('deadlines.documents')}</h3>
+              <ul>
+                ${r.documents.map((doc) => html`<li>${doc.name}${doc.note ? html` <span class="muted">${doc.note}</span>` : ''}</li>`)}
+              </ul>
+              <h3>${t('deadlines.steps')}</h3>
+              <ol>
+                ${r.steps.map((s) => html`<li>${s.text}</li>`)}
+              </ol>
+              ${
+                r.consequences.length
+                  ? html`<h3>${t('deadlines.consequence')}</h3>
+                      <ul>
+                        ${r.consequences.map((x) => html`<li>${x.text}</li>`)}
+                      </ul>`
+                  : ''
+              }`
+          : html`<p>${t('deadlines.noChecklist')}</p>`
+      }
+      <h2>${t('deadlines.history')}</h2>
+      ${
+        m.history.length
+          ? html`<div class="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">${t('deadlines.stage')}</th>
+                    <th scope="col">${t('deadlines.recipient')}</th>
+                    <th scope="col">${t('deadlines.sentAt')}</th>
+                    <th scope="col">${t('deadlines.delivery')}</th>
+                    <th scope="col">${t('deadlines.smtp')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${m.history.map(
+                    (h) =>
+                      html`<tr>
+                        <td>
+                          ${h.kind === 'reminder' ? stageName(h.stage, t) : label(t, 'mailKind', h.kind) === h.kind ? stageName(h.stage, t) : label(t, 'mailKind', h.kind)}
+                        </td>
+                        <td>
+                          ${h.name} &lt;${h.email}&gt;<br /><span class="muted"
+                            >${label(t, 'contactRole', h.role)}</span
+                          >
+                        </td>
+                        <td>${formatInstant(h.sent_at ?? h.updated_at, tz)}</td>
+                        <td>${label(t, 'delivery', h.status)}</td>
+                        <td>${h.smtp_response ?? h.last_error ?? ''}</td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>
+            </div>`
+          : html`<p>${t('deadlines.historyNone')}</p>`
+      }`,
+  );
+}
