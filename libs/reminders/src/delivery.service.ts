@@ -10,6 +10,7 @@ import {
   retryDecision,
   rolesAbove,
   type SmtpFailure,
+  threadHeaders,
   transportFailureKey,
 } from '../../domain/src/reminders/index.js';
 import { MailTransport, type OutgoingMail } from '../../mail/src/mail-transport.js';
@@ -275,7 +276,7 @@ export class DeliveryService {
         claimed.email,
         claimed.vendor_id,
       ]);
-      const thread = threadOf(claimed.message_id, mine?.thread_root ?? null);
+      const thread = threadHeaders(claimed.message_id, mine?.thread_root ?? null);
       if (!mine) return 'cancelled';
       let mail: OutgoingMail;
       if (claimed.kind === 'invitation' || claimed.kind === 'password_reset') {
@@ -508,19 +509,6 @@ export class DeliveryService {
     this.logger.log({ pulledForward: pulled }, 'mail transport resumed');
     return true;
   }
-}
-
-/**
- * The first mail of a thread is its root and references nothing; every later one answers it, so mail
- * clients group a cycle's reminders (or a vendor's continuity alerts) under the mail actually received first.
- */
-function threadOf(
-  messageId: string,
-  root: string | null,
-): { inReplyTo: string | undefined; references: string[] | undefined } {
-  return root && root !== messageId
-    ? { inReplyTo: root, references: [root] }
-    : { inReplyTo: undefined, references: undefined };
 }
 
 /**

@@ -1,9 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { headerSafe, messageIdFor, threadHeadersFor, threadRootIdFor } from './message-id.js';
+import { headerSafe, messageIdFor, threadHeaders } from './message-id.js';
 
 describe('message identity', () => {
   const notificationId = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
-  const deadlineId = '0f8fad5b-d9cb-469f-a165-70867728950e';
 
   it('gives a notification the same Message-ID every time, so a retry is recognisably the same mail', () => {
     expect(messageIdFor(notificationId, 'mp-guard.example.cn')).toBe(
@@ -14,13 +13,16 @@ describe('message identity', () => {
     );
   });
 
-  it('threads every mail of a deadline cycle under one virtual root', () => {
-    const root = threadRootIdFor(deadlineId, 'localhost');
-    expect(root).toBe('<deadline-0f8fad5b-d9cb-469f-a165-70867728950e@localhost>');
-    expect(threadHeadersFor(notificationId, deadlineId, 'localhost')).toEqual({
-      messageId: `<notification-${notificationId}@localhost>`,
+  it('threads a later mail under the first one sent, and leaves the first answering nothing', () => {
+    const root = '<notification-aaaa@localhost>';
+    expect(threadHeaders(root, root)).toEqual({ inReplyTo: undefined, references: undefined });
+    expect(threadHeaders('<notification-bbbb@localhost>', null)).toEqual({
+      inReplyTo: undefined,
+      references: undefined,
+    });
+    expect(threadHeaders('<notification-bbbb@localhost>', root)).toEqual({
       inReplyTo: root,
-      references: root,
+      references: [root],
     });
   });
 
@@ -33,7 +35,6 @@ describe('message identity', () => {
     ['ok', ''],
   ])('refuses id %p with domain %p', (id, domain) => {
     expect(() => messageIdFor(id, domain)).toThrow(RangeError);
-    expect(() => threadRootIdFor(id, domain)).toThrow(RangeError);
   });
 });
 

@@ -17,26 +17,20 @@ export function messageIdFor(notificationId: string, domain: string): string {
   return `<notification-${notificationId}@${domain}>`;
 }
 
-/**
- * The Message-ID of a thread root that is never sent: every mail of one deadline cycle points at it in
- * In-Reply-To and References, so mail clients show the escalation as one conversation without needing
- * the previous mails to have arrived.
- */
-export function threadRootIdFor(deadlineId: string, domain: string): string {
-  requireParts(deadlineId, domain);
-  return `<deadline-${deadlineId}@${domain}>`;
-}
-
 export interface ThreadHeaders {
-  messageId: string;
-  inReplyTo: string;
-  references: string;
+  inReplyTo: string | undefined;
+  references: string[] | undefined;
 }
 
-/** The three identity headers of a reminder mail. */
-export function threadHeadersFor(notificationId: string, deadlineId: string, domain: string): ThreadHeaders {
-  const root = threadRootIdFor(deadlineId, domain);
-  return { messageId: messageIdFor(notificationId, domain), inReplyTo: root, references: root };
+/**
+ * A thread's root is its first mail actually sent (for a reminder: the first of the cycle to that person).
+ * The root answers nothing; every later mail answers it in In-Reply-To and References, so mail clients
+ * group them, and never point at a mail that was not received.
+ */
+export function threadHeaders(messageId: string, rootMessageId: string | null): ThreadHeaders {
+  return rootMessageId && rootMessageId !== messageId
+    ? { inReplyTo: rootMessageId, references: [rootMessageId] }
+    : { inReplyTo: undefined, references: undefined };
 }
 
 /**
