@@ -298,12 +298,12 @@ export async function plannerBench(server: BenchServer, sizes: Sizes, log: (l: s
       await resetTick(c);
       appMs.push(a.ms);
       sqlMs.push(s);
-      peaks.push(a.peakRss - a.rssBefore);
+      peaks.push(Math.max(0, a.peakRss - a.rssBefore));
       appPrint = fa.hash;
       sqlPrint = fs.hash;
       counts = fa;
       log(
-        `planner run ${run + 1}: app ${a.ms.toFixed(0)} ms, SQL ${s.toFixed(0)} ms, peak RSS growth ${mib(a.peakRss - a.rssBefore).toFixed(0)} MiB`,
+        `planner run ${run + 1}: app ${a.ms.toFixed(0)} ms, SQL ${s.toFixed(0)} ms, peak RSS growth ${mib(Math.max(0, a.peakRss - a.rssBefore)).toFixed(0)} MiB`,
       );
       if (fa.hash !== fs.hash)
         throw new Error(
@@ -326,7 +326,7 @@ export async function plannerBench(server: BenchServer, sizes: Sizes, log: (l: s
     const ratio = app.median / base.median;
     // Growth above what the booted process held just before the tick: the Nest context is not the planner's.
     const peak = summarize(peaks.map(mib));
-    const tenthGrowth = mib(atTenth.peakRss - atTenth.rssBefore);
+    const tenthGrowth = mib(Math.max(0, atTenth.peakRss - atTenth.rssBefore));
     const flatEnough = peak.median <= 1.25 * tenthGrowth + 8;
     const size = `${n.toLocaleString('en')} open deadlines`;
     const result: BenchResult = {

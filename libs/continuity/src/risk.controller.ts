@@ -125,7 +125,12 @@ export class RiskController {
       ),
     ]);
     const scored = new Map(
-      (await this.scores(auth, ranked.map((r) => r.id))).map((item) => [item.miniProgram.id, item]),
+      (
+        await this.scores(
+          auth,
+          ranked.map((r) => r.id),
+        )
+      ).map((item) => [item.miniProgram.id, item]),
     );
     const items = ranked.map((r) => scored.get(r.id)!);
     const page = toPage(items, summary.total, query, '/api/v1/risk', {});
