@@ -15,6 +15,10 @@ const common = {
 
 /** @type {import('jest').Config} */
 export default {
+  // Hooks and tests that boot the app or seed data exceed jest's default 5 s on a shared, loaded
+  // machine; a time limit here only guards against hangs (timing goals belong in bench/). jest-circus
+  // reads it from the global config only, so it cannot be set per project.
+  testTimeout: 60_000,
   projects: [
     {
       ...common,
@@ -25,9 +29,6 @@ export default {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/tests/**/*.e2e-spec.ts'],
-      // Hooks and tests that boot the app or seed data exceed jest's default 5 s on a shared, loaded
-      // machine; a time limit here only guards against hangs (timing goals belong in bench/).
-      testTimeout: 60_000,
       globalSetup: '<rootDir>/tests/support/global-setup.mjs',
       globalTeardown: '<rootDir>/tests/support/global-teardown.mjs',
     },

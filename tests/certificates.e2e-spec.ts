@@ -215,7 +215,8 @@ beforeAll(async () => {
     env: {
       CERT_WATCH_CONNECT_OVERRIDE: overrides,
       CERT_WATCH_EXTRA_CA_FILE: pki.caFile,
-      CERT_WATCH_TIMEOUT_MS: '1500',
+      // Long enough that a handshake on a loaded machine is never taken for a timeout (three racing runs).
+      CERT_WATCH_TIMEOUT_MS: '5000',
       // The local servers are on loopback, which the watch refuses unless an operator allows it.
       OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32',
     },
@@ -506,7 +507,7 @@ describe('certificate watch', () => {
           LOG_LEVEL: 'silent',
           CERT_WATCH_CONNECT_OVERRIDE: overrides,
           CERT_WATCH_EXTRA_CA_FILE: pki.caFile,
-          CERT_WATCH_TIMEOUT_MS: '1500',
+          CERT_WATCH_TIMEOUT_MS: '5000',
           OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32',
         },
         timeout: 60_000,
