@@ -7,6 +7,8 @@ import type { ValidationResult } from './validation-result.js';
  */
 interface SecretRule {
   readonly rule: string;
+  /** Printable ASCII characters (not spaces) any match holds: a text with fewer cannot match. */
+  readonly minAscii: number;
   readonly found: (text: string) => boolean;
 }
 
@@ -27,7 +29,10 @@ const LABELLED = new RegExp(
 const MASKED = /^[*xX•.\-_#]+$/;
 
 /** A labelled value counts when it could be a password: digits or symbols in it, or long enough. */
+const ANY_LABEL = /密码|口令|密钥|秘钥|私钥|pass|pwd|secret|key|token/i;
+
 function labelledCredential(text: string): boolean {
+  if (!ANY_LABEL.test(text)) return false;
   for (const m of text.matchAll(LABELLED)) {
     const value = m.groups?.value ?? '';
     if (MASKED.test(value)) continue;
@@ -98,30 +103,54 @@ function longToken(text: string): boolean {
 }
 
 const RULES: readonly SecretRule[] = [
-  { rule: 'a PEM private key or certificate', found: regex(/-----BEGIN [A-Z ]+-----/) },
-  { rule: 'an mp-guard API key (mpg_…)', found: regex(/(?<![A-Za-z0-9])mpg_[0-9a-f]{12}_[A-Za-z0-9_-]/) },
+  { rule: 'a PEM private key or certificate', minAscii: 15, found: regex(/-----BEGIN [A-Z ]+-----/) },
+  {
+    rule: 'an mp-guard API key (mpg_…)',
+    minAscii: 18,
+    found: regex(/(?<![A-Za-z0-9])mpg_[0-9a-f]{12}_[A-Za-z0-9_-]/),
+  },
   {
     rule: 'credentials inside a URL',
+    minAscii: 8,
     found: regex(/[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i),
   },
   {
     rule: 'a password or secret assignment (密码/口令/password/pwd/secret/token followed by a value)',
+    minAscii: 4,
     found: labelledCredential,
   },
   // AppSecrets and WeChat Pay APIv3 keys are 32 hex or alphanumeric characters.
   {
     rule: 'a 32-character key such as an AppSecret or APIv3 key',
+    minAscii: 32,
     found: regex(/(^|[^A-Za-z0-9])[A-Za-z0-9]{32}([^A-Za-z0-9]|$)/),
   },
-  { rule: 'a key written in groups of hexadecimal characters', found: groupedHex },
-  { rule: 'a key written in groups of base64 characters', found: groupedBase64 },
-  { rule: 'a JSON web token', found: regex(/eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}/) },
-  { rule: 'a long encoded token', found: longToken },
+  { rule: 'a key written in groups of hexadecimal characters', minAscii: 24, found: groupedHex },
+  { rule: 'a key written in groups of base64 characters', minAscii: 24, found: groupedBase64 },
+  {
+    rule: 'a JSON web token',
+    minAscii: 23,
+    found: regex(/eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}/),
+  },
+  { rule: 'a long encoded token', minAscii: 40, found: longToken },
 ];
+
+/** Printable ASCII characters other than space, counted up to `cap`: most names and notes are Chinese. */
+function asciiCount(text: string, cap: number): number {
+  let n = 0;
+  for (let i = 0; i < text.length && n < cap; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x20 && c < 0x7f) n++;
+  }
+  return n;
+}
 
 /** Null when the text may be stored; otherwise the rule it breaks, saying what it looked like. */
 export function secretLikeContent(text: string): ValidationResult {
-  for (const r of RULES) if (r.found(text)) return `must not contain secrets: looks like ${r.rule}`;
+  const ascii = asciiCount(text, 40);
+  for (const r of RULES) {
+    if (ascii >= r.minAscii && r.found(text)) return `must not contain secrets: looks like ${r.rule}`;
+  }
   return null;
 }
 
