@@ -25,12 +25,18 @@ async function main(): Promise<void> {
   if (seedWanted) {
     const demo = await seedDemo(app);
     say('');
-    say(`Demo organization "${demo.organizationName}" created with ${demo.miniPrograms} mini-programs.`);
-    say(`Its API key, shown this once (store it; only its hash is kept):`);
-    say(`    ${demo.apiKey}`);
-    say(
-      `Try:  KEY=<that key>; curl -H "Authorization: Bearer $KEY" ${config.publicUrl}/api/v1/mini-programs`,
-    );
+    if (demo.apiKey) {
+      say(`Demo organization "${demo.organizationName}" created with ${demo.miniPrograms} mini-programs.`);
+      say(`Its API key, shown this once (store it; only its hash is kept):`);
+      say(`    ${demo.apiKey}`);
+      say(
+        `Try:  KEY=<that key>; curl -H "Authorization: Bearer $KEY" ${config.publicUrl}/api/v1/mini-programs`,
+      );
+    } else {
+      say(
+        `Demo organization "${demo.organizationName}" (${demo.organizationId}) already exists: kept as is.`,
+      );
+    }
   }
   await app.listen(config.PORT, config.HOST);
   say('');

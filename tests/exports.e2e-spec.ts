@@ -137,6 +137,7 @@ beforeAll(async () => {
     hospital: hospital.id,
     evil: evil.id,
     pharmacy: pharmacy.id,
+    pharmacyAppId: pharmacy.appId,
     custom: custom.id,
     theirMiniProgram: theirs.id,
     theirDeadline: theirDeadlines.body.items[0].id,
@@ -150,7 +151,7 @@ describe('checklist exports over HTTP, read back by independent readers', () => 
     expect(file.status).toBe(200);
     expect(file.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(file.headers['content-disposition']).toBe(
-      `attachment; filename="mp-guard-checklist_2026-11-25.csv"; filename*=UTF-8''${encodeURIComponent('mp-guard-checklist_全部小程序_2026-11-25.csv')}`,
+      `attachment; filename="mp-guard-checklist_all_2026-11-25.csv"; filename*=UTF-8''${encodeURIComponent('mp-guard-checklist_全部小程序_2026-11-25.csv')}`,
     );
     const records = csvRecords(file.bytes);
     const api = await apiDeadlines();
@@ -335,8 +336,9 @@ describe('checklist exports over HTTP, read back by independent readers', () => 
 
   it('scopes to one mini-program, one deadline or a due-date window, as the API filters them', async () => {
     const mp = await download('csv', `miniProgramId=${ids.pharmacy}`);
-    expect(decodeURIComponent(mp.headers['content-disposition'].split("UTF-8''")[1])).toBe(
-      'mp-guard-checklist_康宁药房_2026-11-25.csv',
+    expect(mp.headers['content-disposition']).toBe(
+      `attachment; filename="mp-guard-checklist_${ids.pharmacyAppId}_2026-11-25.csv"; ` +
+        `filename*=UTF-8''${encodeURIComponent(`mp-guard-checklist_康宁药房_${ids.pharmacyAppId}_2026-11-25.csv`)}`,
     );
     const mpIds = csvDeadlines(csvRecords(mp.bytes)).map((r) => r['截止事项ID']);
     expect(mpIds.sort()).toEqual(
@@ -345,12 +347,22 @@ describe('checklist exports over HTTP, read back by independent readers', () => 
     expect(mpIds).toContain(ids.custom);
 
     const window = 'dueFrom=2027-01-01&dueTo=2027-03-31';
-    const windowed = csvDeadlines(csvRecords((await download('csv', window)).bytes));
+    const windowFile = await download('csv', window);
+    expect(windowFile.headers['content-disposition']).toMatch(
+      /^attachment; filename="mp-guard-checklist_due-2027-01-01-to-2027-03-31_2026-11-25\.csv"; /,
+    );
+    const windowed = csvDeadlines(csvRecords(windowFile.bytes));
     const apiWindow = await apiDeadlines(window);
     expect(apiWindow.length).toBeGreaterThan(0);
     expect(windowed.map((r) => r['截止事项ID']).sort()).toEqual(apiWindow.map((d) => d.id).sort());
 
-    const one = csvDeadlines(csvRecords((await download('csv', `deadlineId=${ids.custom}`)).bytes));
+    const oneFile = await download('csv', `deadlineId=${ids.custom}`);
+    expect(oneFile.headers['content-disposition']).toMatch(
+      new RegExp(
+        `^attachment; filename="mp-guard-checklist_${ids.pharmacyAppId}_custom_deadline-${ids.custom.slice(0, 8)}_2026-11-25\\.csv"; `,
+      ),
+    );
+    const one = csvDeadlines(csvRecords(oneFile.bytes));
     expect(one.map((r) => [r['截止事项ID'], r['事项']])).toEqual([[ids.custom, '续签服务器托管合同']]);
   });
 

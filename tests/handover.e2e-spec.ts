@@ -147,7 +147,7 @@ describe('handover pack', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/markdown; charset=utf-8');
     expect(res.headers['content-disposition']).toBe(
-      `attachment; filename="mp-guard-handover_2026-11-25.md"; filename*=UTF-8''${encodeURIComponent('mp-guard-handover_康宁商城_2026-11-25.md')}`,
+      `attachment; filename="mp-guard-handover_${mp.appId}_2026-11-25.md"; filename*=UTF-8''${encodeURIComponent(`mp-guard-handover_康宁商城_${mp.appId}_2026-11-25.md`)}`,
     );
     const md = res.bytes.toString('utf8');
     const lines = md.split('\n');

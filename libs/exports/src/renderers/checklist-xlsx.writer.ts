@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 
 import type { ChecklistRow, ExportHeader } from './checklist-row.js';
 import { utcMidnight } from './dates.js';
@@ -244,7 +244,9 @@ export async function writeChecklistXlsx(
     // kept and rethrown below; an 'error' without a listener would crash the process
     spool.on('error', (error) => (spoolError ??= error));
 
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    // loaded on first use: exceljs and its zip libraries are a fifth of a CLI start that writes no XLSX
+    const { default: excel } = await import('exceljs');
+    const workbook = new excel.stream.xlsx.WorkbookWriter({
       stream: out,
       useStyles: true,
       useSharedStrings: false,
