@@ -233,3 +233,52 @@ describe('the command line, as a newcomer runs it', () => {
     }
   }, 120_000);
 });
+
+describe('input a newcomer gets wrong: 400 naming the field and its own rule', () => {
+  const create = (body: Record<string, unknown>) =>
+    t
+      .http()
+      .post('/api/v1/mini-programs')
+      .set('Authorization', small.bearer)
+      .send({
+        appId: 'wx00000000000000b2',
+        name: '输入检查',
+        ownerName: '广州康宁医疗科技有限公司',
+        ownerCreditCode: '91440101MA59UQ8L6Y',
+        ...body,
+      });
+
+  it.each([
+    [
+      { serverDomains: ['api.example.cn', 'a.example.cn/path'] },
+      'serverDomains[1]',
+      'must be a bare hostname without scheme, path or credentials',
+    ],
+    [
+      { serverDomains: ['api.example.cn', 'api..example.cn'] },
+      'serverDomains[1]',
+      'must have labels of 1-63 characters a-z, 0-9 and hyphen, not starting or ending with a hyphen',
+    ],
+    [{ serverDomains: ['localhost'] }, 'serverDomains[0]', 'must be a public domain name, not localhost'],
+    [{ name: '\u200b' }, 'name', 'must contain visible characters, not only invisible ones'],
+    [{ name: '\u200b\u200d\ufeff' }, 'name', 'must contain visible characters, not only invisible ones'],
+    [
+      { name: '康宁😀商城' },
+      'name',
+      'must not contain emoji or characters the PDF exports cannot print (found U+1F600)',
+    ],
+    [
+      { ownerName: '𠮷野家餐饮有限公司' },
+      'ownerName',
+      'must not contain emoji or characters the PDF exports cannot print (found U+20BB7)',
+    ],
+  ])('%j: %s %s', async (body, field, rule) => {
+    const res = await create(body).expect(400);
+    expect(res.body.problems).toEqual([{ field, rule }]);
+  });
+
+  it('stores nothing for a refused domain list, and keeps a valid one exactly', async () => {
+    const ok = await create({ serverDomains: ['API.Example.cn'] }).expect(201);
+    expect(ok.body.serverDomains).toEqual(['api.example.cn']);
+  });
+});
