@@ -282,3 +282,25 @@ describe('input a newcomer gets wrong: 400 naming the field and its own rule', (
     expect(ok.body.serverDomains).toEqual(['api.example.cn']);
   });
 });
+
+describe('headers a client or a browser relies on', () => {
+  it('a 401 says how to authenticate (RFC 6750)', async () => {
+    const missing = await t.http().get('/api/v1/mini-programs').expect(401);
+    expect(missing.headers['www-authenticate']).toBe('Bearer realm="mp-guard"');
+    const refused = await t
+      .http()
+      .get('/api/v1/mini-programs')
+      .set('Authorization', 'Bearer mpg_000000000000_nope')
+      .expect(401);
+    expect(refused.headers['www-authenticate']).toBe('Bearer realm="mp-guard", error="invalid_token"');
+  });
+
+  it('the acknowledge page cannot be framed, whatever the link', async () => {
+    for (const method of ['get', 'post'] as const) {
+      const res = await t.http()[method]('/ack/not-a-real-token');
+      expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+    }
+  });
+});
