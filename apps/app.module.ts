@@ -1,10 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { LoggerModule } from 'nestjs-pino';
 import { AuditEventsController } from '../libs/audit/src/audit-events.controller.js';
 import { ApiKeyGuard } from '../libs/auth/src/api-key.guard.js';
 import { AuthModule } from '../libs/auth/src/auth.module.js';
 import { CoreModule, type CoreOptions } from '../libs/core/src/core.module.js';
+import { PinoLoggerModule } from '../libs/common/src/pino-logger.module.js';
 import { RegistryModule } from '../libs/registry/src/registry.module.js';
 import { CatalogueModule } from '../libs/requirements/src/catalogue.module.js';
 import { DeadlinesModule } from '../libs/deadlines/src/deadlines.module.js';
@@ -45,21 +45,19 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: core.config.LOG_LEVEL,
-            redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-            autoLogging: { ignore: (req) => req.url === '/health' },
-            // URLs can carry signed tokens (acknowledge links, calendar feeds): log the path only.
-            serializers: {
-              req: (req: { id: unknown; method: string; url: string }) => ({
-                id: req.id,
-                method: req.method,
-                path: String(req.url)
-                  .split('?')[0]
-                  .replace(/\/(ack|calendar)\/[^/]+/, '/$1/[redacted]'),
-              }),
-            },
+        PinoLoggerModule.forRoot({
+          level: core.config.LOG_LEVEL,
+          redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+          autoLogging: { ignore: (req) => req.url === '/health' },
+          // URLs can carry signed tokens (acknowledge links, calendar feeds): log the path only.
+          serializers: {
+            req: (req: { id: unknown; method: string; url: string }) => ({
+              id: req.id,
+              method: req.method,
+              path: String(req.url)
+                .split('?')[0]
+                .replace(/\/(ack|calendar)\/[^/]+/, '/$1/[redacted]'),
+            }),
           },
         }),
         CoreModule.forRoot(core),

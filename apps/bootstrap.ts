@@ -3,12 +3,12 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '../libs/config/src/app-config.js';
 import { Clock, SystemClock } from '../libs/common/src/clock.js';
 import type { HostResolver } from '../libs/common/src/outbound-guard.js';
 import { HttpErrorFilter } from '../libs/common/src/http-error.filter.js';
 import { rejectBadQuery, verifyJsonBody } from '../libs/common/src/request-guards.js';
+import { PinoNestLogger } from '../libs/common/src/pino-logger.module.js';
 import { createValidationPipe } from '../libs/common/src/validation.js';
 import { AppModule, type AppRoles } from './app.module.js';
 
@@ -37,7 +37,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestExpressA
     ),
     { bufferLogs: true, bodyParser: false },
   );
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(PinoNestLogger));
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(rejectBadQuery);
@@ -92,6 +92,6 @@ export async function createContext(
     ),
     roles.worker ? { bufferLogs: true } : { logger: ['error', 'warn'] },
   );
-  if (roles.worker) ctx.useLogger(ctx.get(Logger));
+  if (roles.worker) ctx.useLogger(ctx.get(PinoNestLogger));
   return ctx;
 }

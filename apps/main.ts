@@ -25,17 +25,23 @@ async function main(): Promise<void> {
   if (seedWanted) {
     const demo = await seedDemo(app);
     say('');
-    say(`Demo organization "${demo.organizationName}" created with ${demo.miniPrograms} mini-programs.`);
-    say(`Its API key, shown this once (store it; only its hash is kept):`);
-    say(`    ${demo.apiKey}`);
-    say(`Console: open this one-time link to set the demo administrator's password and sign in`);
-    say(
-      `(valid 7 days, once; invite colleagues from the console's 成员 page or \`npm run cli -- user invite\`):`,
-    );
-    say(`    ${demo.signInLink}`);
-    say(
-      `Try:  KEY=<that key>; curl -H "Authorization: Bearer $KEY" ${config.publicUrl}/api/v1/mini-programs`,
-    );
+    if (demo.apiKey) {
+      say(`Demo organization "${demo.organizationName}" created with ${demo.miniPrograms} mini-programs.`);
+      say(`Its API key, shown this once (store it; only its hash is kept):`);
+      say(`    ${demo.apiKey}`);
+      say(`Console: open this one-time link to set the demo administrator's password and sign in`);
+      say(
+        `(valid 7 days, once; invite colleagues from the console's 成员 page or \`npm run cli -- user invite\`):`,
+      );
+      say(`    ${demo.signInLink}`);
+      say(
+        `Try:  KEY=<that key>; curl -H "Authorization: Bearer $KEY" ${config.publicUrl}/api/v1/mini-programs`,
+      );
+    } else {
+      say(
+        `Demo organization "${demo.organizationName}" (${demo.organizationId}) already exists: kept as is.`,
+      );
+    }
   }
   await app.listen(config.PORT, config.HOST);
   say('');

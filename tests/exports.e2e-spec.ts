@@ -136,6 +136,7 @@ beforeAll(async () => {
     hospital: hospital.id,
     evil: evil.id,
     pharmacy: pharmacy.id,
+    pharmacyAppId: pharmacy.appId,
     custom: custom.id,
     theirMiniProgram: theirs.id,
     theirDeadline: theirDeadlines.body.items[0].id,
@@ -149,7 +150,7 @@ describe('checklist exports over HTTP, read back by independent readers', () => 
     expect(file.status).toBe(200);
     expect(file.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(file.headers['content-disposition']).toBe(
-      `attachment; filename="mp-guard-checklist_2026-11-25.csv"; filename*=UTF-8''${encodeURIComponent('mp-guard-checklist_全部小程序_2026-11-25.csv')}`,
+      `attachment; filename="mp-guard-checklist_all_2026-11-25.csv"; filename*=UTF-8''${encodeURIComponent('mp-guard-checklist_全部小程序_2026-11-25.csv')}`,
     );
     const records = csvRecords(file.bytes);
     const api = await apiDeadlines();
@@ -215,8 +216,10 @@ describe('checklist exports over HTTP, read back by independent readers', () => 
     const evil = cells.filter((c) => typeof c.value === 'string' && c.value.includes('HYPERLINK'));
     expect(evil.length).toBeGreaterThan(0);
     for (const cell of evil) {
+      // an XLSX string cell is never evaluated: the exact text, typed as Text (@), no apostrophe
       expect(cell.type).toBe(ExcelJS.ValueType.String);
-      expect(cell.value).toBe(inert(EVIL));
+      expect(cell.value).toBe(EVIL);
+      expect(cell.numFmt).toBe('@');
     }
     expect(cells.some((c) => c.type === ExcelJS.ValueType.Formula)).toBe(false);
   });
@@ -249,7 +252,7 @@ describe('checklist exports over HTTP, read back by independent readers', () => 
     });
     const api = await apiDeadlines();
     const expected = api.map((d) => ({
-      mp: inert(mpName(d)),
+      mp: mpName(d),
       appId: d.miniProgram?.appId ?? '',
       requirement: d.requirementName,
       dueOn: d.dueOn,
@@ -334,8 +337,9 @@ describe('checklist exports over HTTP, read back by independent readers', () => 
 
   it('scopes to one mini-program, one deadline or a due-date window, as the API filters them', async () => {
     const mp = await download('csv', `miniProgramId=${ids.pharmacy}`);
-    expect(decodeURIComponent(mp.headers['content-disposition'].split("UTF-8''")[1])).toBe(
-      'mp-guard-checklist_康宁药房_2026-11-25.csv',
+    expect(mp.headers['content-disposition']).toBe(
+      `attachment; filename="mp-guard-checklist_${ids.pharmacyAppId}_2026-11-25.csv"; ` +
+        `filename*=UTF-8''${encodeURIComponent(`mp-guard-checklist_康宁药房_${ids.pharmacyAppId}_2026-11-25.csv`)}`,
     );
     const mpIds = csvDeadlines(csvRecords(mp.bytes)).map((r) => r['截止事项ID']);
     expect(mpIds.sort()).toEqual(
@@ -344,12 +348,22 @@ describe('checklist exports over HTTP, read back by independent readers', () => 
     expect(mpIds).toContain(ids.custom);
 
     const window = 'dueFrom=2027-01-01&dueTo=2027-03-31';
-    const windowed = csvDeadlines(csvRecords((await download('csv', window)).bytes));
+    const windowFile = await download('csv', window);
+    expect(windowFile.headers['content-disposition']).toMatch(
+      /^attachment; filename="mp-guard-checklist_due-2027-01-01-to-2027-03-31_2026-11-25\.csv"; /,
+    );
+    const windowed = csvDeadlines(csvRecords(windowFile.bytes));
     const apiWindow = await apiDeadlines(window);
     expect(apiWindow.length).toBeGreaterThan(0);
     expect(windowed.map((r) => r['截止事项ID']).sort()).toEqual(apiWindow.map((d) => d.id).sort());
 
-    const one = csvDeadlines(csvRecords((await download('csv', `deadlineId=${ids.custom}`)).bytes));
+    const oneFile = await download('csv', `deadlineId=${ids.custom}`);
+    expect(oneFile.headers['content-disposition']).toMatch(
+      new RegExp(
+        `^attachment; filename="mp-guard-checklist_${ids.pharmacyAppId}_custom_deadline-${ids.custom.slice(0, 8)}_2026-11-25\\.csv"; `,
+      ),
+    );
+    const one = csvDeadlines(csvRecords(oneFile.bytes));
     expect(one.map((r) => [r['截止事项ID'], r['事项']])).toEqual([[ids.custom, '续签服务器托管合同']]);
   });
 

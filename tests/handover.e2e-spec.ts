@@ -147,7 +147,7 @@ describe('handover pack', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/markdown; charset=utf-8');
     expect(res.headers['content-disposition']).toBe(
-      `attachment; filename="mp-guard-handover_2026-11-25.md"; filename*=UTF-8''${encodeURIComponent('mp-guard-handover_康宁商城_2026-11-25.md')}`,
+      `attachment; filename="mp-guard-handover_${mp.appId}_2026-11-25.md"; filename*=UTF-8''${encodeURIComponent(`mp-guard-handover_康宁商城_${mp.appId}_2026-11-25.md`)}`,
     );
     const md = res.bytes.toString('utf8');
     const lines = md.split('\n');
@@ -157,7 +157,7 @@ describe('handover pack', () => {
       '- 生成时间：2026-11-25 10:00 (Asia/Shanghai)',
       `- AppID：${mp.appId}`,
       '- 主体：深圳市康宁健康科技有限公司',
-      '- 服务类目：餐饮 \\> 外卖',
+      '- 服务类目：餐饮 > 外卖',
       '- 微信认证到期：2027-01-10',
       '- 名称：快码科技',
       '- 状态：已停止经营',
@@ -171,10 +171,10 @@ describe('handover pack', () => {
       '| 数据备份 | 业主 | 本单位 NAS | — | — |',
       '### 微信认证年审',
       '### 续签服务器合同',
-      '| 食品经营许可证 (food\\_business\\_licence) | JY14403050012345 | 深圳市市场监督管理局 | — | 2027-05-01 | 服务商 |',
-      '| 刘洋 | 运营 | liu.yang\\@kangning.cn |',
-      '| 王丽 | 主管 | wang.li\\@kangning.cn |',
-      '| 陈工 | 运营 | chen\\@kuaima.cn |',
+      '| 食品经营许可证 (food_business_licence) | JY14403050012345 | 深圳市市场监督管理局 | — | 2027-05-01 | 服务商 |',
+      '| 刘洋 | 运营 | liu.yang@kangning.cn |',
+      '| 王丽 | 主管 | wang.li@kangning.cn |',
+      '| 陈工 | 运营 | chen@kuaima.cn |',
     ]) {
       expect({ line, found: lines.includes(line) }).toEqual({ line, found: true });
     }
@@ -217,7 +217,7 @@ describe('handover pack', () => {
     try {
       const md = (await download('handover.md?locale=en')).bytes.toString('utf8');
       expect(md).not.toContain('3f1c0a9b2d4e5f60718293a4b5c6d7e8');
-      expect(md).toContain('| AppSecret | Vendor | - | - | \\[withheld\\: looks like a secret\\] |');
+      expect(md).toContain('| AppSecret | Vendor | - | - | \\[withheld: looks like a secret\\] |');
     } finally {
       await outbox(t.databaseUrl, `DELETE FROM assets WHERE mini_program_id = $1 AND kind = 'app_secret'`, [
         mp.id,

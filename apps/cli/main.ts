@@ -1,10 +1,10 @@
 import { createWriteStream } from 'node:fs';
-import { readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import type { INestApplicationContext } from '@nestjs/common';
-import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
+import { DataSource } from 'typeorm';
 import { seedDemo } from '../../database/seed/demo.js';
 import { ApiKeyService } from '../../libs/auth/src/api-key.service.js';
 import type { AuthContext } from '../../libs/auth/src/auth-context.js';
@@ -24,10 +24,10 @@ import {
 } from '../../libs/continuity/src/handover.service.js';
 import { FORMAT_RULE, isChecklistFormat, writeChecklist } from '../../libs/exports/src/checklist-formats.js';
 import { ChecklistService } from '../../libs/exports/src/checklist.service.js';
+import type { ExportFileName } from '../../libs/exports/src/renderers/index.js';
 import { CertificateWatchService } from '../../libs/certificates/src/certificate-watch.service.js';
 import { CredentialService } from '../../libs/wechat/src/credential.service.js';
 import { WechatSyncService } from '../../libs/wechat/src/wechat-sync.service.js';
-import { DataSource } from 'typeorm';
 import { PeopleService } from '../../libs/people/src/people.service.js';
 import { createContext } from '../bootstrap.js';
 import { prepareRuntime } from '../runtime.js';
@@ -42,7 +42,10 @@ async function withApp<T>(run: (app: INestApplicationContext) => Promise<T>, clo
   try {
     return await run(app);
   } finally {
+    const pool = app.get(DataSource);
     await app.close();
+    // Nest does not end the pool; an idle connection to a shared database kept the process 10 s more
+    if (pool.isInitialized) await pool.destroy();
     await database.embedded?.stop();
   }
 }
@@ -75,6 +78,7 @@ const localeArg = (v: string): 'zh-CN' | 'en' => {
 async function writeAtomically(file: string, write: (out: Writable) => Promise<void>): Promise<string> {
   const target = path.resolve(file);
   const partial = `${target}.partial-${process.pid}`;
+  await mkdir(path.dirname(target), { recursive: true });
   try {
     await write(createWriteStream(partial));
     await rename(partial, target);
@@ -83,6 +87,14 @@ async function writeAtomically(file: string, write: (out: Writable) => Promise<v
     throw error;
   }
   return target;
+}
+
+const OUT_HELP =
+  'where to write it (default: ./exports/<the name the API gives it>); written to a temporary name, renamed when complete';
+
+/** `./exports/<name>` under the current directory (created when missing; ignored by git in the repo). */
+function defaultOut(file: ExportFileName): string {
+  return path.join(process.cwd(), 'exports', file.name);
 }
 
 const program = new Command('mp-guard').description('mp-guard operator commands').showHelpAfterError();
@@ -170,6 +182,7 @@ program
       throw new InvalidArgumentError(`cannot import "${what}": only mini-programs or assets`);
     return withApp(async (app) => {
       const data = await readFile(file);
+      const { SingleBar } = await import('cli-progress');
       const bar = new SingleBar({
         format: 'importing [{bar}] {value}/{total} rows',
         stream: process.stderr,
@@ -252,10 +265,19 @@ program
 
 program
   .command('demo')
-  .description('create the demo organization with sample data and print its API key (any database)')
+  .description(
+    'create the demo organization with sample data and print its API key (any database; once: run again, it is kept)',
+  )
   .action(() =>
     withApp(async (app) => {
       const demo = await seedDemo(app);
+      if (!demo.apiKey) {
+        out(
+          `demo organization ${demo.organizationId} "${demo.organizationName}" already exists (${demo.miniPrograms} mini-programs): nothing added`,
+        );
+        out(`its key was shown when it was created; a new one: key create --org ${demo.organizationId}`);
+        return;
+      }
       out(
         `demo organization ${demo.organizationId} "${demo.organizationName}" with ${demo.miniPrograms} mini-programs`,
       );
@@ -303,7 +325,7 @@ exportCmd
     if (!isChecklistFormat(v)) throw new InvalidArgumentError(FORMAT_RULE);
     return v;
   })
-  .requiredOption('--out <file>', 'where to write it (written to a temporary name, renamed when complete)')
+  .option('--out <file>', OUT_HELP)
   .option('--mini-program <id>', 'only this mini-program')
   .option('--deadline <id>', 'only this deadline cycle')
   .option('--due-from <date>', 'only cycles due on or after this date (YYYY-MM-DD)')
@@ -313,7 +335,7 @@ exportCmd
     (opts: {
       org: string;
       format: 'csv' | 'xlsx' | 'pdf' | 'md';
-      out: string;
+      out?: string;
       miniProgram?: string;
       deadline?: string;
       dueFrom?: string;
@@ -339,7 +361,7 @@ exportCmd
             yield row;
           }
         };
-        const target = await writeAtomically(opts.out, (file) =>
+        const target = await writeAtomically(opts.out ?? defaultOut(prepared.fileName(opts.format)), (file) =>
           writeChecklist(opts.format, counted(), prepared.header, file),
         );
         out(`wrote ${target}: ${rows} deadlines (${prepared.header.scopeLabel})`);
@@ -357,22 +379,24 @@ exportCmd
     if (!isHandoverFormat(v)) throw new InvalidArgumentError(HANDOVER_FORMAT_RULE);
     return v;
   })
-  .requiredOption('--out <file>', 'where to write it (written to a temporary name, renamed when complete)')
+  .option('--out <file>', OUT_HELP)
   .option('--locale <locale>', "zh-CN or en (default: the organization's)", localeArg)
   .action(
     (opts: {
       org: string;
       miniProgram: string;
       format: 'md' | 'pdf';
-      out: string;
+      out?: string;
       locale?: 'zh-CN' | 'en';
     }) =>
       withApp(async (app) => {
         const ctx = await cliContext(app, opts.org);
-        const { pack } = await app
+        const { pack, fileName } = await app
           .get(HandoverService)
           .prepare(ctx, opts.miniProgram, opts.locale ?? ctx.locale);
-        const target = await writeAtomically(opts.out, (file) => writeHandover(opts.format, pack, file));
+        const target = await writeAtomically(opts.out ?? defaultOut(fileName(opts.format)), (file) =>
+          writeHandover(opts.format, pack, file),
+        );
         out(
           `wrote ${target}: ${pack.facts.name} (${pack.facts.appId}), ${pack.assets.length} assets, ${pack.deadlines.length} open deadlines`,
         );

@@ -14,14 +14,24 @@ import { PeopleService } from '../../libs/people/src/people.service.js';
 export interface DemoResult {
   organizationId: string;
   organizationName: string;
-  apiKey: string;
-  /** One-time link for the demo's first administrator to set a password and sign in to the console. */
-  signInLink: string;
+  /** Shown once, when the demo is created; null when it already existed (make another with `key create`). */
+  apiKey: string | null;
+  /**
+   * One-time link for the demo's first administrator to set a password and sign in to the console; null
+   * when the demo already existed (invite someone with `cli user invite`).
+   */
+  signInLink: string | null;
+  /** False when the demo organization already existed: nothing was added. */
+  created: boolean;
   miniPrograms: number;
 }
 
 export const DEMO_ORGANIZATION = '康宁健康集团（演示）';
 const SEEDED_MARK = 'demo_seeded';
+/** app_state key holding the demo organization's id: the stable key that makes seeding idempotent. */
+const DEMO_KEY = 'demo_organization';
+/** Serializes seeds of one database (`npm start` with DEMO_SEED=always and `cli demo` at once). */
+const SEED_LOCK = "hashtext('mp-guard demo seed')";
 
 /**
  * Seed on a database with no organization, or redo a seed that a kill interrupted: the demo organization
@@ -51,10 +61,72 @@ export async function demoWanted(app: INestApplicationContext): Promise<boolean>
 export const DEMO_ADMIN_EMAIL = 'admin@kangning.example.cn';
 
 export async function seedDemo(app: INestApplicationContext): Promise<DemoResult> {
+  const lock = app.get(DataSource).createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query(`SELECT pg_advisory_lock(${SEED_LOCK})`);
+    const existing = await existingDemo(app);
+    if (existing) return existing;
+    return await createDemo(app);
+  } finally {
+    await lock.query(`SELECT pg_advisory_unlock(${SEED_LOCK})`).catch(() => undefined);
+    await lock.release();
+  }
+}
+
+/**
+ * The demo organization the stable key names, once its seed has finished. A seed that a kill interrupted
+ * (key written, completion mark not) is removed so that it is done again; a demo seeded before the key
+ * existed is found by its name and given the key.
+ */
+async function existingDemo(app: INestApplicationContext): Promise<DemoResult | null> {
+  const db = app.get(DataSource);
+  const [key] = await db.query<{ value: string }[]>(`SELECT value FROM app_state WHERE key = $1`, [DEMO_KEY]);
+  const [mark] = await db.query<unknown[]>(`SELECT 1 FROM app_state WHERE key = $1`, [SEEDED_MARK]);
+  let id: string | null = key ? key.value : null; // jsonb: pg hands back the string
+  if (id && !mark) {
+    await db.query(`DELETE FROM organizations WHERE id = $1`, [id]);
+    await db.query(`DELETE FROM app_state WHERE key = $1`, [DEMO_KEY]);
+    return null;
+  }
+  if (!id && mark) {
+    const [byName] = await db.query<{ id: string }[]>(
+      `SELECT id FROM organizations WHERE name = $1 ORDER BY created_at LIMIT 1`,
+      [DEMO_ORGANIZATION],
+    );
+    id = byName?.id ?? null;
+    if (id) await rememberDemo(db, id);
+  }
+  if (!id) return null;
+  const [org] = await db.query<{ name: string; mini_programs: number }[]>(
+    `SELECT o.name, (SELECT count(*)::int FROM mini_programs m WHERE m.organization_id = o.id) AS mini_programs
+       FROM organizations o WHERE o.id = $1`,
+    [id],
+  );
+  if (!org) return null; // deleted since: seed a new one
+  return {
+    organizationId: id,
+    organizationName: org.name,
+    apiKey: null,
+    signInLink: null,
+    created: false,
+    miniPrograms: org.mini_programs,
+  };
+}
+
+async function rememberDemo(db: DataSource, organizationId: string): Promise<void> {
+  await db.query(
+    `INSERT INTO app_state (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+    [DEMO_KEY, JSON.stringify(organizationId)],
+  );
+}
+
+async function createDemo(app: INestApplicationContext): Promise<DemoResult> {
   const timeZone = 'Asia/Shanghai';
   const { organization, apiKey } = await app
     .get(OrganizationService)
     .create({ name: DEMO_ORGANIZATION, timeZone, locale: 'zh-CN' });
+  await rememberDemo(app.get(DataSource), organization.id);
   const ctx: AuthContext = {
     organizationId: organization.id,
     timeZone,
@@ -236,6 +308,7 @@ export async function seedDemo(app: INestApplicationContext): Promise<DemoResult
     organizationName: organization.name,
     apiKey: apiKey.key,
     signInLink: invitation.link,
+    created: true,
     miniPrograms: registered.length,
   };
 }

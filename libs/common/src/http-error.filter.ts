@@ -35,6 +35,16 @@ export class HttpErrorFilter implements ExceptionFilter {
       return;
     }
     if (exception instanceof DomainError) {
+      if (exception.code === ErrorCode.Unauthorized) {
+        // RFC 6750: a 401 names its scheme; a key that was sent but refused is an invalid_token
+        const sent = Boolean(
+          host.switchToHttp().getRequest<{ headers: { authorization?: string } }>().headers.authorization,
+        );
+        res.setHeader(
+          'WWW-Authenticate',
+          sent ? 'Bearer realm="mp-guard", error="invalid_token"' : 'Bearer realm="mp-guard"',
+        );
+      }
       res.status(STATUS[exception.code]).json({
         statusCode: STATUS[exception.code],
         error: exception.code,

@@ -9,10 +9,13 @@ function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
         ? `${parent}[${e.property}]`
         : `${parent}.${e.property}`
       : e.property;
-    const own = Object.entries(e.constraints ?? {}).map(([key, text]) => ({
-      field,
-      rule: key === 'whitelistValidation' ? 'is not a known field' : stripField(text, e.property),
-    }));
+    const own = Object.entries(e.constraints ?? {}).map(([key, text]) => {
+      if (key === 'whitelistValidation') return { field, rule: 'is not a known field' };
+      const rule = stripField(text, e.property);
+      // `Satisfies(…, { each: true })` names the failing item as "[i] rule": the field gets the index
+      const item = /^\[(\d+)\] (.*)$/s.exec(rule);
+      return item ? { field: `${field}[${item[1]}]`, rule: item[2] } : { field, rule };
+    });
     return [...own, ...flatten(e.children ?? [], field)];
   });
 }
@@ -131,6 +134,15 @@ export function Satisfies(
         validate: (value: unknown) => typeof value === 'string' && validate(value) === null,
         defaultMessage: (args) => {
           const value: unknown = args?.value;
+          if (options.each && Array.isArray(value)) {
+            // class-validator hands the whole array here: name the first item that fails, by its own rule
+            const items: unknown[] = value;
+            for (let i = 0; i < items.length; i++) {
+              const item = items[i];
+              const rule = typeof item === 'string' ? validate(item) : 'must be a string';
+              if (rule) return `[${i}] ${rule}`;
+            }
+          }
           return typeof value === 'string' ? (validate(value) ?? 'is invalid') : 'must be a string';
         },
       },

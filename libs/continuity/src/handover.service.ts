@@ -17,6 +17,7 @@ import { isAppId } from '../../domain/src/validation/index.js';
 import { ChecklistService } from '../../exports/src/checklist.service.js';
 import {
   exportFileName,
+  type ExportFileName,
   type ExportLocale,
   writeHandoverMarkdown,
   writeHandoverPdf,
@@ -42,7 +43,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface PreparedHandover {
   pack: HandoverPack;
-  fileName(format: HandoverFormat): string;
+  fileName(format: HandoverFormat): ExportFileName;
 }
 
 /** Streams a pack in one format; ends `out`, or destroys it and rejects when anything fails. */
@@ -177,7 +178,14 @@ export class HandoverService {
     return {
       pack,
       fileName: (format) =>
-        exportFileName({ prefix: 'mp-guard-handover', scopeLabel: mp.name, date: today, ext: format }),
+        exportFileName({
+          prefix: 'mp-guard-handover',
+          scopeLabel: mp.name,
+          appId: mp.appId,
+          asciiScope: mp.appId,
+          date: today,
+          ext: format,
+        }),
     };
   }
 }

@@ -24,6 +24,7 @@ import {
   type ChecklistItem,
   type ChecklistRow,
   type ExportExtension,
+  type ExportFileName,
   type ExportHeader,
   type ExportLocale,
   exportFileName,
@@ -48,7 +49,7 @@ export interface PreparedChecklist {
   header: ExportHeader;
   /** The organization's local today, the date in file names. */
   today: string;
-  fileName(ext: ExportExtension): string;
+  fileName(ext: ExportExtension): ExportFileName;
   rows(): AsyncIterable<ChecklistRow>;
 }
 
@@ -150,12 +151,17 @@ export class ChecklistService {
       .then((o) => o ?? Promise.reject(DomainError.notFound('Organization')));
     const words = WORDS[locale];
     let scopeLabel: string = words.all;
+    let appId: string | undefined;
+    // which scope this is, in ASCII: what `curl -OJ` names the file
+    const asciiScope: string[] = [];
     if (scope.miniProgramId) {
       const mp = await this.db
         .getRepository(MiniProgramEntity)
         .findOneBy({ id: scope.miniProgramId, organizationId: org.id });
       if (!mp) throw DomainError.notFound('Mini-program');
       scopeLabel = withheld(mp.name, locale);
+      appId = mp.appId;
+      asciiScope.push(mp.appId);
     }
     if (scope.deadlineId) {
       const deadline = await this.db
@@ -172,8 +178,21 @@ export class ChecklistService {
         withheld(deadline.title, locale) ??
         deadline.kind;
       scopeLabel = `${name} · ${withheld(mp?.name, locale) ?? labelsFor(locale).organizationLevel}`;
+      appId = mp?.appId ?? appId;
+      asciiScope.splice(0, asciiScope.length, mp?.appId ?? 'organization');
+      asciiScope.push(deadline.requirementCode ?? deadline.kind, `deadline-${deadline.id.slice(0, 8)}`);
     }
-    if (scope.dueFrom || scope.dueTo) scopeLabel += ` ${words.window(scope.dueFrom, scope.dueTo)}`;
+    if (scope.dueFrom || scope.dueTo) {
+      scopeLabel += ` ${words.window(scope.dueFrom, scope.dueTo)}`;
+      asciiScope.push(
+        scope.dueFrom && scope.dueTo
+          ? `due-${scope.dueFrom}-to-${scope.dueTo}`
+          : scope.dueFrom
+            ? `due-from-${scope.dueFrom}`
+            : `due-until-${scope.dueTo}`,
+      );
+    }
+    if (!asciiScope.length) asciiScope.push('all');
 
     const now = this.clock.now();
     const today = localDateOf(now, org.timeZone);
@@ -188,7 +207,8 @@ export class ChecklistService {
     return {
       header,
       today,
-      fileName: (ext) => exportFileName({ scopeLabel, date: today, ext }),
+      fileName: (ext) =>
+        exportFileName({ scopeLabel, appId, asciiScope: asciiScope.join('_'), date: today, ext }),
       rows: async function* () {
         for await (const entry of entries()) yield entry.row;
       },

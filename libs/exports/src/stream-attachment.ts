@@ -1,8 +1,8 @@
 import { applyDecorators, type Logger } from '@nestjs/common';
 import { ApiOkResponse, ApiParam, ApiProduces } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { contentDisposition } from './renderers/index.js';
-import { DestinationClosedError } from './renderers/stream-output.js';
+import { contentDisposition, type ExportFileName } from './renderers/index.js';
+import { isDestinationGone } from './renderers/stream-output.js';
 
 /**
  * Streams a generated file as an attachment. Call it only once the request is validated: from here on
@@ -12,7 +12,7 @@ import { DestinationClosedError } from './renderers/stream-output.js';
 export async function streamAttachment(
   res: Response,
   logger: Logger,
-  file: { contentType: string; fileName: string; label: string },
+  file: { contentType: string; fileName: ExportFileName; label: string },
   write: (out: Response) => Promise<void>,
 ): Promise<void> {
   res.status(200);
@@ -23,8 +23,8 @@ export async function streamAttachment(
   try {
     await write(res);
   } catch (error) {
-    if (error instanceof DestinationClosedError)
-      logger.warn(`${file.label} export stopped: the client went away`);
+    // not our fault and nothing to fix: one line, no stack
+    if (isDestinationGone(error)) logger.warn(`${file.label} export stopped: the client went away`);
     else logger.error({ err: error }, `${file.label} export failed mid-stream`);
   }
 }

@@ -1,7 +1,6 @@
 import { Controller, Get, HttpStatus, Inject, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { simpleParser } from 'mailparser';
 import { Public } from '../../auth/src/auth-context.js';
 import { APP_CONFIG, type AppConfig } from '../../config/src/app-config.js';
 import { escapeHtml } from '../../domain/src/reminders/index.js';
@@ -32,6 +31,7 @@ export class InboxController {
   @Public()
   async list(@Req() req: Request, @Res() res: Response): Promise<void> {
     if (!this.allowed(req, res)) return;
+    const { simpleParser } = await import('mailparser'); // loaded on first use: the CLI never needs it
     const mails = await Promise.all(
       (await this.inbox.list()).map(async ({ id, raw }) => ({ id, mail: await simpleParser(raw) })),
     );
@@ -64,6 +64,7 @@ export class InboxController {
       res.status(HttpStatus.NOT_FOUND).json({ statusCode: 404, error: 'not_found', message: 'No such mail' });
       return;
     }
+    const { simpleParser } = await import('mailparser');
     const mail = await simpleParser(raw);
     const html = typeof mail.html === 'string' ? mail.html : `<pre>${escapeHtml(mail.text ?? '')}</pre>`;
     res.type('html').send(

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { SMTPServer } from 'smtp-server';
+import type { SMTPServer } from 'smtp-server';
 import { APP_CONFIG, type AppConfig } from '../../config/src/app-config.js';
 import { Clock } from '../../common/src/clock.js';
 
@@ -27,6 +27,7 @@ export class LocalInbox implements OnApplicationShutdown {
   /** Starts (or finds) the inbox and answers the URL to send to. */
   async start(): Promise<string> {
     await mkdir(this.folder, { recursive: true });
+    const { SMTPServer } = await import('smtp-server'); // not loaded by commands that send nothing
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['AUTH', 'STARTTLS'],

@@ -53,7 +53,7 @@ describe('validateHostname', () => {
     ['api..example.cn', LABELS],
     ['.example.cn', LABELS],
     ['api_v1.example.cn', LABELS],
-    ['api example.cn', LABELS],
+    ['api example.cn', 'must not contain spaces or control characters'],
     ['example.123', 'must end in a top-level domain that is not all digits'],
     ['xn--abc.cn', 'must contain valid punycode in its xn-- labels'],
   ])('rejects %j: %s', (value, message) => {
@@ -69,9 +69,24 @@ describe('normalizeHostname', () => {
     ['Ａｐｉ。example.cn', 'api.example.cn'],
     ['api.example.cn', 'api.example.cn'],
     ['HTTPS://Api.Example.cn/', 'https://api.example.cn/'],
+    // never cut to the host: the validator must see the path, query, fragment or tab and refuse it
+    ['A.Example.cn/path', 'a.example.cn/path'],
+    ['a.example.cn?x=1', 'a.example.cn?x=1'],
+    ['a.example.cn#top', 'a.example.cn#top'],
+    ['a.example.cn\\x', 'a.example.cn\\x'],
+    ['a.example.cn\t', 'a.example.cn\t'],
   ])('turns %j into %j', (input, output) => {
     expect(normalizeHostname(input)).toBe(output);
   });
+
+  it.each(['a.example.cn/path', 'a.example.cn?x=1', 'a.example.cn#top', 'a.example.cn\\x'])(
+    'leaves %j for the validator to refuse as not a bare hostname',
+    (input) => {
+      expect(validateHostname(normalizeHostname(input))).toBe(
+        'must be a bare hostname without scheme, path or credentials',
+      );
+    },
+  );
 
   it('produces names the validator accepts from Chinese input', () => {
     expect(validateHostname(normalizeHostname('小程序.例子.中国'))).toBeNull();

@@ -13,7 +13,8 @@ const NUMERIC_LABEL = /^[0-9]+$/;
 
 export function validateHostname(value: string): ValidationResult {
   if (value.length === 0) return 'must not be empty';
-  if (/[/?#@]/.test(value)) return 'must be a bare hostname without scheme, path or credentials';
+  if (/[/?#@\\]/.test(value)) return 'must be a bare hostname without scheme, path or credentials';
+  if (/[\s\p{Cc}]/u.test(value)) return 'must not contain spaces or control characters';
   // Two or more colons can only be IPv6; one is a port.
   if (value.startsWith('[') || value.indexOf(':') !== value.lastIndexOf(':')) {
     return 'must be a domain name, not an IP address';
@@ -48,5 +49,8 @@ export function isHostname(value: string): boolean {
  * for `validateHostname` to explain.
  */
 export function normalizeHostname(value: string): string {
+  // domainToASCII parses a URL host: it would drop `/path`, `?query`, `#fragment`, `\x` and tabs, and
+  // store `a.example.cn/path` as `a.example.cn`; such input is left for the validator to refuse
+  if (/[/?#@\\\s\p{Cc}]/u.test(value)) return value.toLowerCase();
   return domainToASCII(value) || value.toLowerCase();
 }

@@ -14,6 +14,9 @@ const FORBIDDEN_CODE_POINTS = [
   ...range(0x2066, 0x2069),
 ];
 
+const INVISIBLE = 'must contain visible characters, not only invisible ones';
+const UNPRINTABLE = 'must not contain emoji or characters the PDF exports cannot print (found ';
+
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
@@ -23,9 +26,9 @@ describe('validateText', () => {
     ['深圳市示例医疗科技有限公司', 64],
     ['Acme Health (Shenzhen) Co., Ltd.', 64],
     [' surrounding spaces are the caller’s to trim ', 64],
-    ['café ﬁ 𠮷野家 👩‍⚕️', 64],
+    ['café ﬁ 𫖮 ✓ © ™', 64],
     ['12345', 5],
-    ['𠮷𠮷𠮷', 3],
+    ['𫖮𫖮𫖮', 3],
   ])('accepts %j with maxLength %d', (value, maxLength) => {
     expect(validateText(value, { maxLength })).toBeNull();
     expect(isText(value, { maxLength })).toBe(true);
@@ -36,7 +39,13 @@ describe('validateText', () => {
     ['   ', 10, 'must not be empty'],
     ['\u3000', 10, 'must not be empty'],
     ['123456', 5, 'must be at most 5 characters'],
-    ['𠮷𠮷𠮷𠮷', 3, 'must be at most 3 characters'],
+    ['𫖮𫖮𫖮𫖮', 3, 'must be at most 3 characters'],
+    ['\u200b', 10, INVISIBLE],
+    ['\u200b\u200d\u2060\ufeff', 10, INVISIBLE],
+    ['\u3164\u2800', 10, INVISIBLE],
+    ['康宁😀商城', 64, `${UNPRINTABLE}U+1F600)`],
+    ['𠮷野家', 64, `${UNPRINTABLE}U+20BB7)`],
+    ['✅ 已办', 64, `${UNPRINTABLE}U+2705)`],
     ['line one\nline two', 64, FORBIDDEN],
     ['tab\tseparated', 64, FORBIDDEN],
     ['nul\u0000byte', 64, FORBIDDEN],

@@ -92,6 +92,13 @@ describe('buildCalendar', () => {
     expect(ics).toContain('TRIGGER;RELATED=START:PT9H\r\n');
   });
 
+  it('ends every line with CRLF, the last one too (RFC 5545 3.1)', () => {
+    const ics = feed();
+    expect(ics.endsWith('END:VCALENDAR\r\n')).toBe(true);
+    expect(ics.split('\r\n').at(-1)).toBe('');
+    expect(ics.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+  });
+
   it('keeps UIDs after an unrelated edit and raises SEQUENCE when a due date moves', () => {
     const before = parse(feed()).events;
     const edited = { ...ANNUAL_REVIEW, whoMustAct: 'Vendor: New Co' };

@@ -94,7 +94,9 @@ export function buildCalendar(events: CalendarEvent[], options: CalendarOptions)
         .relatesTo(ICalAlarmRelatesTo.start);
     }
   }
-  return calendar.toString();
+  // RFC 5545 ends every content line, the last one too, with CRLF; ical-generator omits the last
+  const text = calendar.toString();
+  return text.endsWith('\r\n') ? text : `${text}\r\n`;
 }
 
 /**

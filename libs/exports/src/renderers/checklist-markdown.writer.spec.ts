@@ -89,9 +89,17 @@ describe('writeChecklistMarkdown', () => {
     expect(hostile.slice(0, 5)).toEqual(['2026-11-20', '2026-11-20', '2026-10-20', '-5', 'Snoozed']);
   });
 
+  it('writes the source link without needless backslashes', async () => {
+    const md = await render();
+    expect(md).toContain(`[${ANNUAL_REVIEW.sourceUrl}](${ANNUAL_REVIEW.sourceUrl})`);
+    expect(md).not.toContain('https\\://developers');
+  });
+
   it('renders hostile names and text as text: no links, no HTML, no emphasis, no code', async () => {
     const html = await marked.parse(await render(), { gfm: true, async: true });
-    expect(html).not.toMatch(/<a [^>]*href="(?!https:\/\/developers\.weixin\.qq\.com)/);
+    // the only links: the catalogue's source, and e-mail addresses to exactly the address shown
+    expect(html).not.toMatch(/<a [^>]*href="(?!https:\/\/developers\.weixin\.qq\.com|mailto:)/);
+    for (const [, to, text] of html.matchAll(/<a href="mailto:([^"]*)">([^<]*)<\/a>/g)) expect(text).toBe(to);
     expect(html).not.toContain('<script');
     expect(html).not.toMatch(/<(em|code|img)[ >]/);
     const strong = [...html.matchAll(/<strong>(.*?)<\/strong>/g)].map((m) => m[1]);
@@ -106,13 +114,49 @@ describe('writeChecklistMarkdown', () => {
 
   it.each([
     ['a|b', 'a\\|b'],
-    ['[x](http://evil)', '\\[x\\]\\(http\\://evil\\)'],
-    ['*_`<>', '\\*\\_\\`\\<\\>'],
+    ['[x](http://evil)', '\\[x\\](http\\://evil)'],
+    ['see www.evil.com', 'see www\\.evil.com'],
+    ['*_`<>', '\\*\\_\\`\\<>'],
     ['line\nbreak', 'line break'],
     ['1. item', '1\\. item'],
-    ['www.evil.com', 'www\\.evil.com'],
+    ['# title', '\\# title'],
+    ['> quote', '\\> quote'],
+    ['_x_ and snake_case_name', '\\_x\\_ and snake_case_name'],
+    ['&amp; &#60; AT&T', '\\&amp; \\&#60; AT&T'],
+    ['~~gone~~', '\\~\\~gone\\~\\~'],
+    // nothing to escape: no needless backslashes in e-mail addresses, dates, punctuation or Chinese
+    ['liu.yang@kangning.example.cn', 'liu.yang@kangning.example.cn'],
+    ['2026-11-25 (周三): 续签!', '2026-11-25 (周三): 续签!'],
     ['康宁', '康宁'],
-  ])('escapes %j', (input, expected) => {
+  ])('escapes %j as %j', (input, expected) => {
     expect(escapeMarkdown(input)).toBe(expected);
+  });
+
+  const html = (text: string) =>
+    text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+  it.each([
+    '**bold** _em_ `code` ~~strike~~',
+    '[link](http://evil.example) ![img](http://evil.example/x.png)',
+    '<script>alert(1)</script> <b>x</b>',
+    'a | b | c',
+    '&lt;entity&gt; &#x3C; \\escaped\\',
+    '# heading',
+    '> quote',
+    '- item',
+    '1) item',
+    '=== setext',
+    'line one\nline two',
+  ])('marked reads %j back as that very text, with no structure', (input) => {
+    const rendered = marked.parseInline(escapeMarkdown(input), { async: false, gfm: true });
+    expect(rendered).toBe(html(input.replace(/\n/g, ' ')));
+    const block = marked.parse(escapeMarkdown(input), { async: false, gfm: true });
+    expect(block).toBe(`<p>${html(input.replace(/\n/g, ' '))}</p>\n`);
+  });
+
+  it('leaves an e-mail address as written: marked links it to exactly that address', () => {
+    expect(
+      marked.parseInline(escapeMarkdown('liu.yang@kangning.example.cn'), { async: false, gfm: true }),
+    ).toBe('<a href="mailto:liu.yang@kangning.example.cn">liu.yang@kangning.example.cn</a>');
   });
 });

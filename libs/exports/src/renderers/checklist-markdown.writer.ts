@@ -7,25 +7,43 @@ import { endOutput, failOutput, writeChunk } from './stream-output.js';
 
 const FLUSH_AT = 64 * 1024;
 
+const WORD = /[\p{L}\p{N}]/u;
+
 /**
- * Makes user text inert inline Markdown: backslash-escapes every character that can open emphasis, code,
- * links, images, HTML, entities or break a table cell, defuses GFM autolinks (`http://`, `www.`, e-mail
- * addresses) and folds line breaks into spaces so text cannot start a new block.
+ * Makes user text inert inline Markdown with a backslash only where Markdown would read structure:
+ * characters that open code, emphasis, strikethrough, links or images (`[`), HTML (`<`) and table cells
+ * (`|`); `_` only at a word edge (inside a word it never emphasises); `&` only where it would start an
+ * entity; `#`, `>`, `+`, `-`, `=` and `1.` only at the start. Line breaks fold into spaces, so text cannot
+ * start a block. A web address in free text is kept from becoming a GFM autolink by one backslash
+ * (`http\://`, `www\.`), so a vendor name cannot put a link to anywhere in the file; an e-mail address
+ * stays as written (GFM links it to exactly that address).
  */
 export function escapeMarkdown(value: string): string {
-  return value
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/[\\`*_{}[\]()<>|!#~&@:]/g, '\\$&')
-    .replace(/\b(www)\./gi, '$1\\.')
-    .replace(/^([+\-=])/, '\\$1')
-    .replace(/^(\d+)([.)])/, '$1\\$2');
+  return escapeMarkdownText(value)
+    .replace(/\b(https?):(?=\/\/)/gi, '$1\\:')
+    .replace(/\b(www)\./gi, '$1\\.');
+}
+
+/** `escapeMarkdown` without the autolink defusing: for the text of a link mp-guard makes itself. */
+function escapeMarkdownText(value: string): string {
+  const text = value.replace(/[\r\n]+/g, ' ');
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if ('\\`*[]<|~'.includes(ch)) out += `\\${ch}`;
+    else if (ch === '_' && !(WORD.test(text[i - 1] ?? '') && WORD.test(text[i + 1] ?? ''))) out += '\\_';
+    else if (ch === '&' && /^&(#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);/i.test(text.slice(i))) out += '\\&';
+    else out += ch;
+  }
+  return out.replace(/^([#>+\-=])/, '\\$1').replace(/^(\d+)([.)])/, '$1\\$2');
 }
 
 /** A URL as a link target: only http(s), with spaces and parentheses percent-encoded. */
 function markdownLink(url: string): string {
   if (!/^https?:\/\/\S+$/i.test(url)) return escapeMarkdown(url);
   const target = url.replace(/[()<> ]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `[${escapeMarkdown(url)}](${target})`;
+  // inside link text GFM makes no autolink: the URL is shown as written
+  return `[${escapeMarkdownText(url)}](${target})`;
 }
 
 function tableRow(cells: string[]): string {

@@ -1,7 +1,6 @@
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 
-import PDFDocument from 'pdfkit';
 
 import type { ChecklistItem, ChecklistRow, ExportHeader } from './checklist-row.js';
 import { loadCjkFonts } from './cjk-font.js';
@@ -220,7 +219,8 @@ export async function openA4Document(
   labels: ExportLabels,
   info: { Title: string; Subject: string; Author: string; generatedAt: Date },
 ): Promise<PDFKit.PDFDocument> {
-  const fonts = await loadCjkFonts();
+  // loaded on first use: pdfkit and its font engine are a third of a CLI start that renders nothing
+  const [fonts, { default: PDFDocument }] = await Promise.all([loadCjkFonts(), import('pdfkit')]);
   const doc = new PDFDocument({
     size: 'A4',
     autoFirstPage: false,

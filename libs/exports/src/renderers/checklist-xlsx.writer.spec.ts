@@ -131,13 +131,16 @@ describe('writeChecklistXlsx', () => {
     expect(sheet.autoFilter).toBe(`A1:K${rows.length}`);
   });
 
-  it('stores formula-looking text as inert strings, never as formulas', async () => {
+  it('stores formula-looking text as exact strings typed as text, never as formulas', async () => {
     const workbook = await render();
     const sheet = workbook.worksheets[2];
     const deadline = sheet.getRow(2);
     expect(deadline.getCell(1).type).toBe(ExcelJS.ValueType.String);
-    expect(deadline.getCell(1).value).toBe("'=1+1");
-    expect(deadline.getCell(9).value).toBe('\'=HYPERLINK("http://evil.example","click")');
+    // no apostrophe in the value: the Text format (@) keeps it text, even when edited
+    expect(deadline.getCell(1).value).toBe('=1+1');
+    expect(deadline.getCell(1).numFmt).toBe('@');
+    expect(deadline.getCell(9).value).toBe('=HYPERLINK("http://evil.example","click")');
+    expect(deadline.getCell(9).numFmt).toBe('@');
     expect(deadline.getCell(4).value).toBe(-5);
     workbook.eachSheet((s) =>
       s.eachRow((row) =>

@@ -6,12 +6,11 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 
 import type { ChecklistRow, ExportHeader } from './checklist-row.js';
 import { utcMidnight } from './dates.js';
 import { labelOf, labelsFor, type ExportLabels } from './labels.js';
-import { neutralizeCell } from './neutralize-cell.js';
 import { SheetNamer } from './sheet-name.js';
 import {
   DestinationClosedError,
@@ -115,9 +114,15 @@ function addSheet(
  */
 type CellStyle = Partial<ExcelJS.Style>;
 const BOLD = { bold: true };
+/** Excel's Text number format: the cell stays text when someone edits it, so `=1+1` never becomes a formula. */
+const TEXT = '@';
 const STYLES: Record<'plain' | 'bold', Record<'text' | 'number' | 'date', CellStyle>> = {
-  plain: { text: {}, number: {}, date: { numFmt: DATE_FORMAT } },
-  bold: { text: { font: BOLD }, number: { font: BOLD }, date: { font: BOLD, numFmt: DATE_FORMAT } },
+  plain: { text: { numFmt: TEXT }, number: {}, date: { numFmt: DATE_FORMAT } },
+  bold: {
+    text: { font: BOLD, numFmt: TEXT },
+    number: { font: BOLD },
+    date: { font: BOLD, numFmt: DATE_FORMAT },
+  },
 };
 
 function styleOf(value: CellValue, bold: boolean): CellStyle {
@@ -126,11 +131,13 @@ function styleOf(value: CellValue, bold: boolean): CellStyle {
   return typeof value === 'number' ? styles.number : styles.text;
 }
 
-/** Adds one row: text is neutralized, dates become real date cells with a yyyy-mm-dd format. */
+/**
+ * Adds one row: text as string cells in the Text format, dates as real date cells (yyyy-mm-dd). An XLSX
+ * string cell is never evaluated, whatever it starts with, so text keeps its exact value: no apostrophe,
+ * which spreadsheets would show (CSV, which has no types, is the format that needs one).
+ */
 function addRow(sheet: ExcelJS.Worksheet, values: CellValue[], bold = false): void {
-  const row = sheet.addRow(
-    values.map((value) => (typeof value === 'string' ? neutralizeCell(value) : value)),
-  );
+  const row = sheet.addRow(values);
   // Every cell, plain ones too: exceljs gives each new cell a fresh style object, which would miss the cache.
   for (let i = 0; i < values.length; i++) row.getCell(i + 1).style = styleOf(values[i], bold);
   row.commit();
@@ -244,7 +251,9 @@ export async function writeChecklistXlsx(
     // kept and rethrown below; an 'error' without a listener would crash the process
     spool.on('error', (error) => (spoolError ??= error));
 
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    // loaded on first use: exceljs and its zip libraries are a fifth of a CLI start that writes no XLSX
+    const { default: excel } = await import('exceljs');
+    const workbook = new excel.stream.xlsx.WorkbookWriter({
       stream: out,
       useStyles: true,
       useSharedStrings: false,

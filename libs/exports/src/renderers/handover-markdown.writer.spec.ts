@@ -40,7 +40,7 @@ describe('renderHandoverMarkdown', () => {
       '- AppID：wx3f9a1c2e7b4d8a06',
       '- 主体：深圳市康宁医疗科技有限公司',
       '- 统一社会信用代码：91440300MA5G7K2Q99',
-      '- 服务类目：医疗 \\> 互联网医院、医疗 \\> 医疗信息服务',
+      '- 服务类目：医疗 > 互联网医院、医疗 > 医疗信息服务',
       '- 微信认证到期：2027-03-31',
       '- ICP 备案号：粤ICP备2023123456号-1X',
     ]);
@@ -82,7 +82,7 @@ describe('renderHandoverMarkdown', () => {
       'Not recorded: Developer accounts, AppSecret, Cloud account, Domain registrar account, TLS certificates, WeChat Pay merchant account, Payment keys and certificates, Original licences, Message-push URL',
       '### Recovery steps',
       '- [ ] **Source code**: Claim the repository and build pipeline under the contract; if it runs from a third-party platform template, a rebuild may be needed.',
-      '- [ ] **Admin binding**: Rebind the administrator\\: the current admin must scan; if that person is gone, the legal representative appeals to WeChat \\(route not confirmed\\: contact WeChat support early\\).',
+      '- [ ] **Admin binding**: Rebind the administrator: the current admin must scan; if that person is gone, the legal representative appeals to WeChat (route not confirmed: contact WeChat support early).',
       '- [ ] **Servers**: Take over or migrate the servers and change every credential.',
     ]);
   });
@@ -112,14 +112,14 @@ describe('renderHandoverMarkdown', () => {
       '## Qualifications',
       '| Qualification | Number | Issuer | Issued | Expires | Original held by |',
       '| --- | --- | --- | --- | --- | --- |',
-      '| 互联网医院执业许可 (internet\\_hospital\\_licence) | 粤卫医 2025-001 | 广东省卫生健康委员会 | 2025-01-10 | 2028-01-09 | Vendor |',
+      '| 互联网医院执业许可 (internet_hospital_licence) | 粤卫医 2025-001 | 广东省卫生健康委员会 | 2025-01-10 | 2028-01-09 | Vendor |',
     ]);
     expect(section(md, "### Owner's contacts")).toEqual([
       "### Owner's contacts",
       '| Name | Role | E-mail |',
       '| --- | --- | --- |',
-      '| 刘洋 | Operator | liu.yang\\@kangning.example.cn |',
-      '| 王丽 | Manager | wang.li\\@kangning.example.cn |',
+      '| 刘洋 | Operator | liu.yang@kangning.example.cn |',
+      '| 王丽 | Manager | wang.li@kangning.example.cn |',
     ]);
     expect(section(render('en', { vendorContacts: [] }), "### Vendor's contacts")).toEqual([
       "### Vendor's contacts",
@@ -139,7 +139,7 @@ describe('renderHandoverMarkdown', () => {
         },
       ],
     });
-    expect(md).toContain('| Servers | Owner | \\<img src=x\\> \\| \\[a\\]\\(http\\://evil\\) | - | - |');
+    expect(md).toContain('| Servers | Owner | \\<img src=x> \\| \\[a\\](http\\://evil) | - | - |');
     expect(md).not.toMatch(/(^|[^\\])<img/);
   });
 
@@ -157,7 +157,7 @@ describe('renderHandoverMarkdown', () => {
       ],
     });
     expect(md).not.toContain(secret);
-    expect(md).toContain('| AppSecret | Vendor | - | - | \\[withheld\\: looks like a secret\\] |');
+    expect(md).toContain('| AppSecret | Vendor | - | - | \\[withheld: looks like a secret\\] |');
     expect(md).toContain('1 value(s) that look like secrets were left out.');
   });
 

@@ -17,7 +17,12 @@ export {
   type CalendarEvent,
   type CalendarOptions,
 } from './calendar.builder.js';
-export { contentDisposition, exportFileName, type ExportExtension } from './content-disposition.js';
+export {
+  contentDisposition,
+  exportFileName,
+  type ExportExtension,
+  type ExportFileName,
+} from './content-disposition.js';
 export { loadCjkFonts, notoSansScDirectory, type CjkFonts } from './cjk-font.js';
 export { labelsFor, type ExportLabels } from './labels.js';
 export { renderHandoverMarkdown, writeHandoverMarkdown } from './handover-markdown.writer.js';

@@ -7,6 +7,26 @@ export class DestinationClosedError extends Error {
   }
 }
 
+/** Node's codes for a write to, or a wait on, a stream whose other end has gone. */
+const GONE_CODES = new Set([
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'ERR_STREAM_DESTROYED',
+  'ERR_STREAM_WRITE_AFTER_END',
+  'EPIPE',
+  'ECONNRESET',
+]);
+
+/**
+ * Whether an export failed because its destination went away (a client that closed the download, as
+ * `curl -OJ` does when the file exists) rather than because of a fault of ours.
+ */
+export function isDestinationGone(error: unknown): boolean {
+  if (error instanceof DestinationClosedError) return true;
+  const { code, cause } = (error ?? {}) as { code?: unknown; cause?: unknown };
+  if (typeof code === 'string' && GONE_CODES.has(code)) return true;
+  return cause !== undefined && cause !== error && isDestinationGone(cause);
+}
+
 /** Writes a chunk and, when the destination's buffer is full, waits until it drains (or fails). */
 export async function writeChunk(out: Writable, chunk: string | Buffer): Promise<void> {
   if (out.destroyed || out.writableEnded) throw new DestinationClosedError();
@@ -74,5 +94,5 @@ export function yieldToEventLoop(): Promise<void> {
  */
 export function failOutput(out: Writable, error: unknown): never {
   if (!out.destroyed) out.destroy();
-  throw error instanceof Error ? error : new Error(String(error));
+  throw error instanceof Error ? error : new Error(String(error), { cause: error });
 }
