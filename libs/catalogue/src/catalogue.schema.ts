@@ -107,6 +107,13 @@ export const requirementSchema = z.strictObject({
   steps: z.array(stepSchema).min(1),
   consequences: z.array(consequenceSchema).min(1),
   notes: z.array(localizedSchema).default([]),
+  /**
+   * What the owner can still do once the last day to apply has passed and the renewal can no longer be
+   * filed in time (a new application, a fallback); said in the reminder sent after the window closed.
+   */
+  afterWindowCloses: localizedSchema.optional(),
+  /** The authority refuses an application after the apply-by date (ICP/EDI and medical-device licences). */
+  lateApplicationRefused: z.boolean().default(false),
   sourceUrl: z.url({ protocol: /^https?$/ }),
   seeAlso: z.array(z.url({ protocol: /^https?$/ })).default([]),
   checkedOn: localDateSchema,

@@ -1,7 +1,12 @@
 import type { ReminderTemplate } from './reminder-template.js';
+import { windowPhase } from './window-phase.js';
 
 function days(n: number): string {
   return n === 1 ? '1 day' : `${n} days`;
+}
+
+function workingDays(n: number): string {
+  return n === 1 ? '1 working day' : `${n} working days`;
 }
 
 function dueText(dueOn: string, daysLeft: number): string {
@@ -17,7 +22,15 @@ function withFullStop(text: string): string {
 export const en: ReminderTemplate = {
   locale: 'en',
 
-  subject({ miniProgram, deadline: { title, dueOn, daysLeft } }) {
+  subject({ miniProgram, deadline }) {
+    const { title, dueOn, daysLeft, actBy } = deadline;
+    const phase = windowPhase(deadline);
+    if (phase === 'closed' && deadline.lateApplicationRefused)
+      return `Application window closed: ${title} for ${miniProgram.name} expires ${dueOn} (${days(daysLeft)} left)`;
+    if (phase === 'closed')
+      return `Apply now: ${title} for ${miniProgram.name} expires ${dueOn} (${days(daysLeft)} left)`;
+    if (phase === 'open')
+      return `Reminder: ${title} for ${miniProgram.name}: apply by ${actBy} (${workingDays(deadline.workingDaysToActBy ?? 0)} left); expires ${dueOn}`;
     if (daysLeft > 0)
       return `Reminder: ${title} for ${miniProgram.name} due ${dueOn} (${days(daysLeft)} left)`;
     if (daysLeft === 0) return `Due today: ${title} for ${miniProgram.name} (${dueOn})`;
@@ -38,6 +51,18 @@ export const en: ReminderTemplate = {
 
   actBy: (actBy, passed) =>
     passed ? `The last safe date to apply, ${actBy}, has passed: act now.` : `Apply no later than ${actBy}.`,
+
+  applyBy: (actBy, workingDaysLeft, dueOn, lateRefused) =>
+    `Apply by ${actBy} (${workingDays(workingDaysLeft)} left); expires ${dueOn}.` +
+    (lateRefused ? ' A later application is not accepted.' : ''),
+
+  windowClosed: (actBy, dueOn, lateRefused) =>
+    lateRefused
+      ? `The application window closed on ${actBy}: a renewal can no longer be filed. It expires ${dueOn}.`
+      : `The last safe date to apply, ${actBy}, has passed: apply now, it expires ${dueOn}.`,
+
+  stillPossible: (fallback) =>
+    `What you can still do: ${withFullStop(fallback ?? 'ask the issuing authority at once what it still accepts, and prepare for the lapse described below')}`,
 
   consequence: (text, overdue) =>
     `${overdue ? 'What is lost next' : 'If it is missed'}: ${withFullStop(text)}`,

@@ -1,4 +1,5 @@
 import type { ReminderTemplate } from './reminder-template.js';
+import { windowPhase } from './window-phase.js';
 
 function dueText(dueOn: string, daysLeft: number): string {
   if (daysLeft > 0) return `将于 ${dueOn} 到期，还剩 ${daysLeft} 天`;
@@ -13,7 +14,15 @@ function withFullStop(text: string): string {
 export const zhCN: ReminderTemplate = {
   locale: 'zh-CN',
 
-  subject({ miniProgram, deadline: { title, dueOn, daysLeft } }) {
+  subject({ miniProgram, deadline }) {
+    const { title, dueOn, daysLeft, actBy } = deadline;
+    const phase = windowPhase(deadline);
+    if (phase === 'closed' && deadline.lateApplicationRefused)
+      return `【申请期已过】${miniProgram.name}：${title} ${dueOn} 到期（剩 ${daysLeft} 天）`;
+    if (phase === 'closed')
+      return `【请立即申请】${miniProgram.name}：${title} ${dueOn} 到期（剩 ${daysLeft} 天）`;
+    if (phase === 'open')
+      return `【提醒】${miniProgram.name}：${title} 请于 ${actBy} 前申请（剩 ${deadline.workingDaysToActBy ?? 0} 个工作日）；${dueOn} 到期`;
     if (daysLeft > 0) return `【提醒】${miniProgram.name}：${title} ${dueOn} 到期（剩 ${daysLeft} 天）`;
     if (daysLeft === 0) return `【今日到期】${miniProgram.name}：${title} ${dueOn} 到期（今天到期）`;
     return `【已逾期】${miniProgram.name}：${title} ${dueOn} 到期（已逾期 ${-daysLeft} 天）`;
@@ -33,6 +42,18 @@ export const zhCN: ReminderTemplate = {
 
   actBy: (actBy, passed) =>
     passed ? `建议办理的最后日期 ${actBy} 已过，请立即办理。` : `请最晚在 ${actBy} 前提交办理。`,
+
+  applyBy: (actBy, workingDaysLeft, dueOn, lateRefused) =>
+    `请于 ${actBy} 前提交申请（还剩 ${workingDaysLeft} 个工作日）；${dueOn} 到期。` +
+    (lateRefused ? '逾期申请不予受理。' : ''),
+
+  windowClosed: (actBy, dueOn, lateRefused) =>
+    lateRefused
+      ? `申请期已于 ${actBy} 结束，已无法再提交续期申请。将于 ${dueOn} 到期。`
+      : `建议申请的最后日期 ${actBy} 已过，请立即申请；将于 ${dueOn} 到期。`,
+
+  stillPossible: (fallback) =>
+    `现在还可以：${withFullStop(fallback ?? '立即向发证机关询问还能受理什么，并为下面所述的失效后果做好准备')}`,
 
   consequence: (text, overdue) => `${overdue ? '接下来将失去' : '如果错过'}：${withFullStop(text)}`,
 
