@@ -42,6 +42,8 @@ interface Case {
   dueIn: number;
   /** Days between act_by and the due date: 0 = no application window (apply_by = due_on). */
   window: number;
+  /** Only a catalogue requirement's apply-by moves the stages; a deadline without one keeps the due date. */
+  requirementCode: string | null;
   state: 'open' | 'snoozed';
   snoozedUntil: string | null;
   ladder: Ladder | null;
@@ -60,6 +62,8 @@ function cases(): Case[] {
   for (const [j, dueIn] of dues.entries()) {
     // An application window of 0, 1 (act_by the day before: no room for the closed stage), 2 or 45 days.
     const window = [0, 45, 2, 1][j % 4];
+    const requirementCode = j % 5 === 4 ? null : 'icp_vas_licence';
+    const leadIn = requirementCode ? dueIn - window : dueIn;
     for (const ladder of [null, OWN_LADDER]) {
       for (const vendor of ['none', 'active', 'unresponsive', 'ceased'] as const) {
         i++;
@@ -74,7 +78,7 @@ function cases(): Case[] {
         });
         const sel = selectStage({
           ladder: eff,
-          dueOn: { dueOn: addDays(TODAY, dueIn), leadFrom: addDays(TODAY, dueIn - window) },
+          dueOn: { dueOn: addDays(TODAY, dueIn), leadFrom: addDays(TODAY, leadIn) },
           today: addDays(TODAY, -1),
           state: 'open',
           snoozedUntil: null,
@@ -82,7 +86,7 @@ function cases(): Case[] {
         });
         const yesterday = [...sel.skip.map((s) => s.stageKey), ...(sel.send ? [sel.send.stageKey] : [])];
         const planned = [yesterday, yesterday.slice(0, 1), [], yesterday.slice(0, -1)][i % 4];
-        out.push({ dueIn, window, state, snoozedUntil, ladder, vendor, planned });
+        out.push({ dueIn, window, requirementCode, state, snoozedUntil, ladder, vendor, planned });
       }
     }
   }
@@ -116,8 +120,8 @@ async function seed(orgId: string, list: Case[], orgLadder: Ladder | null, lead:
       rows: [d],
     } = await c.query<{ id: string }>(
       `INSERT INTO deadlines (organization_id, vendor_id, kind, subject_key, cycle_key, title, due_on, window_opens_on,
-                              apply_by, act_by, state, snoozed_until, ladder)
-       VALUES ($1, $2, 'custom', $3, 'c1', $3, $4, $4::date - 90, $4::date - $8::int, $4::date - $8::int, $5, $6, $7)
+                              apply_by, act_by, state, snoozed_until, ladder, requirement_code)
+       VALUES ($1, $2, 'custom', $3, 'c1', $3, $4, $4::date - 90, $4::date - $8::int, $4::date - $8::int, $5, $6, $7, $9)
        RETURNING id`,
       [
         orgId,
@@ -128,6 +132,7 @@ async function seed(orgId: string, list: Case[], orgLadder: Ladder | null, lead:
         k.snoozedUntil,
         k.ladder ? JSON.stringify(k.ladder) : null,
         k.window,
+        k.requirementCode,
       ],
     );
     ids.push(d.id);
@@ -152,7 +157,10 @@ function expected(list: Case[], ids: string[], orgLadder: Ladder | null, lead: n
     });
     const sel = selectStage({
       ladder,
-      dueOn: { dueOn: addDays(TODAY, k.dueIn), leadFrom: addDays(TODAY, k.dueIn - k.window) },
+      dueOn: {
+        dueOn: addDays(TODAY, k.dueIn),
+        leadFrom: addDays(TODAY, k.requirementCode ? k.dueIn - k.window : k.dueIn),
+      },
       today: TODAY,
       state: k.state,
       snoozedUntil: k.snoozedUntil,

@@ -86,7 +86,7 @@ describe('a year rehearsed day by day', () => {
     }
     const deadlines = await outbox(
       t.databaseUrl,
-      `SELECT d.id, d.due_on, d.apply_by, d.act_by, d.vendor_id, v.status AS vendor_status
+      `SELECT d.id, d.due_on, d.apply_by, d.act_by, d.requirement_code, d.vendor_id, v.status AS vendor_status
          FROM deadlines d LEFT JOIN vendors v ON v.id = d.vendor_id
         WHERE d.organization_id = $1 AND d.state = 'open'`,
       [demo.organizationId],
@@ -99,7 +99,13 @@ describe('a year rehearsed day by day', () => {
     const expected = new Map<string, Set<string>>();
     for (const d of deadlines) {
       const unavailable = d.vendor_status === 'unresponsive' || d.vendor_status === 'ceased';
-      const all = occurrences(d.due_on, end, unavailable, { applyBy: d.apply_by, actBy: d.act_by });
+      const all = occurrences(
+        d.due_on,
+        end,
+        unavailable,
+        // Only a catalogue requirement's apply-by moves the stages (a probed TLS certificate's does not).
+        d.requirement_code ? { applyBy: d.apply_by, actBy: d.act_by } : undefined,
+      );
       // Stages already due on the first day: only the most severe is sent, on the first day.
       const before = all.filter(([, date]) => date < start);
       const sends = [

@@ -29,6 +29,7 @@ interface DeadlineRow {
   due_on: string;
   apply_by: string;
   act_by: string;
+  requirement_code: string | null;
   state: 'open' | 'snoozed';
   snoozed_until: string | null;
   ladder: StoredLadder | null;
@@ -75,7 +76,7 @@ const MAX_LEAD_DAYS = 730 + 365;
  * with their latest due stage already planned, never leave PostgreSQL. The instance is computed as
  * `stageInstancesDueBy` does: the effective ladder (the deadline's, else the organization's or the default,
  * $5; an `early` stage in front while the vendor is unresponsive or ceased and the lead $6 is positive),
- * stages before the due date counted back from `lead_from` (act_by when apply_by lies before the due date,
+ * stages before the due date counted back from `lead_from` (act_by when a catalogue requirement's apply_by lies before the due date,
  * `stageAnchorsOf`), the others from due_on, the `closed` stage on act_by + 1 when that is before the due
  * date and a stage precedes the due date, repeats of a repeating stage, the latest trigger date, ties to the
  * later stage (`datedStages` order: ord). The first test (the ladder's first stage, minus the lead, not yet
@@ -84,14 +85,15 @@ const MAX_LEAD_DAYS = 730 + 365;
  * $1 organization, $2 today, $3 the last id of the previous page, $4 the horizon.
  */
 export const CANDIDATES_SQL = `
-SELECT d.id, d.due_on, d.apply_by, d.act_by, d.state, d.snoozed_until, d.ladder, d.vendor_id,
+SELECT d.id, d.due_on, d.apply_by, d.act_by, d.requirement_code, d.state, d.snoozed_until, d.ladder, d.vendor_id,
        v.status AS vendor_status,
        ARRAY(SELECT n.stage FROM notifications n WHERE n.deadline_id = d.id) AS planned
   FROM deadlines d
   LEFT JOIN vendors v ON v.id = d.vendor_id
   CROSS JOIN LATERAL (
     SELECT COALESCE(NULLIF(d.ladder, 'null'::jsonb), $5::jsonb) AS ladder,
-           CASE WHEN d.apply_by < d.due_on THEN d.act_by ELSE d.due_on END AS lead_from
+           CASE WHEN d.apply_by < d.due_on AND d.requirement_code IS NOT NULL THEN d.act_by ELSE d.due_on END
+             AS lead_from
   ) a
   CROSS JOIN LATERAL (
     SELECT a.ladder, a.lead_from,
@@ -212,7 +214,12 @@ export class PlannerService {
       });
       const selection = selectStage({
         ladder,
-        dueOn: stageAnchorsOf({ dueOn: d.due_on, applyBy: d.apply_by, actBy: d.act_by }),
+        dueOn: stageAnchorsOf({
+          dueOn: d.due_on,
+          applyBy: d.apply_by,
+          actBy: d.act_by,
+          requirementCode: d.requirement_code,
+        }),
         today,
         state: d.state,
         snoozedUntil: d.snoozed_until,

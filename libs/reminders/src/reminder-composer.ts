@@ -137,6 +137,7 @@ export class ReminderComposer {
       dueOn: deadline.due_on,
       applyBy: deadline.apply_by,
       actBy: deadline.act_by,
+      requirementCode: deadline.requirement_code,
     });
     const instance = stageInstanceOf(ladder, anchors, d.stage);
     const consequence = requirement ? consequenceFor(requirement, -daysLeft, locale) : null;

@@ -22,7 +22,12 @@ function cycle(code: string, dueDate: string): DeadlineCycle {
 
 /** Every stage up to the first overdue one, as `key@date`. */
 function schedule(c: DeadlineCycle, ladder: Readonly<Ladder> = DEFAULT_LADDER): string[] {
-  const anchors = stageAnchorsOf({ dueOn: c.dueDate, applyBy: c.applyBy, actBy: c.actBy });
+  const anchors = stageAnchorsOf({
+    dueOn: c.dueDate,
+    applyBy: c.applyBy,
+    actBy: c.actBy,
+    requirementCode: c.requirementCode,
+  });
   return stageInstancesDueBy(ladder, anchors, '2099-12-31')
     .filter((i) => i.occurrence === 1)
     .map((i) => `${i.stageKey}@${i.triggerOn}`);
@@ -138,8 +143,22 @@ describe('ladders count back from the last day to apply', () => {
   });
 
   it('keeps counting from the due date when the requirement has no application window', () => {
-    // A custom deadline: apply-by and act-by are the due date itself.
-    const anchors = stageAnchorsOf({ dueOn: '2026-12-21', applyBy: '2026-12-21', actBy: '2026-12-18' });
+    // A probed TLS certificate has no catalogue requirement: its ladder is written in days before expiry.
+    expect(
+      stageAnchorsOf({
+        dueOn: '2026-12-21',
+        applyBy: '2026-12-14',
+        actBy: '2026-12-14',
+        requirementCode: null,
+      }),
+    ).toEqual({ dueOn: '2026-12-21', leadFrom: '2026-12-21' });
+    // Apply-by on the due date itself: no window, even when act-by moves back to a working day.
+    const anchors = stageAnchorsOf({
+      dueOn: '2026-12-21',
+      applyBy: '2026-12-21',
+      actBy: '2026-12-18',
+      requirementCode: 'vendor_contract',
+    });
     expect(anchors).toEqual({ dueOn: '2026-12-21', leadFrom: '2026-12-21' });
     expect(stageInstancesDueBy(DEFAULT_LADDER, anchors, '2026-12-21').map((i) => i.triggerOn)).toEqual([
       '2026-09-22',
@@ -156,7 +175,12 @@ describe('ladders count back from the last day to apply', () => {
 
 describe('selectStage on an anchored ladder', () => {
   const c = cycle('icp_vas_licence', '2027-06-30');
-  const dueOn = stageAnchorsOf({ dueOn: c.dueDate, applyBy: c.applyBy, actBy: c.actBy });
+  const dueOn = stageAnchorsOf({
+    dueOn: c.dueDate,
+    applyBy: c.applyBy,
+    actBy: c.actBy,
+    requirementCode: c.requirementCode,
+  });
   const select = (today: string, planned: string[]) =>
     selectStage({
       ladder: DEFAULT_LADDER,

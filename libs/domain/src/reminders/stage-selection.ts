@@ -17,17 +17,19 @@ export interface StageAnchors {
 export type StageDates = LocalDate | StageAnchors;
 
 /**
- * The anchors of a stored cycle. A requirement has an application window when its rule puts `applyBy`
- * before the due date (ICP/EDI licence: 90 days; medical-device licence: 30 working days); then the
- * pre-due stages count back from `actBy` (applyBy moved back to a working day). Without one (a custom
- * deadline, a yearly report due on the window's last day) they count from the due date, as before.
+ * The anchors of a stored cycle. A catalogue requirement has an application window when its rule puts
+ * `applyBy` before the due date (ICP/EDI licence: 90 days; medical-device licence: 30 working days); then
+ * the pre-due stages count back from `actBy` (applyBy moved back to a working day). Without one (a custom
+ * deadline, a yearly report due on the window's last day, a probed TLS certificate whose short ladder is
+ * written in days before expiry) they count from the due date, as before.
  */
 export function stageAnchorsOf(cycle: {
   dueOn: LocalDate;
   applyBy: LocalDate;
   actBy: LocalDate;
+  requirementCode: string | null;
 }): StageAnchors {
-  const hasWindow = compareLocalDates(cycle.applyBy, cycle.dueOn) < 0;
+  const hasWindow = cycle.requirementCode !== null && compareLocalDates(cycle.applyBy, cycle.dueOn) < 0;
   return { dueOn: cycle.dueOn, leadFrom: hasWindow ? cycle.actBy : cycle.dueOn };
 }
 
