@@ -114,6 +114,11 @@ export const requirementSchema = z.strictObject({
   afterWindowCloses: localizedSchema.optional(),
   /** The authority refuses an application after the apply-by date (ICP/EDI and medical-device licences). */
   lateApplicationRefused: z.boolean().default(false),
+  /**
+   * false: a yearly report, a contract, a probed certificate or a one-time migration, which the compliance
+   * view does not list as a document the mini-program holds.
+   */
+  held: z.boolean().default(true),
   sourceUrl: z.url({ protocol: /^https?$/ }),
   seeAlso: z.array(z.url({ protocol: /^https?$/ })).default([]),
   checkedOn: localDateSchema,
