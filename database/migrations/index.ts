@@ -5,6 +5,7 @@ import { CalendarFeeds1764120000000 } from './1764120000000-CalendarFeeds.js';
 import { Continuity1764130000000 } from './1764130000000-Continuity.js';
 import { CertificateWatch1764140000000 } from './1764140000000-CertificateWatch.js';
 import { RegistryListIndexes1764160000000 } from './1764160000000-RegistryListIndexes.js';
+import { EnterpriseAnnualReport1764230000000 } from './1764230000000-EnterpriseAnnualReport.js';
 
 /** Every migration, oldest first. ESM cannot glob, so each one is listed here. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   Continuity1764130000000,
   CertificateWatch1764140000000,
   RegistryListIndexes1764160000000,
+  EnterpriseAnnualReport1764230000000,
 ];
