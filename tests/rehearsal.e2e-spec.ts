@@ -38,11 +38,24 @@ const DAY = 86_400_000;
 const plus = (date: string, days: number) =>
   new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
 
-/** Every stage occurrence of a cycle due on `due` up to `end`: [key, trigger date, roles]. */
-function occurrences(due: string, end: string, vendorUnavailable: boolean): [string, string, string[]][] {
+/**
+ * Every stage occurrence of a cycle due on `due` up to `end`: [key, trigger date, roles]. The stages
+ * before the due date count back from `actBy` when the requirement must be applied for before the due
+ * date (`applyBy` < `due`); the day after `actBy`, if still before the due date, says the window closed.
+ */
+function occurrences(
+  due: string,
+  end: string,
+  vendorUnavailable: boolean,
+  window?: { applyBy: string; actBy: string },
+): [string, string, string[]][] {
   const list: [string, string, string[]][] = [];
-  if (vendorUnavailable) list.push(['early', plus(due, -120), ['operator', 'manager']]);
-  for (const [key, offset, roles] of LADDER) list.push([key, plus(due, offset), roles]);
+  const lead = window && window.applyBy < due ? window.actBy : due;
+  if (vendorUnavailable) list.push(['early', plus(lead, -120), ['operator', 'manager']]);
+  for (const [key, offset, roles] of LADDER) {
+    if (offset === 0 && plus(lead, 1) < due) list.push(['closed', plus(lead, 1), ALL]);
+    list.push([key, plus(offset < 0 ? lead : due, offset), roles]);
+  }
   for (let n = 1; plus(due, 7 * n) <= end; n++)
     list.push([n === 1 ? 'overdue' : `overdue-${n}`, plus(due, 7 * n), ALL]);
   return list.filter(([, date]) => date <= end);
@@ -73,7 +86,8 @@ describe('a year rehearsed day by day', () => {
     }
     const deadlines = await outbox(
       t.databaseUrl,
-      `SELECT d.id, d.due_on, d.vendor_id, v.status AS vendor_status FROM deadlines d LEFT JOIN vendors v ON v.id = d.vendor_id
+      `SELECT d.id, d.due_on, d.apply_by, d.act_by, d.requirement_code, d.vendor_id, v.status AS vendor_status
+         FROM deadlines d LEFT JOIN vendors v ON v.id = d.vendor_id
         WHERE d.organization_id = $1 AND d.state = 'open'`,
       [demo.organizationId],
     );
@@ -85,7 +99,13 @@ describe('a year rehearsed day by day', () => {
     const expected = new Map<string, Set<string>>();
     for (const d of deadlines) {
       const unavailable = d.vendor_status === 'unresponsive' || d.vendor_status === 'ceased';
-      const all = occurrences(d.due_on, end, unavailable);
+      const all = occurrences(
+        d.due_on,
+        end,
+        unavailable,
+        // Only a catalogue requirement's apply-by moves the stages (a probed TLS certificate's does not).
+        d.requirement_code ? { applyBy: d.apply_by, actBy: d.act_by } : undefined,
+      );
       // Stages already due on the first day: only the most severe is sent, on the first day.
       const before = all.filter(([, date]) => date < start);
       const sends = [

@@ -94,18 +94,25 @@ const received = (tag: string) =>
     }))
     .filter((m) => m.to.includes(tag));
 
+// A certification expiring Monday 2027-04-05 must be applied for 15 working days before: 2 Apr back to
+// 29 Mar (5), 26-22 Mar (10), 19-15 Mar (15): the last day to apply is Monday 2027-03-15, the date the
+// stages before the due date count back from (2027 has no official holiday data: Monday to Friday).
+const EXPIRES = '2027-04-05';
+
 describe('escalation ladder', () => {
   it('reaches operator, then manager, then executive, then everyone on the due date, at 09:00 local', async () => {
-    const { tag } = await setup('Ladder', '2027-03-15');
+    const { tag, review } = await setup('Ladder', EXPIRES);
+    const everyone = ['operator', 'manager', 'executive', 'legal'];
     const expectations: [string, string, string[]][] = [
       ['2026-12-15', 'd-90', ['operator']],
       ['2027-01-14', 'd-60', ['operator']],
       ['2027-02-13', 'd-30', ['operator', 'manager']],
       ['2027-03-01', 'd-14', ['operator', 'manager']],
       ['2027-03-08', 'd-7', ['operator', 'manager', 'executive']],
-      ['2027-03-15', 'due', ['operator', 'manager', 'executive', 'legal']],
-      ['2027-03-22', 'overdue', ['operator', 'manager', 'executive', 'legal']],
-      ['2027-03-29', 'overdue-2', ['operator', 'manager', 'executive', 'legal']],
+      ['2027-03-16', 'closed', everyone],
+      ['2027-04-05', 'due', everyone],
+      ['2027-04-12', 'overdue', everyone],
+      ['2027-04-19', 'overdue-2', everyone],
     ];
     for (const [day, stage, roles] of expectations) {
       sink.messages.length = 0;
@@ -113,7 +120,8 @@ describe('escalation ladder', () => {
       await tick(`${day}T00:30:00Z`);
       expect(received(tag)).toHaveLength(0);
       await tick(`${day}T01:05:00Z`);
-      const got = received(tag);
+      // The review's thread only: the owner's enterprise annual report has a ladder of its own.
+      const got = received(tag).filter((g) => String(g.mail.inReplyTo).includes(review.id));
       expect({
         day,
         stage: [...new Set(got.map((g) => g.stage))],
@@ -123,13 +131,13 @@ describe('escalation ladder', () => {
   });
 
   it('writes the executive in English and the others in Chinese, with due date, days left, checklist and links', async () => {
-    const { tag, review } = await setup('Words', '2027-03-15');
+    const { tag, review } = await setup('Words', EXPIRES);
     await tick('2027-03-08T02:00:00Z');
     const zh = received(tag).find((m) => m.to.startsWith('operator'))!.mail;
     const en = received(tag).find((m) => m.to.startsWith('executive'))!.mail;
-    expect(zh.subject).toContain('2027-03-15');
-    expect(zh.subject).toContain('7');
-    expect(en.subject).toMatch(/7 days left/);
+    // Monday 8 March through Monday 15 March: 8-12 and 15, 6 working days.
+    expect(zh.subject).toMatch(/^【请于 2027-03-15 前申请·剩 6 个工作日】.*（2027-04-05 到期）$/);
+    expect(en.subject).toMatch(/^\[Apply by 2027-03-15, 6 working days left\] .*, due 2027-04-05$/);
     expect(zh.text).toContain('营业执照');
     expect(zh.html).toMatch(/http:\/\/mp-guard\.test\/ack\/[\w-]+\.[\w-]+/);
     // The cycle's first mail to each person is the root of its thread: it answers nothing.
@@ -140,7 +148,7 @@ describe('escalation ladder', () => {
 
 describe('downtime, clock jumps and repeated ticks', () => {
   it('after three days down across two stages sends one mail per recipient, of the most severe stage', async () => {
-    const { tag, review, org } = await setup('Downtime', '2027-03-15');
+    const { tag, review, org } = await setup('Downtime', EXPIRES);
     await tick('2027-03-01T02:00:00Z'); // d-14
     sink.messages.length = 0;
     // Down from 03-11 to 03-14: d-3 (03-12) and d-1 (03-14) both fell due.
@@ -160,7 +168,7 @@ describe('downtime, clock jumps and repeated ticks', () => {
   });
 
   it('gives the same rows for the same tick twice, two ticks at once, and the clock jumping back', async () => {
-    const { tag } = await setup('Idempotent', '2027-03-15');
+    const { tag } = await setup('Idempotent', EXPIRES);
     const tickService = t.app.get(TickService);
     const at = new Date('2027-02-13T02:00:00Z');
     clock.set(at);
@@ -181,7 +189,7 @@ describe('downtime, clock jumps and repeated ticks', () => {
 
 describe('vendor unavailable', () => {
   it("sends nothing to the vendor's people and starts earlier for the owner, with the self-service checklist", async () => {
-    const { tag, vendorId, org } = await setup('Ceased', '2027-03-15', { status: 'active' });
+    const { tag, vendorId, org } = await setup('Ceased', EXPIRES, { status: 'active' });
     // Active vendor: its operator gets the d-90 stage with the owner's operator.
     await tick('2026-12-15T02:00:00Z');
     expect(
@@ -196,13 +204,14 @@ describe('vendor unavailable', () => {
       .set('Authorization', org.bearer)
       .send({ status: 'ceased', statusReason: '破产' })
       .expect(200);
-    // A second mini-program due 2027-06-30: its ladder now starts 30 days before d-90, on 2027-03-02.
+    // A second mini-program expiring 2027-07-21, whose last day to apply is 2027-06-30 (15 working days:
+    // 20-19 Jul, 16-12, 9-5, 2-1 Jul, 30 Jun): its ladder now starts 30 days before d-90, on 2027-03-02.
     const mp2 = (
       await t
         .http()
         .post('/api/v1/mini-programs')
         .set('Authorization', org.bearer)
-        .send(miniProgramBody({ name: 'second', certificationExpiresOn: '2027-06-30', vendorId }))
+        .send(miniProgramBody({ name: 'second', certificationExpiresOn: '2027-07-21', vendorId }))
         .expect(201)
     ).body;
     await tick('2027-03-01T02:00:00Z');

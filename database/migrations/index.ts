@@ -7,6 +7,7 @@ import { CertificateWatch1764140000000 } from './1764140000000-CertificateWatch.
 import { RegistryListIndexes1764160000000 } from './1764160000000-RegistryListIndexes.js';
 import { ReminderPromise1764200000000 } from './1764200000000-ReminderPromise.js';
 import { CertificateOutboundGuard1764220000000 } from './1764220000000-CertificateOutboundGuard.js';
+import { EnterpriseAnnualReport1764230000000 } from './1764230000000-EnterpriseAnnualReport.js';
 import { People1764240000000 } from './1764240000000-People.js';
 import { WechatSync1764250000000 } from './1764250000000-WechatSync.js';
 import { LargeOrganizations1764270000000 } from './1764270000000-LargeOrganizations.js';
@@ -22,6 +23,7 @@ export const migrations = [
   RegistryListIndexes1764160000000,
   ReminderPromise1764200000000,
   CertificateOutboundGuard1764220000000,
+  EnterpriseAnnualReport1764230000000,
   People1764240000000,
   WechatSync1764250000000,
   LargeOrganizations1764270000000,

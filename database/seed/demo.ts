@@ -202,6 +202,14 @@ async function createDemo(app: INestApplicationContext): Promise<DemoResult> {
           expiresOn: inDays(120),
           originalHeldBy: 'vendor',
         },
+        // The server domain's registration, in the vendor's registrar account: a deadline of its own.
+        {
+          requirementCode: 'domain_name_registration',
+          number: 'kangning-demo.cn',
+          issuer: '阿里云（万网）',
+          expiresOn: inDays(75),
+          originalHeldBy: 'vendor',
+        },
       ],
     }),
     await miniPrograms.create(ctx, {

@@ -107,6 +107,18 @@ export const requirementSchema = z.strictObject({
   steps: z.array(stepSchema).min(1),
   consequences: z.array(consequenceSchema).min(1),
   notes: z.array(localizedSchema).default([]),
+  /**
+   * What the owner can still do once the last day to apply has passed and the renewal can no longer be
+   * filed in time (a new application, a fallback); said in the reminder sent after the window closed.
+   */
+  afterWindowCloses: localizedSchema.optional(),
+  /** The authority refuses an application after the apply-by date (ICP/EDI and medical-device licences). */
+  lateApplicationRefused: z.boolean().default(false),
+  /**
+   * false: a yearly report, a contract, a probed certificate or a one-time migration, which the compliance
+   * view does not list as a document the mini-program holds.
+   */
+  held: z.boolean().default(true),
   sourceUrl: z.url({ protocol: /^https?$/ }),
   seeAlso: z.array(z.url({ protocol: /^https?$/ })).default([]),
   checkedOn: localDateSchema,

@@ -21,6 +21,8 @@ export interface LocalizedRequirement {
   steps: { id: string; actor: Actor; text: string }[];
   consequences: { daysAfterDue: number; capability: string; text: string; confidence: Confidence }[];
   notes: string[];
+  afterWindowCloses: string | null;
+  lateApplicationRefused: boolean;
   sourceUrl: string;
   seeAlso: string[];
   checkedOn: string;
@@ -49,6 +51,8 @@ export function localize(requirement: Requirement, locale: Locale): LocalizedReq
       confidence: c.confidence,
     })),
     notes: requirement.notes.map((n) => n[locale]),
+    afterWindowCloses: requirement.afterWindowCloses?.[locale] ?? null,
+    lateApplicationRefused: requirement.lateApplicationRefused,
     sourceUrl: requirement.sourceUrl,
     seeAlso: requirement.seeAlso,
     checkedOn: requirement.checkedOn,

@@ -5,25 +5,35 @@ import { isKnownFeature, knownFeatures, normalizeCategoryPath, requirementsFor }
 
 const catalogue = loadCatalogue();
 const universal = ['wechat_certification_annual_review', 'mini_program_icp_filing'];
+// Every owner's recurring obligations, added after the industry entries (catalogue order).
+const everyOwner = ['enterprise_annual_report', 'domain_name_registration', 'tls_certificate'];
 
 describe('requirementsFor', () => {
   it.each([
     [['医疗 > 药品信息'], ['internet_drug_info_certificate']],
     [['医疗>药品信息'], ['internet_drug_info_certificate']],
     [[' 医疗 ＞ 药品信息 '], ['internet_drug_info_certificate']],
-    [['医疗 > 互联网医院'], ['medical_institution_licence', 'internet_hospital']],
+    [
+      ['医疗 > 互联网医院'],
+      ['medical_institution_licence', 'internet_hospital'],
+      ['internet_hospital_classified_protection', 'medical_institution_inspection'],
+    ],
     [['餐饮 > 食品销售'], ['food_business_licence']],
-    [['游戏 > 休闲游戏'], ['internet_culture_licence']],
-    [['游戏'], ['internet_culture_licence']],
+    // Online games need a publication approval number, not the internet culture licence (since 2019).
+    [['游戏 > 休闲游戏'], [], ['game_publication_approval']],
+    [['游戏'], [], ['game_publication_approval']],
     [['金融业 > 支付'], ['payment_business_licence']],
     [['教育 > 培训机构'], ['private_school_licence']],
     [['文娱 > 演出'], ['internet_culture_licence']],
     // A parent category does not match its children's keys.
     [['医疗'], []],
     [['工具 > 效率'], []],
-  ])('%j needs %j besides the universal ones', (categories, codes) => {
+  ])('%j needs %j besides the universal ones', (categories, codes, later: string[] = []) => {
     const result = requirementsFor({ serviceCategories: categories, features: [] }, catalogue);
-    expect(result.map((r) => r.code)).toEqual([...universal, ...codes]);
+    const [first, ...rest] = later;
+    const tail = first === 'game_publication_approval' ? [first, ...everyOwner] : [...everyOwner, ...later];
+    expect(result.map((r) => r.code)).toEqual([...universal, ...codes, ...tail]);
+    expect(rest.length >= 0).toBe(true);
   });
 
   it('explains each requirement, including the matched prefix', () => {
@@ -42,20 +52,25 @@ describe('requirementsFor', () => {
       { code: 'icp_annual_report', reasons: [{ type: 'implied_by', code: 'icp_vas_licence' }] },
       {
         code: 'internet_culture_licence',
-        reasons: [
-          { type: 'service_category', category: '游戏 > 休闲游戏', matchedKey: '游戏' },
-          { type: 'service_category', category: '文娱 > 演出', matchedKey: '文娱 > 演出' },
-        ],
+        reasons: [{ type: 'service_category', category: '文娱 > 演出', matchedKey: '文娱 > 演出' }],
       },
       { code: 'wechat_pay_api_certificate', reasons: [{ type: 'feature', feature: 'wechat_pay' }] },
       { code: 'wechat_pay_platform_certificate', reasons: [{ type: 'feature', feature: 'wechat_pay' }] },
       { code: 'vendor_contract', reasons: [{ type: 'vendor' }] },
+      {
+        code: 'game_publication_approval',
+        reasons: [{ type: 'service_category', category: '游戏 > 休闲游戏', matchedKey: '游戏' }],
+      },
+      { code: 'enterprise_annual_report', reasons: [{ type: 'all_mini_programs' }] },
+      { code: 'domain_name_registration', reasons: [{ type: 'all_mini_programs' }] },
+      { code: 'tls_certificate', reasons: [{ type: 'all_mini_programs' }] },
+      { code: 'wechat_pay_public_key_migration', reasons: [{ type: 'feature', feature: 'wechat_pay' }] },
     ]);
   });
 
   it('ignores features the catalogue no longer knows', () => {
     const result = requirementsFor({ serviceCategories: [], features: ['retired_feature'] }, catalogue);
-    expect(result.map((r) => r.code)).toEqual(universal);
+    expect(result.map((r) => r.code)).toEqual([...universal, ...everyOwner]);
   });
 });
 
@@ -96,7 +111,7 @@ describe('localize', () => {
       'sharing',
       'new_users_and_payments',
     ]);
-    expect(en.consequences[1].text).toBe('The mini-program can no longer be shared');
+    expect(en.consequences[1].text).toBe('30 days after expiry: the mini-program can no longer be shared');
   });
 });
 

@@ -14,7 +14,7 @@ import { CatalogueService } from '../../requirements/src/catalogue.service.js';
 import { DeadlineEntity, LIVE_STATES } from './deadline.entity.js';
 
 /** Calendar-driven cycles stay as they are until completed; expiry-driven ones follow the registry. */
-const CALENDAR_DRIVEN = new Set(['icp_annual_report', 'custom']);
+const CALENDAR_DRIVEN = new Set(['icp_annual_report', 'enterprise_annual_report', 'custom']);
 
 interface Derived {
   cycle: DeadlineCycle;
@@ -78,6 +78,7 @@ export class DeadlineSyncService extends RegistryObserver {
             certificationExpiresOn: mp.certificationExpiresOn,
             serviceCategories: mp.serviceCategories,
             features: mp.features,
+            ownerIsEnterprise: true,
           },
           qualifications: (qualificationsOf.get(mp.id) ?? []).map((q) => ({
             id: q.id,

@@ -278,6 +278,7 @@ export class DeadlineService {
         );
         break;
       case 'icp_annual_report':
+      case 'enterprise_annual_report':
       case 'custom':
         await m.insert(DeadlineEntity, {
           organizationId: ctx.organizationId,

@@ -12,6 +12,7 @@ import {
   recipientsFor,
   type Role,
   selectStage,
+  stageAnchorsOf,
 } from '../../domain/src/reminders/index.js';
 import { addDays, localDateOf } from '../../domain/src/time/index.js';
 
@@ -26,6 +27,9 @@ interface OrgRow {
 interface DeadlineRow {
   id: string;
   due_on: string;
+  apply_by: string;
+  act_by: string;
+  requirement_code: string | null;
   state: 'open' | 'snoozed';
   snoozed_until: string | null;
   ladder: StoredLadder | null;
@@ -61,7 +65,8 @@ export interface PlanResult {
 }
 
 const PAGE = 1000;
-// The widest lead a valid ladder can have (730 days) plus the largest vendor-unavailable advance (365).
+// The widest lead a valid ladder can have (730 days) plus the largest vendor-unavailable advance (365),
+// counted from act_by, the earlier of the two anchors.
 const MAX_LEAD_DAYS = 730 + 365;
 
 /**
@@ -71,19 +76,30 @@ const MAX_LEAD_DAYS = 730 + 365;
  * with their latest due stage already planned, never leave PostgreSQL. The instance is computed as
  * `stageInstancesDueBy` does: the effective ladder (the deadline's, else the organization's or the default,
  * $5; an `early` stage in front while the vendor is unresponsive or ceased and the lead $6 is positive),
- * repeats of a repeating stage, the latest trigger date, ties to the later stage. The first test (the
- * ladder's first stage, minus the lead, not yet due) is the cheap one: valid ladders have increasing
- * offsets. JavaScript still runs `selectStage` on every candidate, so this filter only decides what to read.
+ * stages before the due date counted back from `lead_from` (act_by when a catalogue requirement's apply_by lies before the due date,
+ * `stageAnchorsOf`), the others from due_on, the `closed` stage on act_by + 1 when that is before the due
+ * date and a stage precedes the due date, repeats of a repeating stage, the latest trigger date, ties to the
+ * later stage (`datedStages` order: ord). The first test (the ladder's first stage, minus the lead, not yet
+ * due) is the cheap one: valid ladders have increasing offsets. JavaScript still runs `selectStage` on every
+ * candidate, so this filter only decides what to read.
  * $1 organization, $2 today, $3 the last id of the previous page, $4 the horizon.
  */
 export const CANDIDATES_SQL = `
-SELECT d.id, d.due_on, d.state, d.snoozed_until, d.ladder, d.vendor_id, v.status AS vendor_status,
+SELECT d.id, d.due_on, d.apply_by, d.act_by, d.requirement_code, d.state, d.snoozed_until, d.ladder, d.vendor_id,
+       v.status AS vendor_status,
        ARRAY(SELECT n.stage FROM notifications n WHERE n.deadline_id = d.id) AS planned
   FROM deadlines d
   LEFT JOIN vendors v ON v.id = d.vendor_id
   CROSS JOIN LATERAL (
     SELECT COALESCE(NULLIF(d.ladder, 'null'::jsonb), $5::jsonb) AS ladder,
-           COALESCE(v.status IN ('unresponsive', 'ceased'), false) AND $6::int > 0 AS early_lead
+           CASE WHEN d.apply_by < d.due_on AND d.requirement_code IS NOT NULL THEN d.act_by ELSE d.due_on END
+             AS lead_from
+  ) a
+  CROSS JOIN LATERAL (
+    SELECT a.ladder, a.lead_from,
+           COALESCE(v.status IN ('unresponsive', 'ceased'), false) AND $6::int > 0
+             AND jsonb_array_length(a.ladder) > 0 AND NOT a.ladder @> '[{"code":"early"}]' AS early,
+           (a.ladder->0->>'offsetDays')::int AS first_offset
   ) e
   CROSS JOIN LATERAL (
     SELECT CASE WHEN i.k = 1 THEN i.code ELSE i.code || '-' || i.k END AS key
@@ -91,21 +107,31 @@ SELECT d.id, d.due_on, d.state, d.snoozed_until, d.ladder, d.vendor_id, v.status
         SELECT s.ord, s.code, s.first_on, s.rep,
                CASE WHEN COALESCE(s.rep, 0) = 0 THEN 1 ELSE ($2::date - s.first_on) / s.rep + 1 END AS k
           FROM (
-            SELECT x.ord, x.el->>'code' AS code, d.due_on + (x.el->>'offsetDays')::int AS first_on,
+            SELECT x.ord::numeric AS ord, x.el->>'code' AS code,
+                   CASE WHEN (x.el->>'offsetDays')::int < 0 THEN e.lead_from ELSE d.due_on END
+                     + (x.el->>'offsetDays')::int AS first_on,
                    (x.el->>'repeatEveryDays')::int AS rep
               FROM jsonb_array_elements(e.ladder) WITH ORDINALITY x(el, ord)
             UNION ALL
-            SELECT 0, 'early', d.due_on + (e.ladder->0->>'offsetDays')::int - $6::int, NULL
-             WHERE e.early_lead AND jsonb_array_length(e.ladder) > 0 AND NOT e.ladder @> '[{"code":"early"}]'
+            SELECT 0, 'early',
+                   CASE WHEN e.first_offset - $6::int < 0 THEN e.lead_from ELSE d.due_on END
+                     + e.first_offset - $6::int, NULL
+             WHERE e.early
+            UNION ALL
+            SELECT (SELECT count(*) FROM jsonb_array_elements(e.ladder) y WHERE (y->>'offsetDays')::int < 0) + 0.5,
+                   'closed', e.lead_from + 1, NULL
+             WHERE e.lead_from + 1 < d.due_on AND NOT e.ladder @> '[{"code":"closed"}]'
+               AND (e.first_offset < 0 OR (e.early AND e.first_offset - $6::int < 0))
           ) s
          WHERE s.first_on <= $2::date
       ) i
      ORDER BY i.first_on + (i.k - 1) * COALESCE(i.rep, 0) DESC, i.ord DESC
      LIMIT 1
   ) latest
- WHERE d.organization_id = $1 AND d.state IN ('open', 'snoozed') AND d.id > $3 AND d.due_on <= $4
+ WHERE d.organization_id = $1 AND d.state IN ('open', 'snoozed') AND d.id > $3 AND d.act_by <= $4
    AND (d.snoozed_until IS NULL OR d.snoozed_until <= $2::date)
-   AND d.due_on + (e.ladder->0->>'offsetDays')::int - CASE WHEN e.early_lead THEN $6::int ELSE 0 END <= $2::date
+   AND CASE WHEN e.first_offset - CASE WHEN e.early THEN $6::int ELSE 0 END < 0 THEN e.lead_from ELSE d.due_on END
+       + e.first_offset - CASE WHEN e.early THEN $6::int ELSE 0 END <= $2::date
    AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.deadline_id = d.id AND n.stage = latest.key)
  ORDER BY d.id
  LIMIT ${PAGE}`;
@@ -195,7 +221,12 @@ export class PlannerService {
       });
       const selection = selectStage({
         ladder,
-        dueOn: d.due_on,
+        dueOn: stageAnchorsOf({
+          dueOn: d.due_on,
+          applyBy: d.apply_by,
+          actBy: d.act_by,
+          requirementCode: d.requirement_code,
+        }),
         today,
         state: d.state,
         snoozedUntil: d.snoozed_until,

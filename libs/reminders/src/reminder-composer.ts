@@ -10,12 +10,13 @@ import {
   renderFailureReport,
   renderReminder,
   signLink,
+  stageAnchorsOf,
   stageInstanceOf,
   DEFAULT_LADDER,
   type FailureKind,
   type Ladder,
 } from '../../domain/src/reminders/index.js';
-import { addDays, daysBetween, localDateOf } from '../../domain/src/time/index.js';
+import { addDays, daysBetween, localDateOf, workingDaysThrough } from '../../domain/src/time/index.js';
 import type { OutgoingMail } from '../../mail/src/mail-transport.js';
 import { composeContinuityAlert } from '../../continuity/src/continuity-alert.composer.js';
 import { composeWechatAlert } from '../../wechat/src/wechat-alert.composer.js';
@@ -49,6 +50,7 @@ export interface DeadlineContext {
   title: string | null;
   requirement_code: string | null;
   due_on: string;
+  apply_by: string;
   act_by: string;
   state: string;
   snoozed_until: string | null;
@@ -71,7 +73,8 @@ export interface FailureDetails {
 
 /** What composing a reminder reads about its deadline (`d`), to be followed by a WHERE on `d.id`. */
 export const DEADLINE_CONTEXT_SQL = `
-  SELECT d.id, d.kind, d.title, d.requirement_code, d.due_on, d.act_by, d.state, d.snoozed_until, d.ladder,
+  SELECT d.id, d.kind, d.title, d.requirement_code, d.due_on, d.apply_by, d.act_by, d.state, d.snoozed_until,
+         d.ladder,
          mp.name AS mini_program_name, mp.app_id, v.name AS vendor_name, v.status AS vendor_status,
          o.name AS org_name, o.time_zone, o.catalogue_overrides, o.reminder_ladder
     FROM deadlines d
@@ -146,8 +149,15 @@ export class ReminderComposer {
     const link = (action: 'ack' | 'snooze') =>
       `${this.config.publicUrl}/ack/${signLink({ notificationId: d.id, organizationId: d.organization_id, action, expiresAt }, secret)}`;
     const ladder = deadline.ladder ?? deadline.reminder_ladder ?? (DEFAULT_LADDER as Ladder);
-    const instance = stageInstanceOf(ladder, deadline.due_on, d.stage);
+    const anchors = stageAnchorsOf({
+      dueOn: deadline.due_on,
+      applyBy: deadline.apply_by,
+      actBy: deadline.act_by,
+      requirementCode: deadline.requirement_code,
+    });
+    const instance = stageInstanceOf(ladder, anchors, d.stage);
     const consequence = requirement ? consequenceFor(requirement, -daysLeft, locale) : null;
+    const applicationWindow = anchors.leadFrom !== anchors.dueOn;
     return {
       ...base,
       ...renderReminder(
@@ -164,7 +174,11 @@ export class ReminderComposer {
             actBy: deadline.act_by,
             daysLeft,
             kind: deadline.kind as never,
+            applicationWindow,
+            lateApplicationRefused: requirement?.lateApplicationRefused ?? false,
+            workingDaysToActBy: applicationWindow ? workingDaysThrough(today, deadline.act_by).count : null,
           },
+          afterWindowCloses: requirement?.afterWindowCloses?.[locale] ?? null,
           stage: { code: d.stage, isOverdue: instance ? isOverdueStage(instance.stage) : daysLeft < 0 },
           consequence: consequence?.text ?? null,
           vendorUnavailable: d.vendor_unavailable,

@@ -12,6 +12,7 @@ export const DEADLINE_KINDS = [
   'annual_review',
   'qualification_expiry',
   'icp_annual_report',
+  'enterprise_annual_report',
   'vendor_contract_end',
   'certificate_expiry',
   'custom',

@@ -33,6 +33,10 @@ describe('complianceOf', () => {
       ['internet_hospital', 'missing', null, null],
       ['wechat_pay_api_certificate', 'valid', 'q2', '2030-05-01'],
       ['wechat_pay_platform_certificate', 'expiring', 'q3', '2027-02-01'],
+      // Implied by the internet hospital and the institution's licence; the yearly report, the domain, the
+      // probed TLS certificate and the one-time WeChat Pay key move are deadlines, not holdings.
+      ['internet_hospital_classified_protection', 'missing', null, null],
+      ['medical_institution_inspection', 'missing', null, null],
     ]);
     expect(items[3].reason).toEqual({
       type: 'service_category',
@@ -69,7 +73,7 @@ describe('complianceOf', () => {
 
   it('counts the longest-lasting of several qualifications for one requirement', () => {
     const items = complianceOf(
-      { serviceCategories: ['游戏'], features: [], certificationExpiresOn: null },
+      { serviceCategories: ['文娱 > 演出'], features: [], certificationExpiresOn: null },
       [
         { id: 'old', requirementCode: 'internet_culture_licence', expiresOn: '2026-10-01' },
         { id: 'new', requirementCode: 'internet_culture_licence', expiresOn: '2029-10-01' },

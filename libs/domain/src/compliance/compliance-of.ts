@@ -67,7 +67,13 @@ export function complianceOf(
   const items: ComplianceItem[] = [];
   for (const { code, reasons } of required) {
     const requirement = findRequirement(catalogue, code);
-    if (!requirement || requirement.kind === 'annual_report' || requirement.kind === 'contract') continue;
+    if (
+      !requirement ||
+      !requirement.held ||
+      requirement.kind === 'annual_report' ||
+      requirement.kind === 'contract'
+    )
+      continue;
     const base = { requirementCode: code, reason: reasons[0], reasons };
 
     if (code === ANNUAL_REVIEW_CODE) {

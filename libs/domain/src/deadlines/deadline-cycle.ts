@@ -16,6 +16,7 @@ export type DeadlineKind =
   | 'annual_review'
   | 'qualification_expiry'
   | 'icp_annual_report'
+  | 'enterprise_annual_report'
   | 'vendor_contract_end'
   | 'certificate_expiry'
   | 'custom';

@@ -49,13 +49,16 @@ describe('golden dates for every catalogue rule', () => {
       'official-calendar',
     ],
     ['internet_hospital', '2026-07-15', '2026-04-15', '2026-06-15', '2026-06-15', false, 'official-calendar'],
-    // 6 months before 31 Dec clamps to 30 Jun.
+    // SAMR order 54: 90 to 30 working days before Thursday 31 Dec. Back 30: Dec 30-28 (3), 25-21, 18-14,
+    // 11-7 (18), 4-1 (22), Nov 30 (23), 27-23 (28), 20-19 (30). Back 90: December 22 and November 21 (43),
+    // October 8-9, make-up Saturday 10, 12-30 (61), Sep 30-28 (64), Mid-autumn 25-27 skipped, 24-21 (68),
+    // make-up Sunday 20 (69), 18-1 (83), Aug 31 (84), 28-24 (89), 21 (90).
     [
       'medical_device_business_licence',
       '2026-12-31',
-      '2026-03-31',
-      '2026-06-30',
-      '2026-06-30',
+      '2026-08-21',
+      '2026-11-19',
+      '2026-11-19',
       false,
       'official-calendar',
     ],
@@ -347,5 +350,45 @@ describe('deriveDeadlines as a whole', () => {
     } catch (error) {
       expect((error as DeadlineError).field).toBe('qualifications[0].requirementCode');
     }
+  });
+});
+
+describe('enterprise annual report', () => {
+  const base = {
+    miniProgram: {
+      id: 'mp1',
+      certificationExpiresOn: null,
+      serviceCategories: [],
+      features: [],
+      ownerIsEnterprise: true,
+    },
+    qualifications: [],
+    vendor: null,
+    customDeadlines: [],
+  };
+  it.each([
+    // The window is 1 January to 30 June; due on its last day, with no earlier apply-by.
+    ['2026-12-01', '2027', '2027-06-30', '2027-01-01'],
+    ['2027-06-30', '2027', '2027-06-30', '2027-01-01'],
+    ['2027-07-01', '2028', '2028-06-30', '2028-01-01'],
+  ])('as of %s the cycle is %s, due %s, open from %s', (today, key, due, opens) => {
+    const cycle = deriveDeadlines(base, loadCatalogue(), today).find(
+      (c) => c.kind === 'enterprise_annual_report',
+    )!;
+    expect([cycle.cycleKey, cycle.dueDate, cycle.windowOpensOn, cycle.applyBy]).toEqual([
+      key,
+      due,
+      opens,
+      due,
+    ]);
+  });
+
+  it('is not derived for an owner that is not an enterprise', () => {
+    const cycles = deriveDeadlines(
+      { ...base, miniProgram: { ...base.miniProgram, ownerIsEnterprise: false } },
+      loadCatalogue(),
+      '2026-12-01',
+    );
+    expect(cycles.map((c) => c.kind)).toEqual([]);
   });
 });

@@ -12,6 +12,7 @@ import {
 export const ANNUAL_REVIEW_CODE = 'wechat_certification_annual_review';
 export const ICP_LICENCE_CODE = 'icp_vas_licence';
 export const ICP_ANNUAL_REPORT_CODE = 'icp_annual_report';
+export const ENTERPRISE_ANNUAL_REPORT_CODE = 'enterprise_annual_report';
 export const VENDOR_CONTRACT_CODE = 'vendor_contract';
 /** Custom deadlines have no catalogue rule; their window opens with the first stage of the default ladder. */
 export const CUSTOM_WINDOW_DAYS = 90;
@@ -38,6 +39,11 @@ export interface DeriveDeadlinesInput {
     features: readonly string[];
     /** Holding the ICP/EDI licence brings the yearly report, also when the licence is not registered. */
     icpLicenceHeld?: boolean;
+    /**
+     * The owner entity is an enterprise, which files the enterprise annual report (1 Jan - 30 Jun). The
+     * registry's sync says so for every mini-program; a government body or an individual does not file it.
+     */
+    ownerIsEnterprise?: boolean;
   };
   qualifications: readonly DeadlineQualificationInput[];
   vendor: { id: string; contractEndsOn: LocalDate | null } | null;
@@ -71,6 +77,28 @@ export function icpAnnualReportCycle(year: number, catalogue: Catalogue): Deadli
     {
       kind: 'icp_annual_report',
       subjectKey: 'icp_annual_report',
+      requirementCode: requirement.code,
+      dueDate: `${yyyy}-${requirement.schedule.closes}`,
+      cycleKey: yyyy,
+    },
+    requirement,
+  );
+}
+
+/**
+ * The enterprise annual report (企业年报) for the window of `year`, due on its last day (30 June): every
+ * enterprise owner files it, so every mini-program of a catalogue that has the entry gets the cycle.
+ */
+export function enterpriseAnnualReportCycle(year: number, catalogue: Catalogue): DeadlineCycle {
+  const requirement = requireRequirement(catalogue, ENTERPRISE_ANNUAL_REPORT_CODE, 'enterpriseAnnualReport');
+  if (requirement.schedule.type !== 'yearly_window') {
+    throw new RangeError(`${ENTERPRISE_ANNUAL_REPORT_CODE} must have a yearly_window schedule`);
+  }
+  const yyyy = String(year).padStart(4, '0');
+  return cycleFromRequirement(
+    {
+      kind: 'enterprise_annual_report',
+      subjectKey: 'enterprise_annual_report',
       requirementCode: requirement.code,
       dueDate: `${yyyy}-${requirement.schedule.closes}`,
       cycleKey: yyyy,
@@ -172,6 +200,16 @@ export function deriveDeadlines(
     const thisYear = icpAnnualReportCycle(year, catalogue);
     cycles.push(
       compareLocalDates(today, thisYear.dueDate) > 0 ? icpAnnualReportCycle(year + 1, catalogue) : thisYear,
+    );
+  }
+
+  if (miniProgram.ownerIsEnterprise === true && findRequirement(catalogue, ENTERPRISE_ANNUAL_REPORT_CODE)) {
+    const { year } = localDateParts(today);
+    const thisYear = enterpriseAnnualReportCycle(year, catalogue);
+    cycles.push(
+      compareLocalDates(today, thisYear.dueDate) > 0
+        ? enterpriseAnnualReportCycle(year + 1, catalogue)
+        : thisYear,
     );
   }
 

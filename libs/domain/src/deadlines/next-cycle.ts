@@ -5,6 +5,7 @@ import { cycleFromRequirement, type DeadlineCycle } from './deadline-cycle.js';
 import {
   ANNUAL_REVIEW_CODE,
   customCycle,
+  enterpriseAnnualReportCycle,
   icpAnnualReportCycle,
   occurrenceOnOrAfter,
   qualificationKind,
@@ -39,6 +40,9 @@ export function nextCycle(
   switch (cycle.kind) {
     case 'icp_annual_report':
       return icpAnnualReportCycle(Number(cycle.cycleKey) + 1, catalogue);
+
+    case 'enterprise_annual_report':
+      return enterpriseAnnualReportCycle(Number(cycle.cycleKey) + 1, catalogue);
 
     case 'custom': {
       if (!cycle.recurrence) return null;

@@ -61,6 +61,6 @@ describe('consequenceFor the annual review (lost at 0, 30 and 60 days past due)'
   });
 
   it('is localized', () => {
-    expect(consequenceFor(annualReview, 10, 'zh-CN')?.text).toBe('小程序无法再被分享');
+    expect(consequenceFor(annualReview, 10, 'zh-CN')?.text).toBe('到期 30 天后：小程序无法再被分享');
   });
 });

@@ -5,7 +5,10 @@ export type Role = (typeof ROLES)[number];
 export interface LadderStage {
   /** Stable name, part of the notification's stage key: lowercase letters, digits and '-'. */
   code: string;
-  /** Relative to the due date: -90 = 90 days before, 0 = on the due date, 7 = a week after. */
+  /**
+   * Days relative to the cycle: -90 = 90 days before the last day to apply (`actBy`, which is the due date
+   * when the requirement has no application window), 0 = on the due date, 7 = a week after the due date.
+   */
   offsetDays: number;
   roles: Role[];
   /** Only on the last stage: repeat it every this many days after its first trigger (weekly overdue). */
@@ -44,6 +47,8 @@ export const DEFAULT_LADDER: Readonly<Ladder> = Object.freeze(
 /** The stage `effectiveLadder` prepends while the vendor is unavailable; reserved in posted ladders. */
 export const EARLY_STAGE_CODE = 'early';
 export const DEFAULT_EARLIER_BY_DAYS = 30;
+/** The stage the planner adds the day after the last day to apply, when that is before the due date. */
+export const WINDOW_CLOSED_STAGE_CODE = 'closed';
 
 export const LADDER_LIMITS = {
   minStages: 1,
@@ -123,6 +128,11 @@ export function validateLadder(value: unknown): { ladder?: Ladder; problems: Lad
       add(
         `${at}.code`,
         `'${EARLY_STAGE_CODE}' is reserved for the stage added while the vendor is unavailable`,
+      );
+    } else if (code === WINDOW_CLOSED_STAGE_CODE) {
+      add(
+        `${at}.code`,
+        `'${WINDOW_CLOSED_STAGE_CODE}' is reserved for the stage sent when the application window has closed`,
       );
     } else if (seenCodes.has(code)) {
       add(`${at}.code`, `must be unique; '${code}' is used by an earlier stage`);

@@ -216,3 +216,75 @@ describe('renderReminder keeps hostile names harmless', () => {
     expect(() => renderReminder(bad, 'zh-CN')).toThrow(RangeError);
   });
 });
+
+describe('renderReminder for a requirement whose filing window closes before expiry', () => {
+  const icp = getRequirement(loadCatalogue(), 'icp_vas_licence');
+  const licence = (locale: 'zh-CN' | 'en', today: 'open' | 'closed'): ReminderMailInput =>
+    input(
+      {
+        deadline: {
+          title: icp.name[locale],
+          requirementName: icp.name[locale],
+          dueOn: '2027-06-30',
+          actBy: '2027-04-01',
+          // 2027-03-18 to 2027-06-30: 13 + 30 + 31 + 30 days; 2027-04-02: 28 + 31 + 30.
+          daysLeft: today === 'open' ? 104 : 89,
+          kind: 'qualification_expiry',
+          applicationWindow: true,
+          lateApplicationRefused: true,
+          // Thursday 18 March through Thursday 1 April 2027: 2 + 5 + 3 + 1.
+          workingDaysToActBy: today === 'open' ? 11 : null,
+        },
+        stage: { code: today === 'open' ? 'd-14' : 'closed', isOverdue: false },
+        afterWindowCloses: icp.afterWindowCloses?.[locale] ?? null,
+        consequence: icp.consequences[0].text[locale],
+      },
+      locale,
+    );
+
+  it('says both dates and the working days left, in Chinese and English', () => {
+    const zh = renderReminder(licence('zh-CN', 'open'), 'zh-CN');
+    expect(zh.subject).toBe(
+      '【请于 2027-04-01 前申请·剩 11 个工作日】康宁互联网医院：增值电信业务经营许可证（ICP/EDI）（2027-06-30 到期）',
+    );
+    expect(zh.text).toContain(
+      '请于 2027-04-01 前提交申请（还剩 11 个工作日）；2027-06-30 到期。逾期申请不予受理。',
+    );
+    const en = renderReminder(licence('en', 'open'), 'en');
+    expect(en.subject).toBe(
+      '[Apply by 2027-04-01, 11 working days left] Value-added telecom business licence (ICP/EDI) for 康宁互联网医院, due 2027-06-30',
+    );
+    expect(en.text).toContain(
+      'Apply by 2027-04-01 (11 working days left); expires 2027-06-30. A later application is not accepted.',
+    );
+  });
+
+  it('says plainly after the last day to apply that the window has closed, and what can still be done', () => {
+    const en = renderReminder(licence('en', 'closed'), 'en');
+    expect(en.subject).toBe(
+      '[Application window closed, 89 days to expiry] Value-added telecom business licence (ICP/EDI) for 康宁互联网医院, due 2027-06-30',
+    );
+    expect(en.text).toContain(
+      'The application window closed on 2027-04-01: a renewal can no longer be filed. It expires 2027-06-30.',
+    );
+    expect(en.text).toContain(`What you can still do: ${icp.afterWindowCloses!.en}.`);
+    expect(en.text).not.toContain('Apply by');
+    const zh = renderReminder(licence('zh-CN', 'closed'), 'zh-CN');
+    expect(zh.subject).toBe(
+      '【申请期已过·剩 89 天到期】康宁互联网医院：增值电信业务经营许可证（ICP/EDI）（2027-06-30 到期）',
+    );
+    expect(zh.text).toContain('申请期已于 2027-04-01 结束，已无法再提交续期申请。将于 2027-06-30 到期。');
+    expect(zh.text).toContain(`现在还可以：${icp.afterWindowCloses!['zh-CN']}。`);
+  });
+
+  it('asks to apply at once, without saying the window is closed, when late filing is still possible', () => {
+    const soft = licence('en', 'closed');
+    soft.deadline.lateApplicationRefused = false;
+    const en = renderReminder(soft, 'en');
+    expect(en.subject).toMatch(/^\[Apply now, 89 days to expiry\] /);
+    expect(en.text).toContain(
+      'The last safe date to apply, 2027-04-01, has passed: apply now, it expires 2027-06-30.',
+    );
+    expect(en.text).not.toContain('What you can still do');
+  });
+});

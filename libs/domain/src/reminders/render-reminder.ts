@@ -3,6 +3,7 @@ import { addDays, compareLocalDates } from '../time/index.js';
 import type { ReminderChecklist } from './checklist.js';
 import { headerSafe } from './message-id.js';
 import { REMINDER_TEMPLATES, type ChecklistSection, type ReminderMailInput } from './templates/index.js';
+import { windowPhase } from './templates/window-phase.js';
 
 export type { ReminderMailInput } from './templates/index.js';
 
@@ -52,8 +53,31 @@ function blocksOf(input: ReminderMailInput, locale: Locale): Block[] {
   const blocks: Block[] = [
     { kind: 'paragraph', text: t.greeting(input.organizationName) },
     { kind: 'paragraph', text: t.summary(input) },
-    { kind: 'paragraph', text: t.actBy(deadline.actBy, compareLocalDates(deadline.actBy, today) < 0) },
   ];
+  switch (windowPhase(deadline)) {
+    case 'open':
+      blocks.push({
+        kind: 'paragraph',
+        text: t.applyBy(
+          deadline.actBy,
+          deadline.workingDaysToActBy ?? 0,
+          deadline.dueOn,
+          deadline.lateApplicationRefused === true,
+        ),
+      });
+      break;
+    case 'closed': {
+      const refused = deadline.lateApplicationRefused === true;
+      blocks.push({ kind: 'paragraph', text: t.windowClosed(deadline.actBy, deadline.dueOn, refused) });
+      if (refused) blocks.push({ kind: 'paragraph', text: t.stillPossible(input.afterWindowCloses ?? null) });
+      break;
+    }
+    case 'none':
+      blocks.push({
+        kind: 'paragraph',
+        text: t.actBy(deadline.actBy, compareLocalDates(deadline.actBy, today) < 0),
+      });
+  }
   if (input.consequence !== null && input.consequence.trim() !== '') {
     blocks.push({ kind: 'paragraph', text: t.consequence(input.consequence, overdue) });
   }

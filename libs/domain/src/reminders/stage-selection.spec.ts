@@ -201,17 +201,20 @@ describe('property: the stage chosen matches the local date for any instant and 
         }),
         fc.constantFrom(...ZONES),
         fc.integer({ min: -400, max: 400 }),
+        fc.constantFrom(0, 0, 1, 2, 15, 90, 200),
         fc.constantFrom(...ladders),
         fc.array(fc.boolean(), { maxLength: 80 }),
-        (instant, zone, dueInDays, ladder, plannedMask) => {
+        (instant, zone, dueInDays, windowDays, ladder, plannedMask) => {
           const today = localDateOf(instant, zone);
-          const dueOn = addDays(today, dueInDays);
-          const due = stageInstancesDueBy(ladder, dueOn, today);
-          const planned = new Set(due.filter((_, i) => plannedMask[i] ?? false).map((s) => s.stageKey));
+          const due = addDays(today, dueInDays);
+          // With an application window the stages before the due date count back from actBy.
+          const dueOn = { dueOn: due, leadFrom: addDays(due, -windowDays) };
+          const dueBy = stageInstancesDueBy(ladder, dueOn, today);
+          const planned = new Set(dueBy.filter((_, i) => plannedMask[i] ?? false).map((s) => s.stageKey));
           const input = { ladder, dueOn, today, state: 'open' as const, snoozedUntil: null };
           const { send, skip } = selectStage({ ...input, alreadyPlanned: planned });
 
-          const latest = due.at(-1);
+          const latest = dueBy.at(-1);
           if (send) {
             expect(send.triggerOn <= today).toBe(true);
             // No later due stage exists: what is sent is the most severe instance due locally today.

@@ -6,6 +6,7 @@ import {
   lastWorkingDayOnOrBefore,
   officialCalendarCovers,
   subtractWorkingDays,
+  workingDaysThrough,
 } from './working-days.js';
 
 describe('isWorkingDay on the official 2026 schedule', () => {
@@ -104,5 +105,20 @@ describe('subtractWorkingDays and addWorkingDays', () => {
   it('rejects negative and fractional counts', () => {
     expect(() => subtractWorkingDays('2026-10-12', -1)).toThrow(RangeError);
     expect(() => addWorkingDays('2026-10-12', 1.5)).toThrow(RangeError);
+  });
+});
+
+describe('workingDaysThrough counts the working days left up to a date, both ends included', () => {
+  it.each([
+    // Monday 9 Feb to Saturday 28 Feb 2026: 9-13 (5), make-up Saturday 14 (6), holiday 15-23, 24-27 (10),
+    // make-up Saturday 28 (11).
+    ['2026-02-09', '2026-02-28', 11],
+    // Monday 14 to Sunday 20 September 2026 (a National Day make-up day): 14-18 (5) and 20 (6).
+    ['2026-09-14', '2026-09-20', 6],
+    ['2026-10-01', '2026-10-07', 0],
+    ['2026-10-09', '2026-10-09', 1],
+    ['2026-10-10', '2026-10-09', 0],
+  ])('from %s through %s: %i', (from, to, count) => {
+    expect(workingDaysThrough(from, to).count).toBe(count);
   });
 });

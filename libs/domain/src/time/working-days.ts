@@ -145,3 +145,18 @@ export function addWorkingDays(date: LocalDate, n: number): WorkingDayResult {
   requireCount(n);
   return step(date, 1, n, false);
 }
+
+/**
+ * Working days from `from` through `to`, each end counted when it is a working day: on a Monday with the
+ * last day to apply that Friday, 5 working days are left. 0 when `to` is before `from`.
+ */
+export function workingDaysThrough(from: LocalDate, to: LocalDate): { count: number; basis: CalendarBasis } {
+  let count = 0;
+  let basis: CalendarBasis = 'official-calendar';
+  for (let current = from; current <= to; current = addDays(current, 1)) {
+    const info = isWorkingDay(current);
+    basis = weakerBasis(basis, info.basis);
+    if (info.working) count += 1;
+  }
+  return { count, basis };
+}

@@ -1,7 +1,12 @@
 import type { ReminderTemplate } from './reminder-template.js';
+import { windowPhase } from './window-phase.js';
 
 function days(n: number): string {
   return n === 1 ? '1 day' : `${n} days`;
+}
+
+function workingDays(n: number): string {
+  return n === 1 ? '1 working day' : `${n} working days`;
 }
 
 function dueText(dueOn: string, daysLeft: number): string {
@@ -17,14 +22,23 @@ function withFullStop(text: string): string {
 export const en: ReminderTemplate = {
   locale: 'en',
 
-  // Only the bracketed prefix changes from stage to stage, so mail clients keep the cycle in one thread.
-  subject({ miniProgram, deadline: { title, dueOn, daysLeft } }) {
+  // Only the bracketed prefix changes from stage to stage, so mail clients keep the cycle in one thread;
+  // the prefix carries what changes: the application window, then the days to or past the due date.
+  subject({ miniProgram, deadline }) {
+    const { title, dueOn, daysLeft, actBy } = deadline;
+    const phase = windowPhase(deadline);
     const prefix =
-      daysLeft > 0
-        ? `[${days(daysLeft)} left]`
-        : daysLeft === 0
-          ? '[Due today]'
-          : `[${days(-daysLeft)} overdue]`;
+      phase === 'closed' && deadline.lateApplicationRefused
+        ? `[Application window closed, ${days(daysLeft)} to expiry]`
+        : phase === 'closed'
+          ? `[Apply now, ${days(daysLeft)} to expiry]`
+          : phase === 'open'
+            ? `[Apply by ${actBy}, ${workingDays(deadline.workingDaysToActBy ?? 0)} left]`
+            : daysLeft > 0
+              ? `[${days(daysLeft)} left]`
+              : daysLeft === 0
+                ? '[Due today]'
+                : `[${days(-daysLeft)} overdue]`;
     return `${prefix} ${title} for ${miniProgram.name}, due ${dueOn}`;
   },
 
@@ -42,6 +56,18 @@ export const en: ReminderTemplate = {
 
   actBy: (actBy, passed) =>
     passed ? `The last safe date to apply, ${actBy}, has passed: act now.` : `Apply no later than ${actBy}.`,
+
+  applyBy: (actBy, workingDaysLeft, dueOn, lateRefused) =>
+    `Apply by ${actBy} (${workingDays(workingDaysLeft)} left); expires ${dueOn}.` +
+    (lateRefused ? ' A later application is not accepted.' : ''),
+
+  windowClosed: (actBy, dueOn, lateRefused) =>
+    lateRefused
+      ? `The application window closed on ${actBy}: a renewal can no longer be filed. It expires ${dueOn}.`
+      : `The last safe date to apply, ${actBy}, has passed: apply now, it expires ${dueOn}.`,
+
+  stillPossible: (fallback) =>
+    `What you can still do: ${withFullStop(fallback ?? 'ask the issuing authority at once what it still accepts, and prepare for the lapse described below')}`,
 
   consequence: (text, overdue) =>
     `${overdue ? 'What is lost next' : 'If it is missed'}: ${withFullStop(text)}`,

@@ -1,4 +1,5 @@
 import type { ReminderTemplate } from './reminder-template.js';
+import { windowPhase } from './window-phase.js';
 
 function dueText(dueOn: string, daysLeft: number): string {
   if (daysLeft > 0) return `将于 ${dueOn} 到期，还剩 ${daysLeft} 天`;
@@ -13,10 +14,23 @@ function withFullStop(text: string): string {
 export const zhCN: ReminderTemplate = {
   locale: 'zh-CN',
 
-  // Only the bracketed prefix changes from stage to stage, so mail clients keep the cycle in one thread.
-  subject({ miniProgram, deadline: { title, dueOn, daysLeft } }) {
+  // Only the bracketed prefix changes from stage to stage, so mail clients keep the cycle in one thread;
+  // the prefix carries what changes: the application window, then the days to or past the due date.
+  subject({ miniProgram, deadline }) {
+    const { title, dueOn, daysLeft, actBy } = deadline;
+    const phase = windowPhase(deadline);
     const prefix =
-      daysLeft > 0 ? `【剩 ${daysLeft} 天】` : daysLeft === 0 ? '【今日到期】' : `【已逾期 ${-daysLeft} 天】`;
+      phase === 'closed' && deadline.lateApplicationRefused
+        ? `【申请期已过·剩 ${daysLeft} 天到期】`
+        : phase === 'closed'
+          ? `【请立即申请·剩 ${daysLeft} 天到期】`
+          : phase === 'open'
+            ? `【请于 ${actBy} 前申请·剩 ${deadline.workingDaysToActBy ?? 0} 个工作日】`
+            : daysLeft > 0
+              ? `【剩 ${daysLeft} 天】`
+              : daysLeft === 0
+                ? '【今日到期】'
+                : `【已逾期 ${-daysLeft} 天】`;
     return `${prefix}${miniProgram.name}：${title}（${dueOn} 到期）`;
   },
 
@@ -34,6 +48,18 @@ export const zhCN: ReminderTemplate = {
 
   actBy: (actBy, passed) =>
     passed ? `建议办理的最后日期 ${actBy} 已过，请立即办理。` : `请最晚在 ${actBy} 前提交办理。`,
+
+  applyBy: (actBy, workingDaysLeft, dueOn, lateRefused) =>
+    `请于 ${actBy} 前提交申请（还剩 ${workingDaysLeft} 个工作日）；${dueOn} 到期。` +
+    (lateRefused ? '逾期申请不予受理。' : ''),
+
+  windowClosed: (actBy, dueOn, lateRefused) =>
+    lateRefused
+      ? `申请期已于 ${actBy} 结束，已无法再提交续期申请。将于 ${dueOn} 到期。`
+      : `建议申请的最后日期 ${actBy} 已过，请立即申请；将于 ${dueOn} 到期。`,
+
+  stillPossible: (fallback) =>
+    `现在还可以：${withFullStop(fallback ?? '立即向发证机关询问还能受理什么，并为下面所述的失效后果做好准备')}`,
 
   consequence: (text, overdue) => `${overdue ? '接下来将失去' : '如果错过'}：${withFullStop(text)}`,
 
