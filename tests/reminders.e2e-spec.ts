@@ -121,7 +121,9 @@ describe('escalation ladder', () => {
       expect(received(tag)).toHaveLength(0);
       await tick(`${day}T01:05:00Z`);
       // The review's thread only: the owner's enterprise annual report has a ladder of its own.
-      const got = received(tag).filter((g) => String(g.mail.inReplyTo).includes(review.id));
+      const got = received(tag).filter(
+        (g) => headerText(g.mail.headers.get('x-mp-guard-deadline')) === review.id,
+      );
       expect({
         day,
         stage: [...new Set(got.map((g) => g.stage))],
