@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { AuditEventPublicIds1764280000000 } from '../database/migrations/1764280000000-AuditEventPublicIds.js';
 import { FixedClock } from '../libs/common/src/clock.js';
 import { vendorBody } from './factories/registry.factory.js';
 import { startTestApp, type TestApp, type TestOrg } from './support/test-app.js';
@@ -127,5 +129,32 @@ describe('audit-event ids', () => {
     expect(both.body.problems).toEqual([
       { field: 'offset', rule: 'must be left out with cursor (follow page.next)' },
     ]);
+  });
+});
+
+describe('the migration', () => {
+  // last in the file: it takes the column away and back on this file's own database
+  it('goes down and up again, giving every existing event its own id', async () => {
+    const migration = new AuditEventPublicIds1764280000000();
+    const runner = t.app.get(DataSource).createQueryRunner();
+    try {
+      await migration.down(runner);
+      const columns = await db.query(
+        `SELECT 1 FROM information_schema.columns WHERE table_name = 'audit_events' AND column_name = 'public_id'`,
+      );
+      expect(columns.rowCount).toBe(0);
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    const { rows } = await db.query<{ n: number; ids: number; nulls: number }>(
+      `SELECT count(*)::int AS n, count(DISTINCT public_id)::int AS ids,
+              count(*) FILTER (WHERE public_id IS NULL)::int AS nulls FROM audit_events`,
+    );
+    expect(rows[0].n).toBeGreaterThan(20);
+    expect(rows[0].ids).toBe(rows[0].n);
+    expect(rows[0].nulls).toBe(0);
+    const page = (await get('/api/v1/audit-events?limit=1', orgA).expect(200)).body as Body;
+    expect(page.items[0].id).toMatch(UUID);
   });
 });
