@@ -11,6 +11,7 @@ import { EnterpriseAnnualReport1764230000000 } from './1764230000000-EnterpriseA
 import { People1764240000000 } from './1764240000000-People.js';
 import { WechatSync1764250000000 } from './1764250000000-WechatSync.js';
 import { LargeOrganizations1764270000000 } from './1764270000000-LargeOrganizations.js';
+import { AuditEventPublicIds1764280000000 } from './1764280000000-AuditEventPublicIds.js';
 
 /** Every migration, oldest first. ESM cannot glob, so each one is listed here. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   People1764240000000,
   WechatSync1764250000000,
   LargeOrganizations1764270000000,
+  AuditEventPublicIds1764280000000,
 ];

@@ -3,7 +3,12 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 @Entity('audit_events')
 export class AuditEventEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  /** Internal order and keyset only: one sequence for every organization, so never shown. */
   id!: number;
+
+  /** The id the API shows: random, so it says nothing about other organizations' events. */
+  @Column('uuid', { name: 'public_id', default: () => 'gen_random_uuid()' })
+  publicId!: string;
 
   @Column('uuid', { name: 'organization_id' })
   organizationId!: string;

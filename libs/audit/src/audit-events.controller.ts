@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags 
 import { IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { Auth, type AuthContext } from '../../auth/src/auth-context.js';
-import { PageInfo, PageQuery, toPage } from '../../common/src/pagination.js';
+import { DomainError } from '../../common/src/domain.error.js';
+import { PageInfo, PageQuery } from '../../common/src/pagination.js';
 import { AuditEventEntity } from './audit-event.entity.js';
 
 class ListAuditEventsQuery extends PageQuery {
@@ -22,10 +23,19 @@ class ListAuditEventsQuery extends PageQuery {
   @IsString()
   @Matches(/^[a-z_.]{1,60}$/, { message: 'must be lowercase letters, _ and .' })
   action?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Opaque: take it from `page.next`. Continues after the last event of the previous page, whatever was written since.',
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'must be a cursor taken from page.next' })
+  cursor?: string;
 }
 
 class AuditEventResponse {
-  @ApiProperty() id!: number;
+  @ApiProperty({ format: 'uuid', description: 'Random; says nothing about order or volume.' })
+  id!: string;
   @ApiProperty({ description: 'When it happened (UTC).' }) occurredAt!: string;
   @ApiProperty({ description: "Who: 'api_key', 'cli', 'system' or 'link'." }) actorType!: string;
   @ApiProperty({ description: 'Which API key (its label, never the key).' }) actorLabel!: string;
@@ -57,13 +67,40 @@ export class AuditEventsController {
     if (query.entityId) qb.andWhere('a.entity_id = :entityId', { entityId: query.entityId });
     if (query.entityType) qb.andWhere('a.entity_type = :entityType', { entityType: query.entityType });
     if (query.action) qb.andWhere('a.action = :action', { action: query.action });
-    const [rows, total] = await qb
+    // Keyset on the internal sequence (newest first): the cursor is the public id of the previous page's
+    // last event, looked up in this organization only, so neither it nor the page reveals the sequence.
+    let after: string | null = null;
+    if (query.cursor !== undefined) {
+      if (query.offset !== 0) {
+        throw DomainError.invalid([
+          { field: 'offset', rule: 'must be left out with cursor (follow page.next)' },
+        ]);
+      }
+      const [found] = await this.db.query<{ id: string }[]>(
+        `SELECT id::text AS id FROM audit_events WHERE organization_id = $1 AND public_id = $2`,
+        [auth.organizationId, query.cursor],
+      );
+      if (!found) {
+        throw DomainError.invalid([{ field: 'cursor', rule: 'must be a cursor taken from page.next' }]);
+      }
+      after = found.id;
+    }
+    const counts = await qb
+      .clone()
+      .select('count(*)::int', 'total')
+      .addSelect(after === null ? '0' : 'count(*) FILTER (WHERE a.id >= :after)::int', 'skipped')
+      .setParameter('after', after)
+      .getRawOne<{ total: number; skipped: number }>();
+    const total = counts?.total ?? 0;
+    const skipped = after === null ? query.offset : (counts?.skipped ?? 0);
+    if (after !== null) qb.andWhere('a.id < :after', { after });
+    const rows = await qb
       .orderBy('a.id', 'DESC')
-      .offset(query.offset)
+      .offset(after === null ? query.offset : 0)
       .limit(query.limit)
-      .getManyAndCount();
+      .getMany();
     const items = rows.map((r) => ({
-      id: r.id,
+      id: r.publicId,
       occurredAt: r.occurredAt.toISOString(),
       actorType: r.actorType,
       actorLabel: r.actorLabel,
@@ -73,10 +110,21 @@ export class AuditEventsController {
       before: r.before,
       after: r.after,
     }));
-    return toPage(items, total, query, '/api/v1/audit-events', {
-      entityId: query.entityId,
-      entityType: query.entityType,
-      action: query.action,
-    });
+    let next: string | null = null;
+    const last = items.at(-1);
+    if (last && skipped + items.length < total) {
+      const search = new URLSearchParams();
+      for (const [k, v] of Object.entries({
+        entityId: query.entityId,
+        entityType: query.entityType,
+        action: query.action,
+        limit: String(query.limit),
+        cursor: last.id,
+      })) {
+        if (v) search.set(k, v);
+      }
+      next = `/api/v1/audit-events?${search.toString()}`;
+    }
+    return { items, page: { total, limit: query.limit, offset: skipped, next } };
   }
 }
