@@ -440,7 +440,7 @@ describe('the WeChat section of one mini-program', () => {
     const done = await operator.post(action, {});
     expect([done.status, done.headers.location]).toEqual([303, `${page}?done=wechat-ok`]);
     expect((await lastSync(org, mp.id))?.outcome).toBe('ok');
-    const after = await operator.get(done.headers.location as string);
+    const after = await operator.get(done.headers.location);
     expect(after.text).toContain('已与微信同步。');
     expect(after.text).toContain('2027-01-20 – 2027-02-15');
     expect(after.text).toContain('已备案');
