@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { FixedClock } from '../libs/common/src/clock.js';
+import { generateSecretKey } from '../libs/common/src/secret-box.js';
 import { PeopleService } from '../libs/people/src/people.service.js';
 import { DeliveryService } from '../libs/reminders/src/delivery.service.js';
 import { contactBody, miniProgramBody } from './factories/registry.factory.js';
+import { FakeWechatApi } from './support/fakes/wechat-api.fake.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { startTestApp, type TestApp, type TestOrg } from './support/test-app.js';
 
@@ -16,6 +19,7 @@ import { startTestApp, type TestApp, type TestOrg } from './support/test-app.js'
 const clock = new FixedClock(new Date('2026-11-25T02:00:00.123Z'));
 let t: TestApp;
 let sink: SmtpSink;
+let fake: FakeWechatApi;
 let org: TestOrg;
 const PASSWORD = 'correct horse battery';
 
@@ -76,7 +80,18 @@ async function person(email: string, role: string) {
 
 beforeAll(async () => {
   sink = await SmtpSink.start();
-  t = await startTestApp({ clock, env: { SMTP_URL: sink.url(), PUBLIC_URL: 'http://console.test' } });
+  fake = await new FakeWechatApi().start();
+  t = await startTestApp({
+    clock,
+    env: {
+      SMTP_URL: sink.url(),
+      PUBLIC_URL: 'http://console.test',
+      SECRETS_KEY: generateSecretKey(),
+      WECHAT_API_BASE_URL: fake.baseUrl,
+      WECHAT_RETRIES: '1',
+      WECHAT_TIMEOUT_MS: '2000',
+    },
+  });
   org = await t.createOrg('安全测试机构');
   await person('admin@sec.test', 'admin');
   await person('viewer@sec.test', 'viewer');
@@ -84,6 +99,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
   await sink.stop();
+  await fake.stop();
 });
 beforeEach(() => clock.set(new Date(clock.now().getTime() + 2 * 60_000)));
 
@@ -346,5 +362,88 @@ describe('console pages and writes', () => {
       next: '//evil.example/x',
     });
     expect(offsite.headers.location).toBe('/console');
+  }, 60_000);
+});
+
+describe('the WeChat section of one mini-program', () => {
+  /** Registered through the API, known to the fake WeChat with a review window, its AppSecret stored. */
+  async function wechatMiniProgram(o: TestOrg) {
+    const body = miniProgramBody();
+    delete body.certificationExpiresOn;
+    const mp = (
+      await t.http().post('/api/v1/mini-programs').set('Authorization', o.bearer).send(body).expect(201)
+    ).body as { id: string; appId: string };
+    const secret = randomBytes(16).toString('hex');
+    fake.add({
+      appId: mp.appId,
+      secret,
+      wxVerifyInfo: {
+        qualification_verify: true,
+        naming_verify: true,
+        annual_review: true,
+        // 2027-01-20 and 2027-02-15, 12:00 in Shanghai (UTC+8): hand-computed Unix seconds.
+        annual_review_begin_time: 1800417600,
+        annual_review_end_time: 1802664000,
+      },
+      icp: { status: 6, is_canceling: false, available: 1 },
+    });
+    await t
+      .http()
+      .put(`/api/v1/mini-programs/${mp.id}/wechat/app-secret`)
+      .set('Authorization', o.bearer)
+      .send({ appSecret: secret })
+      .expect(204);
+    return { ...mp, secret };
+  }
+  const lastSync = async (o: TestOrg, id: string) =>
+    (await t.http().get(`/api/v1/mini-programs/${id}/wechat`).set('Authorization', o.bearer).expect(200)).body
+      .lastSync as { outcome: string } | null;
+
+  it('syncs for an operator with the form token only; a viewer sees no button and is refused; another organization gets 404', async () => {
+    const mp = await wechatMiniProgram(org);
+    const otherOrg = await t.createOrg('别家机构');
+    const other = await wechatMiniProgram(otherOrg);
+    await person('wx-operator@sec.test', 'operator');
+    const page = `/console/mini-programs/${mp.id}`;
+    const action = `${page}/wechat/sync`;
+
+    const viewer = new Browser();
+    await viewer.signIn('viewer@sec.test');
+    const seen = await viewer.get(page);
+    expect(seen.status).toBe(200);
+    expect(seen.text).toContain('微信同步');
+    expect(seen.text).toContain('已保存');
+    expect(seen.text).not.toContain(mp.secret);
+    expect(seen.text).not.toContain('/wechat/sync');
+    expect((await viewer.post(action, {})).status).toBe(403);
+
+    const operator = new Browser();
+    await operator.signIn('wx-operator@sec.test');
+    expect((await operator.get(page)).text).toContain(`action="${action}"`);
+    expect((await operator.post(action, {}, false)).status).toBe(403);
+    expect((await operator.post(action, { _csrf: 'forged' })).status).toBe(403);
+    expect(await lastSync(org, mp.id)).toBeNull();
+    expect(fake.tokenRequestsFor(mp.appId)).toBe(0);
+
+    const missing = await operator.post(
+      '/console/mini-programs/00000000-0000-4000-8000-000000000000/wechat/sync',
+      {},
+    );
+    const foreign = await operator.post(`/console/mini-programs/${other.id}/wechat/sync`, {});
+    expect([missing.status, foreign.status]).toEqual([404, 404]);
+    expect(foreign.text.replace(other.id, 'ID')).toBe(
+      missing.text.replace('00000000-0000-4000-8000-000000000000', 'ID'),
+    );
+    expect(await lastSync(otherOrg, other.id)).toBeNull();
+    expect(fake.tokenRequestsFor(other.appId)).toBe(0);
+
+    const done = await operator.post(action, {});
+    expect([done.status, done.headers.location]).toEqual([303, `${page}?done=wechat-ok`]);
+    expect((await lastSync(org, mp.id))?.outcome).toBe('ok');
+    const after = await operator.get(done.headers.location);
+    expect(after.text).toContain('已与微信同步。');
+    expect(after.text).toContain('2027-01-20 – 2027-02-15');
+    expect(after.text).toContain('已备案');
+    expect(after.text).not.toContain(mp.secret);
   }, 60_000);
 });

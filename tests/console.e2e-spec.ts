@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { FixedClock } from '../libs/common/src/clock.js';
+import { generateSecretKey } from '../libs/common/src/secret-box.js';
 import { TickService } from '../libs/reminders/src/tick.service.js';
 import { contactBody, creditCode, miniProgramBody } from './factories/registry.factory.js';
 import {
@@ -18,6 +20,7 @@ import {
   seriousViolations,
   sessionCookie,
 } from './support/console-browser.js';
+import { FakeWechatApi } from './support/fakes/wechat-api.fake.js';
 
 /**
  * The console in a real browser (Debian's chromium through playwright-core) against the real app,
@@ -25,6 +28,7 @@ import {
  */
 const clock = new FixedClock(new Date('2026-11-25T02:00:00Z')); // 10:00 in Shanghai
 let h: ConsoleHarness;
+let fake: FakeWechatApi;
 let browser: Browser;
 let orgA: ConsoleOrg;
 let orgB: ConsoleOrg;
@@ -61,7 +65,13 @@ async function signedIn(
 }
 
 beforeAll(async () => {
-  h = await ConsoleHarness.start(clock);
+  fake = await new FakeWechatApi().start();
+  h = await ConsoleHarness.start(clock, {
+    SECRETS_KEY: generateSecretKey(),
+    WECHAT_API_BASE_URL: fake.baseUrl,
+    WECHAT_RETRIES: '1',
+    WECHAT_TIMEOUT_MS: '2000',
+  });
   browser = await launchBrowser();
   orgA = await h.createOrg('康宁测试集团');
   orgB = await h.createOrg('别家公司');
@@ -105,6 +115,7 @@ afterAll(async () => {
   );
   await browser?.close();
   await h?.close();
+  await fake?.stop();
 });
 
 beforeEach(() => {
@@ -383,6 +394,46 @@ describe('console in a browser', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await context.close();
   }, 60_000);
+
+  it("syncs one mini-program with the fake WeChat from its page's button and shows the review window read", async () => {
+    const mp = (
+      await h
+        .http()
+        .post('/api/v1/mini-programs')
+        .set('Authorization', orgA.bearer)
+        .send(miniProgramBody({ name: '康宁微信同步' }))
+        .expect(201)
+    ).body as { id: string; appId: string };
+    const secret = randomBytes(16).toString('hex');
+    fake.add({
+      appId: mp.appId,
+      secret,
+      wxVerifyInfo: {
+        qualification_verify: true,
+        annual_review: true,
+        // 2027-01-20 and 2027-02-15, 12:00 in Shanghai (UTC+8): hand-computed Unix seconds.
+        annual_review_begin_time: 1800417600,
+        annual_review_end_time: 1802664000,
+      },
+      icp: { status: 6, is_canceling: false, available: 1 },
+    });
+    await h
+      .http()
+      .put(`/api/v1/mini-programs/${mp.id}/wechat/app-secret`)
+      .set('Authorization', orgA.bearer)
+      .send({ appSecret: secret })
+      .expect(204);
+    const { context, page } = await signedIn(admin);
+    await page.goto(`${h.baseUrl}/console/mini-programs/${mp.id}`);
+    expect(await page.getByTestId('wechat-review').count()).toBe(0);
+    await submit(page, page.getByRole('button', { name: '立即同步' }));
+    expect(page.url()).toBe(`${h.baseUrl}/console/mini-programs/${mp.id}?done=wechat-ok`);
+    expect(await textOf(page.getByRole('status'))).toContain('已与微信同步');
+    expect(await textOf(page.getByTestId('wechat-review'))).toBe('2027-01-20 – 2027-02-15');
+    expect(await page.content()).not.toContain(secret);
+    await check(page, 'mini-program-wechat');
+    await context.close();
+  }, 120_000);
 
   it('finds no serious or critical accessibility violation on any page', () => {
     expect(Object.keys(shots).length).toBeGreaterThanOrEqual(14);

@@ -33,7 +33,7 @@ export class ConsoleHarness {
     private readonly dropDatabase: () => Promise<void>,
   ) {}
 
-  static async start(clock: Clock): Promise<ConsoleHarness> {
+  static async start(clock: Clock, env: Record<string, string> = {}): Promise<ConsoleHarness> {
     const db = await createTestDatabase();
     const sink = await SmtpSink.start();
     const port = await freePort();
@@ -46,6 +46,7 @@ export class ConsoleHarness {
       SMTP_URL: sink.url(),
       PUBLIC_URL: baseUrl,
       PORT: String(port),
+      ...env,
     });
     const app = await createApp({ config, databaseUrl: db.url, roles: { api: true, worker: false }, clock });
     await app.listen(port, '127.0.0.1');

@@ -25,6 +25,9 @@ import { MiniProgramImportService } from '../../registry/src/mini-program-import
 import { MiniProgramService } from '../../registry/src/mini-program.service.js';
 import type { MiniProgramResponse } from '../../registry/src/responses.js';
 import { CatalogueService } from '../../requirements/src/catalogue.service.js';
+import { Clock } from '../../common/src/clock.js';
+import { WechatStatusService } from '../../wechat/src/wechat-status.service.js';
+import { WechatSyncService } from '../../wechat/src/wechat-sync.service.js';
 import { ConsoleGuard, NeedsRole, Page, type SignedInRequest } from './console-context.js';
 import { ConsoleErrorFilter } from './console-error.filter.js';
 import { ConsoleQueries } from './console-queries.service.js';
@@ -93,6 +96,9 @@ export class MiniProgramPagesController {
     private readonly deadlines: DeadlineService,
     private readonly catalogue: CatalogueService,
     private readonly queries: ConsoleQueries,
+    private readonly wechatStatus: WechatStatusService,
+    private readonly wechatSync: WechatSyncService,
+    private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -188,16 +194,19 @@ export class MiniProgramPagesController {
     @Res() res: Response,
   ) {
     const mp = await this.miniPrograms.get(c.ctx, requireId(id));
-    const [compliance, deadlines] = await Promise.all([
+    const [compliance, deadlines, wechat] = await Promise.all([
       this.queries.compliance(c.ctx, mp),
       this.deadlines.list(
         c.ctx,
         await validated(ListDeadlinesQuery, { miniProgramId: id, limit: '50', sort: 'dueOn' }),
         c.locale,
       ),
+      this.wechatStatus.status(c.ctx, mp.id),
     ]);
-    const flash =
-      done === 'created'
+    const wechatDone = typeof done === 'string' ? /^wechat-(ok|partial|failed|none)$/.exec(done) : null;
+    const flash = wechatDone
+      ? c.t(`wx.done.${wechatDone[1] as 'ok' | 'partial' | 'failed' | 'none'}`)
+      : done === 'created'
         ? c.t('mp.created')
         : done === 'updated'
           ? c.t('mp.updated')
@@ -219,8 +228,23 @@ export class MiniProgramPagesController {
         deadlines: deadlines.items,
         requirementName: (code) => this.catalogue.localized(code, c.locale)?.name ?? code,
         flash,
+        wechat,
       }),
     );
+  }
+
+  /** "Sync now": the API's on-demand sync for this one mini-program, then back to its page (PRG). */
+  @Post(':id/wechat/sync')
+  @NeedsRole('operator')
+  async syncWechat(@Page() c: SignedInRequest, @Param('id') id: string, @Res() res: Response) {
+    const mp = await this.miniPrograms.get(c.ctx, requireId(id)); // 404 for another organization's
+    const result = await this.wechatSync.run(this.clock.now(), {
+      trigger: 'on_demand',
+      organizationId: c.ctx.organizationId,
+      miniProgramId: mp.id,
+    });
+    const outcome = result.miniPrograms[0]?.outcome ?? 'none';
+    res.redirect(303, `/console/mini-programs/${mp.id}?done=wechat-${outcome}`);
   }
 
   @Get(':id/edit')

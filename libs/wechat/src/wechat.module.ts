@@ -15,6 +15,8 @@ export class WechatModule {
   static forRoot(options: { worker: boolean }): DynamicModule {
     return {
       module: WechatModule,
+      // Global so the console's pages reach the same status and sync services as the API.
+      global: true,
       imports: [RegistryModule],
       controllers: [WechatController],
       providers: [
@@ -26,7 +28,7 @@ export class WechatModule {
         WechatStatusService,
         ...(options.worker ? [WechatSyncScheduler] : []),
       ],
-      exports: [CredentialService, WechatSyncService, SecretKeys],
+      exports: [CredentialService, WechatSyncService, WechatStatusService, SecretKeys],
     };
   }
 }

@@ -9,6 +9,7 @@ import { html } from '../html.js';
 import { errorSummary, type FieldErrors, field, select } from './forms.js';
 import { daysLeftText, label, pager, query, urgencyTag } from './format.js';
 import { csrfField, layout } from './layout.js';
+import { type WechatStatus, wechatSection } from './wechat-section.js';
 
 export interface MiniProgramListModel {
   filters: Record<string, string | undefined>;
@@ -153,6 +154,7 @@ export interface MiniProgramDetailModel {
   deadlines: DeadlineResponse[];
   requirementName: (code: string) => string;
   flash?: string | null;
+  wechat?: WechatStatus;
 }
 
 export function miniProgramDetailPage(c: SignedInRequest, m: MiniProgramDetailModel): string {
@@ -252,6 +254,7 @@ export function miniProgramDetailPage(c: SignedInRequest, m: MiniProgramDetailMo
           : html`<p>${t('deadlines.none')}</p>`
       }
       <p><a href="/console/deadlines?miniProgramId=${p.id}">${t('mp.viewDeadlines')}</a></p>
+      ${m.wechat ? wechatSection(c, m.wechat, p.id) : ''}
       <h2>${t('mp.qualifications')}</h2>
       ${
         p.qualifications.length
