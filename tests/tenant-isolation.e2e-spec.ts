@@ -16,6 +16,7 @@ const secrets: string[] = [];
  * answers only this machine).
  */
 const PUBLIC = [/^\/health$/, /^\/docs/, /^\/calendar\//, /^\/ack\//, /^\/inbox/];
+
 /** Routes whose parameter picks a file format, not a record: read like lists, once per format. */
 const FORMATS: Record<string, string[]> = { '/api/v1/exports/checklist.:format': ['csv', 'md'] };
 /**
@@ -41,9 +42,16 @@ const VALID_BODIES: Record<string, object> = {
   'post /api/v1/deadlines/:id/reopen': {},
   'put /api/v1/deadlines/:id/ladder': { stages: [] },
   'post /api/v1/calendar-feeds/:id/rotate': {},
+  'put /api/v1/mini-programs/:id/wechat/app-secret': { appSecret: '0123456789abcdef0123456789abcdef' },
+  'post /api/v1/mini-programs/:id/wechat/sync': {},
 };
 /** Routes over data every organization shares (the built-in catalogue): nothing tenant-owned to leak. */
 const SHARED = [/^\/api\/v1\/catalogue/];
+/**
+ * The console's pages take a signed-in person's session, never an API key (a key only gets the sign-in
+ * redirect): their tenant and role checks are tests/console-security.e2e-spec.ts's.
+ */
+const SESSION = [/^\/$/, /^\/console(\/|$)/];
 
 async function snapshot(bearer: string): Promise<string> {
   const paths = [
@@ -162,7 +170,10 @@ describe('tenant isolation over every registered route', () => {
   it("answers B for A's ids exactly as for ids that do not exist, and changes nothing of A's", async () => {
     const before = await snapshot(a.bearer);
     const routes = registeredRoutes(t.app).filter(
-      (r) => r.path.includes(':') && !FORMATS[r.path] && ![...PUBLIC, ...SHARED].some((p) => p.test(r.path)),
+      (r) =>
+        r.path.includes(':') &&
+        !FORMATS[r.path] &&
+        ![...PUBLIC, ...SHARED, ...SESSION].some((p) => p.test(r.path)),
     );
     expect(routes.length).toBeGreaterThanOrEqual(10);
     for (const route of routes) {
@@ -183,7 +194,7 @@ describe('tenant isolation over every registered route', () => {
 
   it("shows none of A's rows in any list B can read", async () => {
     const lists = registeredRoutes(t.app)
-      .filter((r) => r.method === 'get' && !PUBLIC.some((p) => p.test(r.path)))
+      .filter((r) => r.method === 'get' && ![...PUBLIC, ...SESSION].some((p) => p.test(r.path)))
       .flatMap((r) =>
         FORMATS[r.path]
           ? FORMATS[r.path].map((f) => ({ ...r, path: r.path.replace(':format', f) }))

@@ -23,6 +23,8 @@ export function registeredRoutes(app: INestApplication): RegisteredRoute[] {
     if (!layer.route) continue;
     // Nest's catch-all 404 handler ('{/*splat}') is not an application route.
     if (!layer.route.path.startsWith('/')) continue;
+    // A wildcard ('/{*path}') is middleware bound to every path (the request logger), not a route.
+    if (layer.route.path.includes('*')) continue;
     for (const [method, on] of Object.entries(layer.route.methods)) {
       if (on && (METHODS as readonly string[]).includes(method)) {
         routes.push({ method: method as RegisteredRoute['method'], path: layer.route.path });
