@@ -110,8 +110,8 @@ describe('a rehearsal from 2026-09-01 to 2027-12-31, one tick a day', () => {
       sink.messages.length = 0;
       await t.app.get(TickService).tick(at, () => 0.5);
       for (const m of sink.messages) {
-        const deadline = /<deadline-([0-9a-f-]+)@/.exec(String(m.inReplyTo))?.[1];
-        if (!deadline || !got.has(deadline)) continue;
+        const deadline = headerText(m.headers.get('x-mp-guard-deadline'));
+        if (!got.has(deadline)) continue;
         const key = `${headerText(m.headers.get('x-mp-guard-stage'))}@${day}`;
         if (!recipients.has(`${deadline}|${key}`)) got.get(deadline)!.push(key);
         const to = [m.to].flat()[0]!.value[0].address!;
