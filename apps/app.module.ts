@@ -13,6 +13,7 @@ import { RemindersModule } from '../libs/reminders/src/reminders.module.js';
 import { ExportsModule } from '../libs/exports/src/exports.module.js';
 import { ContinuityModule } from '../libs/continuity/src/continuity.module.js';
 import { CertificatesModule } from '../libs/certificates/src/certificates.module.js';
+import { DomainsModule } from '../libs/domains/src/domains.module.js';
 import { WechatModule } from '../libs/wechat/src/wechat.module.js';
 import { ConsoleModule } from '../libs/console/src/console.module.js';
 import { PeopleModule } from '../libs/people/src/people.module.js';
@@ -70,6 +71,7 @@ export class AppModule {
         RemindersModule.forRoot({ worker: roles.worker }),
         ExportsModule,
         CertificatesModule.forRoot({ worker: roles.worker }),
+        DomainsModule.forRoot({ worker: roles.worker }),
         WechatModule.forRoot({ worker: roles.worker }),
         PeopleModule,
         ...(roles.api ? [ConsoleModule] : []),

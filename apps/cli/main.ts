@@ -26,6 +26,7 @@ import { FORMAT_RULE, isChecklistFormat, writeChecklist } from '../../libs/expor
 import { ChecklistService } from '../../libs/exports/src/checklist.service.js';
 import type { ExportFileName } from '../../libs/exports/src/renderers/index.js';
 import { CertificateWatchService } from '../../libs/certificates/src/certificate-watch.service.js';
+import { DomainRegistrationService } from '../../libs/domains/src/domain-registration.service.js';
 import { CredentialService } from '../../libs/wechat/src/credential.service.js';
 import { WechatSyncService } from '../../libs/wechat/src/wechat-sync.service.js';
 import { PeopleService } from '../../libs/people/src/people.service.js';
@@ -402,6 +403,54 @@ exportCmd
         );
       }),
   );
+
+const domains = program
+  .command('domains')
+  .description('registration expiry of the registered server domains, read over RDAP');
+domains
+  .command('check')
+  .description(
+    "ask RDAP now for each registrable domain (api.example.com.cn → example.com.cn) and keep its registration deadline in step; a date entered by hand is kept",
+  )
+  .option(
+    '--at <instant>',
+    'as of this ISO instant with offset (due dates, retry times, the daily limit); default now',
+    instantArg,
+  )
+  .option('--org <id>', 'only this organization', uuidArg)
+  .action((opts: { at?: Date; org?: string }) => {
+    const at = opts.at ?? new Date();
+    return withApp(async (app) => {
+      if (opts.org) await cliContext(app, opts.org);
+      const r = await app
+        .get(DomainRegistrationService)
+        .run(at, { trigger: 'on_demand', organizationId: opts.org });
+      if (!r.ran) {
+        out('another process is reading domain registrations now; try again in a minute');
+        process.exitCode = 1;
+        return;
+      }
+      for (const c of r.checks)
+        out(
+          [
+            c.domain,
+            c.outcome,
+            c.expiresOn ? `expires ${c.expiresOn}` : '',
+            `record ${c.action}`,
+            c.message ?? '',
+            opts.org ? '' : `org ${c.organizationId}`,
+          ]
+            .filter(Boolean)
+            .join('  '),
+        );
+      out(`${r.at}  asked ${r.checks.length} domains`);
+      for (const hit of r.limited)
+        out(
+          `daily RDAP limit ${hit.limit} reached on ${hit.day}: ${hit.skipped} domains not asked` +
+            (opts.org ? '' : ` (org ${hit.organizationId})`),
+        );
+    });
+  });
 
 const certs = program.command('certs').description('TLS certificates of the registered server domains');
 certs

@@ -1,6 +1,18 @@
 import { z } from 'zod';
 import { parseCidrList } from '../../domain/src/network/index.js';
 
+/** Why an RDAP_BASE_URL value is refused, or null (used by the schema and the RDAP client). */
+export function rdapBaseProblem(value: string): string | null {
+  const parts = value.includes('=') ? value.split(',').map((p) => p.split('=')) : [['*', value]];
+  for (const part of parts) {
+    if (part.length !== 2 || !/^(\*|[a-z0-9-]+)$/.test(part[0]))
+      return 'must be an http(s) URL, or tld=url pairs separated by commas (com=https://rdap.verisign.com/com/v1/)';
+    if (!URL.canParse(part[1]) || !/^https?:$/.test(new URL(part[1]).protocol))
+      return `must be an http(s) URL, not ${JSON.stringify(part[1])}`;
+  }
+  return null;
+}
+
 /** Every variable the app reads, with its default. `.env.example` mirrors this list. */
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -74,6 +86,23 @@ const schema = z.object({
   WECHAT_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   WECHAT_SYNC_HOUR: z.coerce.number().int().min(0).max(23).default(4),
   CERT_WATCH_DAILY_PROBE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(2000),
+  // Domain registration expiry over RDAP (catalogue area, #14).
+  /** One RDAP base URL for every TLD, or `tld=url` pairs separated by commas; unset: built-in com/net. */
+  RDAP_BASE_URL: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      if (value === undefined) return;
+      const problem = rdapBaseProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  RDAP_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** Queries one organization may make in its local day. */
+  RDAP_DAILY_QUERY_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(500),
+  /** Days a successful reading stays fresh before the domain is asked again. */
+  RDAP_REFRESH_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  /** Minutes before a failed query (5xx, timeout) is tried again; a 429 waits its Retry-After. */
+  RDAP_RETRY_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
   OUTBOUND_ALLOW_CIDRS: z
     .string()
     .optional()

@@ -269,7 +269,12 @@ export class MiniProgramService {
       if (merged.issuedOn && merged.expiresOn && merged.expiresOn < merged.issuedOn) {
         throw DomainError.invalid([{ field: 'expiresOn', rule: 'must not be before issuedOn' }]);
       }
-      await m.update(QualificationEntity, { id, organizationId: ctx.organizationId }, { ...dto });
+      // A date the owner types is the owner's again: the RDAP job will not overwrite it.
+      await m.update(
+        QualificationEntity,
+        { id, organizationId: ctx.organizationId },
+        { ...dto, ...(dto.expiresOn !== undefined ? { expirySource: 'owner' as const } : {}) },
+      );
       await this.observer.miniProgramsChanged(m, ctx, [miniProgramId]);
       const after = QualificationResponse.of(await this.findQualification(m, ctx, miniProgramId, id));
       await this.audit.record(m, ctx, {

@@ -34,6 +34,10 @@ export class QualificationEntity {
   @Column('text', { name: 'original_held_by', default: 'owner' })
   originalHeldBy!: Holder;
 
+  /** 'owner': entered by hand, never overwritten by the RDAP job; 'rdap': read from the registry. */
+  @Column('text', { name: 'expiry_source', default: 'owner' })
+  expirySource!: 'owner' | 'rdap';
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

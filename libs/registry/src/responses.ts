@@ -85,6 +85,11 @@ export class QualificationResponse {
   @ApiProperty({ nullable: true, type: String, description: 'Date of issue.' }) issuedOn!: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'Expiry date.' }) expiresOn!: string | null;
   @ApiProperty({ enum: HOLDERS, description: 'Who holds the original.' }) originalHeldBy!: string;
+  @ApiProperty({
+    enum: ['owner', 'rdap'],
+    description: "Where expiresOn came from: entered by the owner (never overwritten), or read over RDAP.",
+  })
+  expirySource!: string;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 
@@ -98,6 +103,7 @@ export class QualificationResponse {
       issuedOn: e.issuedOn,
       expiresOn: e.expiresOn,
       originalHeldBy: e.originalHeldBy,
+      expirySource: e.expirySource,
       createdAt: e.createdAt.toISOString(),
       updatedAt: e.updatedAt.toISOString(),
     };
