@@ -221,3 +221,125 @@ describe('the planner reads only deadlines with something to plan', () => {
     // Seeding 216 deadlines row by row on a shared, busy machine takes longer than jest's default 5 s.
   }, 60_000);
 });
+
+/*
+ * Cycles with an application window (a catalogue requirement whose apply_by is before due_on): the stages
+ * before the due date count back from act_by, the `closed` stage falls on act_by + 1, due and overdue
+ * count from due_on. Every expected row below is counted by hand from the default ladder (d-90, d-60,
+ * d-30, d-14, d-7, d-3, d-1, due, overdue every 7 days) with today 2027-03-15.
+ */
+describe('the planner anchors pre-due stages on act_by when the requirement has an application window', () => {
+  interface WindowCase {
+    name: string;
+    requirement: string | null;
+    dueOn: string;
+    applyBy: string;
+    actBy: string;
+    planned: string[];
+    /** stage:status:trigger_on, written out by hand. */
+    want: string[];
+  }
+  const SENT_BEFORE_DUE = ['d-90', 'd-60', 'd-30', 'd-14', 'd-7', 'd-3', 'd-1'];
+  const CASES: WindowCase[] = [
+    {
+      // ICP/EDI: expires 2027-06-30, apply by 2027-04-01 (90 days). From 04-01: d-90 = 2027-01-01,
+      // d-60 = 01-31, d-30 = 03-02 (Jan 31 + Feb 28 = 59, + 1 = 60 → 03-02 is 30 days before 04-01).
+      // Counted from due_on, d-90 would be 04-01, still in the future: nothing would be planned today.
+      name: 'nothing sent yet: the latest due stage counted from act_by',
+      requirement: 'icp_vas_licence',
+      dueOn: '2027-06-30',
+      applyBy: '2027-04-01',
+      actBy: '2027-04-01',
+      planned: [],
+      want: ['d-90:skipped:2027-01-01', 'd-60:skipped:2027-01-31', 'd-30:pending:2027-03-02'],
+    },
+    {
+      // act_by 2027-03-16: d-3 = 03-13, d-1 = 03-15 (today); counted from due_on 04-10 only d-30 (03-11) is due.
+      name: 'd-1 before the last filing day is today',
+      requirement: 'medical_device_business_licence',
+      dueOn: '2027-04-10',
+      applyBy: '2027-03-16',
+      actBy: '2027-03-16',
+      planned: ['d-90', 'd-60', 'd-30', 'd-14', 'd-7'],
+      want: ['d-3:skipped:2027-03-13', 'd-1:pending:2027-03-15'],
+    },
+    {
+      // apply_by Sunday 2027-03-14 moves back to Friday 03-12 (act_by); the window closed on 03-13.
+      name: 'the window has closed: the closed stage on act_by + 1',
+      requirement: 'icp_vas_licence',
+      dueOn: '2027-05-31',
+      applyBy: '2027-03-14',
+      actBy: '2027-03-12',
+      planned: SENT_BEFORE_DUE,
+      want: ['closed:pending:2027-03-13'],
+    },
+    {
+      name: 'the due stage still counts from due_on',
+      requirement: 'internet_drug_info_certificate',
+      dueOn: '2027-03-15',
+      applyBy: '2026-09-15',
+      actBy: '2026-09-15',
+      planned: [...SENT_BEFORE_DUE, 'closed'],
+      want: ['due:pending:2027-03-15'],
+    },
+    {
+      // due 2027-03-01: overdue 03-08, overdue-2 03-15.
+      name: 'overdue repeats count from due_on',
+      requirement: 'icp_vas_licence',
+      dueOn: '2027-03-01',
+      applyBy: '2026-12-01',
+      actBy: '2026-12-01',
+      planned: [...SENT_BEFORE_DUE, 'closed', 'due'],
+      want: ['overdue:skipped:2027-03-08', 'overdue-2:pending:2027-03-15'],
+    },
+    {
+      // No requirement (a custom deadline): no window, the ladder counts from due_on 2027-06-30, whose
+      // d-90 is 2027-04-01: nothing is due yet.
+      name: 'a custom deadline with an earlier apply_by has no window',
+      requirement: null,
+      dueOn: '2027-06-30',
+      applyBy: '2027-04-01',
+      actBy: '2027-04-01',
+      planned: [],
+      want: [],
+    },
+  ];
+
+  it('plans exactly the hand-counted stages', async () => {
+    const org = await t.createOrg('Candidates with windows');
+    await c.query(
+      `INSERT INTO contacts (organization_id, name, email, role) VALUES ($1, 'Owner', $2, 'operator')`,
+      [org.id, `window.${org.id.slice(0, 8)}@owner.example.cn`],
+    );
+    const ids: string[] = [];
+    for (const [i, k] of CASES.entries()) {
+      const {
+        rows: [d],
+      } = await c.query<{ id: string }>(
+        `INSERT INTO deadlines (organization_id, kind, subject_key, cycle_key, requirement_code, title, due_on,
+                                window_opens_on, apply_by, act_by, state)
+         VALUES ($1, 'custom', $2, 'c1', $3, $2, $4, $5::date - 200, $5, $6, 'open') RETURNING id`,
+        [org.id, `window:${i}`, k.requirement, k.dueOn, k.applyBy, k.actBy],
+      );
+      ids.push(d.id);
+      for (const stage of k.planned)
+        await c.query(
+          `INSERT INTO notifications (organization_id, deadline_id, kind, stage, trigger_on, status, created_at)
+           VALUES ($1, $2, 'reminder', $3, $4, 'sent', $5)`,
+          [org.id, d.id, stage, k.dueOn, new Date(NOW.getTime() - 86_400_000)],
+        );
+    }
+
+    await t.app.get(PlannerService).plan(NOW);
+
+    const { rows } = await c.query<{ deadline_id: string; row: string }>(
+      `SELECT deadline_id, stage || ':' || status || ':' || to_char(trigger_on, 'YYYY-MM-DD') AS row
+         FROM notifications WHERE organization_id = $1 AND created_at = $2 ORDER BY trigger_on, stage`,
+      [org.id, NOW],
+    );
+    const got = Object.fromEntries(
+      CASES.map((k, i) => [k.name, rows.filter((r) => r.deadline_id === ids[i]).map((r) => r.row)]),
+    );
+    expect(got).toEqual(Object.fromEntries(CASES.map((k) => [k.name, k.want])));
+  }, 60_000);
+});
