@@ -5,7 +5,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * date was entered by the owner (every existing row) or written by the RDAP job, so a run never
  * overwrites the owner's date. `domain_registration_checks` keeps every RDAP reading and failure (the
  * findings, and when a failed domain may be asked again); `rdap_query_days` is each organization's
- * daily query budget, counted in one upsert as the certificate probes are.
+ * daily query budget. `mini_programs.bed_count` drives the medical institution's 校验 cycle.
  */
 export class DomainRegistrationRdap1764360000000 implements MigrationInterface {
   name = 'DomainRegistrationRdap1764360000000';
@@ -14,6 +14,8 @@ export class DomainRegistrationRdap1764360000000 implements MigrationInterface {
     await q.query(`
       ALTER TABLE qualifications ADD COLUMN expiry_source text NOT NULL DEFAULT 'owner'
         CHECK (expiry_source IN ('owner', 'rdap'))`);
+    // Beds of a medical institution: its periodic inspection (校验) is yearly under 100, else every 3 years.
+    await q.query(`ALTER TABLE mini_programs ADD COLUMN bed_count int CHECK (bed_count >= 0)`);
     await q.query(`
       CREATE TABLE domain_registration_checks (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -52,5 +54,6 @@ export class DomainRegistrationRdap1764360000000 implements MigrationInterface {
     await q.query(`DROP TABLE IF EXISTS rdap_query_days`);
     await q.query(`DROP TABLE IF EXISTS domain_registration_checks`);
     await q.query(`ALTER TABLE qualifications DROP COLUMN IF EXISTS expiry_source`);
+    await q.query(`ALTER TABLE mini_programs DROP COLUMN IF EXISTS bed_count`);
   }
 }

@@ -79,11 +79,13 @@ export class DeadlineSyncService extends RegistryObserver {
             serviceCategories: mp.serviceCategories,
             features: mp.features,
             ownerIsEnterprise: true,
+            bedCount: mp.bedCount,
           },
           qualifications: (qualificationsOf.get(mp.id) ?? []).map((q) => ({
             id: q.id,
             requirementCode: q.requirementCode,
             expiresOn: q.expiresOn,
+            issuedOn: q.issuedOn,
           })),
           vendor: vendor ? { id: vendor.id, contractEndsOn: vendor.contractEndsOn } : null,
           customDeadlines: [],

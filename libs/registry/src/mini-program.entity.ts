@@ -36,6 +36,10 @@ export class MiniProgramEntity {
   @Column('text', { name: 'icp_filing_number', nullable: true })
   icpFilingNumber!: string | null;
 
+  /** Beds of the medical institution behind it (校验 yearly under 100, every 3 years otherwise). */
+  @Column('int', { name: 'bed_count', nullable: true })
+  bedCount!: number | null;
+
   @Column('text', { name: 'server_domains', array: true, default: () => "'{}'" })
   serverDomains!: string[];
 

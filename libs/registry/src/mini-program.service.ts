@@ -125,6 +125,7 @@ export class MiniProgramService {
       vendor_id: dto.vendorId ?? null,
       certification_expires_on: dto.certificationExpiresOn ?? null,
       icp_filing_number: dto.icpFilingNumber ?? null,
+      bed_count: dto.bedCount ?? null,
       server_domains: unique(dto.serverDomains ?? []),
       notes: dto.notes ?? null,
     }));
@@ -134,12 +135,14 @@ export class MiniProgramService {
       const rows = await m.query<MiniProgramRow[]>(
         `INSERT INTO mini_programs AS mp (organization_id, app_id, name, owner_name, owner_credit_code,
                 service_categories, features, vendor_id, certification_expires_on, icp_filing_number,
-                server_domains, notes)
+                bed_count, server_domains, notes)
          SELECT $1, r.app_id, r.name, r.owner_name, r.owner_credit_code, r.service_categories, r.features,
-                r.vendor_id, r.certification_expires_on, r.icp_filing_number, r.server_domains, r.notes
+                r.vendor_id, r.certification_expires_on, r.icp_filing_number, r.bed_count, r.server_domains,
+                r.notes
            FROM jsonb_to_recordset($2::jsonb) AS r(app_id text, name text, owner_name text,
                 owner_credit_code text, service_categories text[], features text[], vendor_id uuid,
-                certification_expires_on date, icp_filing_number text, server_domains text[], notes text)
+                certification_expires_on date, icp_filing_number text, bed_count int, server_domains text[],
+                notes text)
          RETURNING ${MINI_PROGRAM_COLUMNS}`,
         [ctx.organizationId, JSON.stringify(values)],
       );
@@ -435,7 +438,7 @@ export class MiniProgramService {
 /** The columns of a mini-program as `miniProgramOf` reads them. */
 const MINI_PROGRAM_COLUMNS = `mp.id, mp.organization_id, mp.app_id, mp.name, mp.owner_name, mp.owner_credit_code,
   mp.service_categories, mp.features, mp.vendor_id, mp.certification_expires_on, mp.icp_filing_number,
-  mp.server_domains, mp.notes, mp.created_at, mp.updated_at`;
+  mp.bed_count, mp.server_domains, mp.notes, mp.created_at, mp.updated_at`;
 
 interface MiniProgramRow {
   id: string;
@@ -449,6 +452,7 @@ interface MiniProgramRow {
   vendor_id: string | null;
   certification_expires_on: string | null;
   icp_filing_number: string | null;
+  bed_count: number | null;
   server_domains: string[];
   notes: string | null;
   created_at: Date;
@@ -468,6 +472,7 @@ function miniProgramOf(r: MiniProgramRow): MiniProgramEntity {
     vendorId: r.vendor_id,
     certificationExpiresOn: r.certification_expires_on,
     icpFilingNumber: r.icp_filing_number,
+    bedCount: r.bed_count,
     serverDomains: r.server_domains,
     notes: r.notes,
     createdAt: r.created_at,

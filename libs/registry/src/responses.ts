@@ -131,6 +131,8 @@ export class MiniProgramResponse {
   certificationExpiresOn!: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'ICP filing number.' }) icpFilingNumber!:
     string | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Beds of the medical institution (drives 校验).' })
+  bedCount!: number | null;
   @ApiProperty({ type: [String], description: 'Server domains.' }) serverDomains!: string[];
   @ApiProperty({ nullable: true, type: String, description: 'Notes.' }) notes!: string | null;
   @ApiProperty({ type: [QualificationResponse], description: 'Qualifications held.' })
@@ -154,6 +156,7 @@ export class MiniProgramResponse {
       vendor: vendor ? { id: vendor.id, name: vendor.name, status: vendor.status } : null,
       certificationExpiresOn: e.certificationExpiresOn,
       icpFilingNumber: e.icpFilingNumber,
+      bedCount: e.bedCount,
       serverDomains: e.serverDomains,
       notes: e.notes,
       qualifications: qualifications.map((q) => QualificationResponse.of(q)),

@@ -8,6 +8,7 @@ import {
   type DeadlineCycle,
   type DeadlineKind,
 } from './deadline-cycle.js';
+import { periodicDueDate } from './periodic-checks.js';
 
 export const ANNUAL_REVIEW_CODE = 'wechat_certification_annual_review';
 export const ICP_LICENCE_CODE = 'icp_vas_licence';
@@ -21,6 +22,8 @@ export interface DeadlineQualificationInput {
   id: string;
   requirementCode: string;
   expiresOn: LocalDate | null;
+  /** For periodic checks (校验, 等保): the date of the last one, from which the next is counted. */
+  issuedOn?: LocalDate | null;
 }
 
 export interface CustomDeadlineInput {
@@ -44,6 +47,8 @@ export interface DeriveDeadlinesInput {
      * registry's sync says so for every mini-program; a government body or an individual does not file it.
      */
     ownerIsEnterprise?: boolean;
+    /** Beds of the medical institution: its 校验 is yearly under 100, every 3 years otherwise. */
+    bedCount?: number | null;
   };
   qualifications: readonly DeadlineQualificationInput[];
   vendor: { id: string; contractEndsOn: LocalDate | null } | null;
@@ -177,15 +182,20 @@ export function deriveDeadlines(
       qualification.requirementCode,
       `qualifications[${i}].requirementCode`,
     );
-    if (qualification.expiresOn === null) return;
+    const due = periodicDueDate(
+      requirement.code,
+      { issuedOn: qualification.issuedOn ?? null, expiresOn: qualification.expiresOn },
+      miniProgram.bedCount ?? null,
+    );
+    if (due === null) return;
     cycles.push(
       cycleFromRequirement(
         {
           kind: qualificationKind(requirement),
           subjectKey: `qualification:${qualification.id}`,
           requirementCode: requirement.code,
-          dueDate: qualification.expiresOn,
-          cycleKey: qualification.expiresOn,
+          dueDate: due,
+          cycleKey: due,
         },
         requirement,
       ),

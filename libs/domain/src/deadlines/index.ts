@@ -26,3 +26,9 @@ export {
   type CycleState,
   type StageEffect,
 } from './cycle-state-machine.js';
+export {
+  CLASSIFIED_PROTECTION_CODE,
+  inspectionPeriodYears,
+  MEDICAL_INSPECTION_CODE,
+  periodicDueDate,
+} from './periodic-checks.js';

@@ -3,9 +3,12 @@ import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsInt,
   IsOptional,
   IsString,
   IsUUID,
+  Max,
+  Min,
   Matches,
   ValidateNested,
 } from 'class-validator';
@@ -113,6 +116,19 @@ export class CreateMiniProgramDto {
   @IsOptional()
   @Satisfies(validateIcpFilingNumber, { name: 'icpFilingNumber' })
   icpFilingNumber?: string | null;
+
+  @ApiPropertyOptional({
+    description:
+      'Beds of the medical institution (医疗机构床位数): its periodic inspection (校验) is yearly under 100 beds, every 3 years at 100 or more.',
+    example: 80,
+    nullable: true,
+    type: Number,
+  })
+  @IsOptional()
+  @IsInt({ message: 'bedCount must be a whole number of beds (an integer)' })
+  @Min(0, { message: 'bedCount must be 0 or more' })
+  @Max(1_000_000, { message: 'bedCount must be at most 1000000' })
+  bedCount?: number | null;
 
   @ApiPropertyOptional({
     description: 'Server domains (request/socket/upload/download) as bare host names: no scheme, port or IP.',
