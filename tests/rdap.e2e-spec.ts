@@ -56,7 +56,14 @@ describe('domain registration expiry over RDAP', () => {
 
   const registrationDeadlines = async (orgId: string) =>
     (
-      await db.query<{ due_on: string; window_opens_on: string; apply_by: string; act_by: string; state: string; kind: string }>(
+      await db.query<{
+        due_on: string;
+        window_opens_on: string;
+        apply_by: string;
+        act_by: string;
+        state: string;
+        kind: string;
+      }>(
         `SELECT due_on::text, window_opens_on::text, apply_by::text, act_by::text, state, kind FROM deadlines
           WHERE organization_id = $1 AND requirement_code = 'domain_name_registration' ORDER BY due_on`,
         [orgId],
@@ -65,7 +72,12 @@ describe('domain registration expiry over RDAP', () => {
 
   const registrations = async (orgId: string) =>
     (
-      await db.query<{ number: string; expires_on: string | null; expiry_source: string; issuer: string | null }>(
+      await db.query<{
+        number: string;
+        expires_on: string | null;
+        expiry_source: string;
+        issuer: string | null;
+      }>(
         `SELECT number, expires_on::text, expiry_source, issuer FROM qualifications
           WHERE organization_id = $1 AND requirement_code = 'domain_name_registration' ORDER BY number`,
         [orgId],
@@ -75,7 +87,10 @@ describe('domain registration expiry over RDAP', () => {
   it('reads the expiry once per registrable domain and opens its deadline; a renewal at the registrar opens the next cycle', async () => {
     const org = await t.createOrg('RDAP reads');
     // 17:00 UTC on 28 February is 01:00 on 1 March in Shanghai: the deadline is due 2027-03-01.
-    fake.domains.set('kangning-rdap.com', { expiresAt: '2027-02-28T17:00:00Z', registrar: 'Alibaba Cloud Computing' });
+    fake.domains.set('kangning-rdap.com', {
+      expiresAt: '2027-02-28T17:00:00Z',
+      registrar: 'Alibaba Cloud Computing',
+    });
     await register(org, { serverDomains: ['api.kangning-rdap.com', 'img.kangning-rdap.com'] });
 
     const r = await service.run(NOW, { trigger: 'on_demand', organizationId: org.id });
@@ -95,13 +110,25 @@ describe('domain registration expiry over RDAP', () => {
       }),
     ]);
     expect(await registrations(org.id)).toEqual([
-      { number: 'kangning-rdap.com', expires_on: '2027-03-01', expiry_source: 'rdap', issuer: 'Alibaba Cloud Computing' },
+      {
+        number: 'kangning-rdap.com',
+        expires_on: '2027-03-01',
+        expiry_source: 'rdap',
+        issuer: 'Alibaba Cloud Computing',
+      },
     ]);
     // Catalogue: window opens 90 days before, apply by 30 days before. By hand: 2027-03-01 − 90 days =
     // 2026-12-01 (Dec 31 + Jan 31 + Feb 28 = 90); − 30 days = 2027-01-30, a Saturday (2027-01-01 is a
     // Friday), so the last day to act is the Friday before, 2027-01-29.
     expect(await registrationDeadlines(org.id)).toEqual([
-      { due_on: '2027-03-01', window_opens_on: '2026-12-01', apply_by: '2027-01-30', act_by: '2027-01-29', state: 'open', kind: 'qualification_expiry' },
+      {
+        due_on: '2027-03-01',
+        window_opens_on: '2026-12-01',
+        apply_by: '2027-01-30',
+        act_by: '2027-01-29',
+        state: 'open',
+        kind: 'qualification_expiry',
+      },
     ]);
 
     // A second on-demand run with nothing new: asked again, nothing changes.
@@ -113,10 +140,16 @@ describe('domain registration expiry over RDAP', () => {
     expect(fake.hits('kangning-rdap.com')).toBe(2);
 
     // Renewed for a year at the registrar: the record follows RDAP and the deadline cycle renews.
-    fake.domains.set('kangning-rdap.com', { expiresAt: '2028-02-28T17:00:00Z', registrar: 'Alibaba Cloud Computing' });
+    fake.domains.set('kangning-rdap.com', {
+      expiresAt: '2028-02-28T17:00:00Z',
+      registrar: 'Alibaba Cloud Computing',
+    });
     const renewed = await service.run(at(8 * 86_400_000), { trigger: 'scheduled', organizationId: org.id });
     expect(renewed.checks[0]).toMatchObject({ expiresOn: '2028-02-29', action: 'updated' });
-    expect((await registrations(org.id))[0]).toMatchObject({ expires_on: '2028-02-29', expiry_source: 'rdap' });
+    expect((await registrations(org.id))[0]).toMatchObject({
+      expires_on: '2028-02-29',
+      expiry_source: 'rdap',
+    });
     expect((await registrationDeadlines(org.id)).map((d) => [d.due_on, d.state])).toEqual([
       ['2027-03-01', 'completed'],
       ['2028-02-29', 'open'],
@@ -137,7 +170,7 @@ describe('domain registration expiry over RDAP', () => {
 
     expect(r.checks[0]).toMatchObject({ expiresOn: '2027-06-01', action: 'kept_owner_date' });
     expect(r.checks[0].message).toBe(
-      "RDAP says owner-rdap.com expires on 2027-06-01; the date entered by hand, 2027-05-10, is kept: correct it if RDAP is right",
+      'RDAP says owner-rdap.com expires on 2027-06-01; the date entered by hand, 2027-05-10, is kept: correct it if RDAP is right',
     );
     expect(await registrations(org.id)).toEqual([
       { number: 'owner-rdap.com', expires_on: '2027-05-10', expiry_source: 'owner', issuer: null },
@@ -154,7 +187,14 @@ describe('domain registration expiry over RDAP', () => {
       .set('Authorization', org.bearer)
       .expect(200);
     expect(listed.body).toMatchObject({
-      items: [{ domain: 'owner-rdap.com', outcome: 'expiry', action: 'kept_owner_date', finding: r.checks[0].message }],
+      items: [
+        {
+          domain: 'owner-rdap.com',
+          outcome: 'expiry',
+          action: 'kept_owner_date',
+          finding: r.checks[0].message,
+        },
+      ],
     });
   });
 
@@ -169,7 +209,11 @@ describe('domain registration expiry over RDAP', () => {
     expect(r.checks[0]).toMatchObject({ outcome: 'not_found', action: 'none', retryAfter: null });
     expect(await registrations(org.id)).toEqual([]);
     expect(await registrationDeadlines(org.id)).toEqual([]);
-    const listed = await t.http().get('/api/v1/domain-registrations').set('Authorization', org.bearer).expect(200);
+    const listed = await t
+      .http()
+      .get('/api/v1/domain-registrations')
+      .set('Authorization', org.bearer)
+      .expect(200);
     expect(listed.body).toEqual({
       items: [
         expect.objectContaining({
@@ -179,13 +223,20 @@ describe('domain registration expiry over RDAP', () => {
         }),
       ],
     });
-    const theirs = await t.http().get('/api/v1/domain-registrations').set('Authorization', other.bearer).expect(200);
+    const theirs = await t
+      .http()
+      .get('/api/v1/domain-registrations')
+      .set('Authorization', other.bearer)
+      .expect(200);
     expect(theirs.body).toEqual({ items: [] });
   });
 
   it('429: writes nothing but the check, waits its Retry-After, then reads', async () => {
     const org = await t.createOrg('RDAP 429');
-    fake.domains.set('busy-rdap.com', { expiresAt: '2027-04-30T16:00:00Z', mode: { type: 'rate_limited', retryAfter: 120 } });
+    fake.domains.set('busy-rdap.com', {
+      expiresAt: '2027-04-30T16:00:00Z',
+      mode: { type: 'rate_limited', retryAfter: 120 },
+    });
     await register(org, { serverDomains: ['api.busy-rdap.com'] });
 
     const first = await service.run(NOW, { trigger: 'on_demand', organizationId: org.id });
@@ -199,7 +250,9 @@ describe('domain registration expiry over RDAP', () => {
 
     fake.domains.get('busy-rdap.com')!.mode = { type: 'ok' };
     // Before Retry-After is over, not even an operator's run asks again.
-    expect((await service.run(at(119_000), { trigger: 'on_demand', organizationId: org.id })).checks).toEqual([]);
+    expect((await service.run(at(119_000), { trigger: 'on_demand', organizationId: org.id })).checks).toEqual(
+      [],
+    );
     expect(fake.hits('busy-rdap.com')).toBe(1);
 
     const later = await service.run(at(120_000), { trigger: 'scheduled', organizationId: org.id });
@@ -210,16 +263,25 @@ describe('domain registration expiry over RDAP', () => {
 
   it('5xx: writes nothing but the check and is asked again after RDAP_RETRY_MINUTES', async () => {
     const org = await t.createOrg('RDAP 503');
-    fake.domains.set('down-rdap.com', { expiresAt: '2027-08-15T00:00:00Z', mode: { type: 'error', status: 503 } });
+    fake.domains.set('down-rdap.com', {
+      expiresAt: '2027-08-15T00:00:00Z',
+      mode: { type: 'error', status: 503 },
+    });
     await register(org, { serverDomains: ['www.down-rdap.com'] });
 
     const first = await service.run(NOW, { trigger: 'scheduled', organizationId: org.id });
-    expect(first.checks[0]).toMatchObject({ outcome: 'unavailable', action: 'none', retryAfter: '2026-12-01T02:30:00.000Z' });
+    expect(first.checks[0]).toMatchObject({
+      outcome: 'unavailable',
+      action: 'none',
+      retryAfter: '2026-12-01T02:30:00.000Z',
+    });
     expect(first.checks[0].message).toContain('HTTP 503');
     expect(await registrations(org.id)).toEqual([]);
 
     fake.domains.get('down-rdap.com')!.mode = { type: 'ok' };
-    expect((await service.run(at(29 * 60_000), { trigger: 'scheduled', organizationId: org.id })).checks).toEqual([]);
+    expect(
+      (await service.run(at(29 * 60_000), { trigger: 'scheduled', organizationId: org.id })).checks,
+    ).toEqual([]);
     const later = await service.run(at(30 * 60_000), { trigger: 'scheduled', organizationId: org.id });
     expect(later.checks[0]).toMatchObject({ outcome: 'expiry', expiresOn: '2027-08-15', action: 'created' });
     expect(fake.hits('down-rdap.com')).toBe(2);

@@ -410,7 +410,7 @@ const domains = program
 domains
   .command('check')
   .description(
-    "ask RDAP now for each registrable domain (api.example.com.cn → example.com.cn) and keep its registration deadline in step; a date entered by hand is kept",
+    'ask RDAP now for each registrable domain (api.example.com.cn → example.com.cn) and keep its registration deadline in step; a date entered by hand is kept',
   )
   .option(
     '--at <instant>',

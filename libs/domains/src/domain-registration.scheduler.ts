@@ -35,7 +35,8 @@ export class DomainRegistrationScheduler implements OnApplicationBootstrap, Befo
     this.running = this.registrations
       .run(this.clock.now(), { trigger: 'scheduled', signal: this.stop.signal })
       .then((r) => {
-        if (r.checks.length) this.logger.log({ checked: r.checks.length, limited: r.limited }, 'domain registrations read');
+        if (r.checks.length)
+          this.logger.log({ checked: r.checks.length, limited: r.limited }, 'domain registrations read');
       })
       .catch((error: unknown) => this.logger.error({ err: error }, 'domain registration refresh failed'))
       .finally(() => (this.running = null));

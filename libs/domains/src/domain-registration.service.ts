@@ -3,11 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
 import type { AuthContext } from '../../auth/src/auth-context.js';
 import { APP_CONFIG, type AppConfig } from '../../config/src/app-config.js';
-import {
-  decideRegistration,
-  type ExpirySource,
-  registrableDomain,
-} from '../../domain/src/domains/index.js';
+import { decideRegistration, type ExpirySource, registrableDomain } from '../../domain/src/domains/index.js';
 import { localDateOf } from '../../domain/src/time/index.js';
 import { QualificationEntity } from '../../registry/src/qualification.entity.js';
 import { RegistryObserver } from '../../registry/src/registry-ports.js';
@@ -159,7 +155,11 @@ export class DomainRegistrationService {
           if (!l) return true;
           if (l.retry_after) return l.retry_after.getTime() <= now.getTime();
           // An operator asking now gets fresh readings; the scheduled run waits RDAP_REFRESH_DAYS.
-          return options.trigger === 'on_demand' || !SETTLED.includes(l.outcome) || l.checked_at.getTime() < freshAfter;
+          return (
+            options.trigger === 'on_demand' ||
+            !SETTLED.includes(l.outcome) ||
+            l.checked_at.getTime() < freshAfter
+          );
         })
         .sort(
           (a, b) =>
@@ -186,7 +186,10 @@ export class DomainRegistrationService {
             ),
           );
         } catch (error) {
-          this.logger.error({ err: error, domain: name, organizationId: org.id }, 'RDAP reading not recorded');
+          this.logger.error(
+            { err: error, domain: name, organizationId: org.id },
+            'RDAP reading not recorded',
+          );
         }
       }
     }
@@ -203,10 +206,12 @@ export class DomainRegistrationService {
   ): Promise<RegistrationCheck> {
     await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${org.id}:registration:${domain}`]);
     const outcome: CheckOutcome =
-      lookup.outcome === 'answer' ? lookup.kind : (lookup.outcome satisfies Exclude<CheckOutcome, 'expiry' | 'no_expiration' | 'invalid'>);
+      lookup.outcome === 'answer'
+        ? lookup.kind
+        : (lookup.outcome satisfies Exclude<CheckOutcome, 'expiry' | 'no_expiration' | 'invalid'>);
     let action: RegistrationAction = 'none';
     let qualificationId: string | null = null;
-    let message: string | null = null;
+    let message: string | null;
     let expiresAt: Date | null = null;
     let expiresOn: string | null = null;
     let registrar: string | null = null;
@@ -216,7 +221,14 @@ export class DomainRegistrationService {
       expiresAt = lookup.expiresAt;
       registrar = lookup.registrar;
       expiresOn = localDateOf(expiresAt, org.time_zone);
-      ({ action, qualificationId, message } = await this.apply(m, org, domain, holderId, expiresOn, registrar));
+      ({ action, qualificationId, message } = await this.apply(
+        m,
+        org,
+        domain,
+        holderId,
+        expiresOn,
+        registrar,
+      ));
     } else if (lookup.outcome === 'answer') {
       registrar = lookup.kind === 'no_expiration' ? lookup.registrar : null;
       message =
@@ -309,7 +321,10 @@ export class DomainRegistrationService {
     const messages: string[] = [];
     const changed = new Set<string>();
     for (const row of held) {
-      const decision = decideRegistration({ expiresOn: row.expires_on, source: row.expiry_source }, expiresOn);
+      const decision = decideRegistration(
+        { expiresOn: row.expires_on, source: row.expiry_source },
+        expiresOn,
+      );
       if (decision.action === 'kept_owner_date') {
         action = 'kept_owner_date';
         messages.push(

@@ -141,7 +141,12 @@ export class RdapClient {
           res.on('data', (c: Buffer) => {
             size += c.length;
             if (size > MAX_BYTES)
-              return done({ outcome: 'unavailable', server, status, error: `answer over ${MAX_BYTES} bytes` });
+              return done({
+                outcome: 'unavailable',
+                server,
+                status,
+                error: `answer over ${MAX_BYTES} bytes`,
+              });
             chunks.push(c);
           });
           res.on('error', (e) => done({ outcome: 'unavailable', server, status, error: e.message }));
@@ -150,7 +155,13 @@ export class RdapClient {
             try {
               body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
             } catch {
-              return done({ outcome: 'answer', server, status: 200, kind: 'invalid', error: 'answer is not JSON' });
+              return done({
+                outcome: 'answer',
+                server,
+                status: 200,
+                kind: 'invalid',
+                error: 'answer is not JSON',
+              });
             }
             done({ outcome: 'answer', server, status: 200, ...readRdapDomain(body, domain) });
           });

@@ -87,7 +87,7 @@ export class QualificationResponse {
   @ApiProperty({ enum: HOLDERS, description: 'Who holds the original.' }) originalHeldBy!: string;
   @ApiProperty({
     enum: ['owner', 'rdap'],
-    description: "Where expiresOn came from: entered by the owner (never overwritten), or read over RDAP.",
+    description: 'Where expiresOn came from: entered by the owner (never overwritten), or read over RDAP.',
   })
   expirySource!: string;
   @ApiProperty() createdAt!: string;
@@ -131,7 +131,11 @@ export class MiniProgramResponse {
   certificationExpiresOn!: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'ICP filing number.' }) icpFilingNumber!:
     string | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'Beds of the medical institution (drives 校验).' })
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'Beds of the medical institution (drives 校验).',
+  })
   bedCount!: number | null;
   @ApiProperty({ type: [String], description: 'Server domains.' }) serverDomains!: string[];
   @ApiProperty({ nullable: true, type: String, description: 'Notes.' }) notes!: string | null;

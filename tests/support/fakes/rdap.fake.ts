@@ -52,7 +52,12 @@ export class FakeRdapServer {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const path = (req.url ?? '/').split('?')[0];
-    this.requests.push({ method: req.method ?? '', path, accept: req.headers.accept, host: req.headers.host });
+    this.requests.push({
+      method: req.method ?? '',
+      path,
+      accept: req.headers.accept,
+      host: req.headers.host,
+    });
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       const text = JSON.stringify(body);
       res.writeHead(status, {
@@ -73,7 +78,9 @@ export class FakeRdapServer {
     if (!domain) return error(404, 'Not Found', [`${name} is not registered here`]);
     const mode = domain.mode ?? { type: 'ok' };
     if (mode.type === 'rate_limited')
-      return error(429, 'Too Many Requests', ['query rate exceeded'], { 'retry-after': String(mode.retryAfter) });
+      return error(429, 'Too Many Requests', ['query rate exceeded'], {
+        'retry-after': String(mode.retryAfter),
+      });
     if (mode.type === 'error') return error(mode.status, 'Service Unavailable', ['try again later']);
     const self = `http://${req.headers.host}${path}`;
     const registrar = domain.registrar ?? 'Fake Registrar, Inc.';
@@ -94,7 +101,13 @@ export class FakeRdapServer {
           objectClassName: 'entity',
           handle: '1234',
           roles: ['registrar'],
-          vcardArray: ['vcard', [['version', {}, 'text', '4.0'], ['fn', {}, 'text', registrar]]],
+          vcardArray: [
+            'vcard',
+            [
+              ['version', {}, 'text', '4.0'],
+              ['fn', {}, 'text', registrar],
+            ],
+          ],
         },
       ],
       notices: [{ title: 'Terms of Use', description: ['A local fake for tests.'] }],

@@ -42,7 +42,12 @@ describe('medical institution inspection (校验) by bed count', () => {
           bedCount: 120,
         },
         qualifications: [
-          { id: 'q1', requirementCode: 'medical_institution_inspection', expiresOn: null, issuedOn: '2025-09-30' },
+          {
+            id: 'q1',
+            requirementCode: 'medical_institution_inspection',
+            expiresOn: null,
+            issuedOn: '2025-09-30',
+          },
         ],
         vendor: null,
         customDeadlines: [],

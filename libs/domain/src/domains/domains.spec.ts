@@ -53,7 +53,13 @@ describe('readRdapDomain (RFC 9083)', () => {
           {
             objectClassName: 'entity',
             roles: ['registrar'],
-            vcardArray: ['vcard', [['version', {}, 'text', '4.0'], ['fn', {}, 'text', 'Alibaba Cloud']]],
+            vcardArray: [
+              'vcard',
+              [
+                ['version', {}, 'text', '4.0'],
+                ['fn', {}, 'text', 'Alibaba Cloud'],
+              ],
+            ],
           },
         ],
       }),
@@ -95,7 +101,12 @@ describe('readRdapDomain (RFC 9083)', () => {
 describe('decideRegistration: an owner-entered date is never overwritten', () => {
   it.each([
     ['no record', null, '2027-03-01', { action: 'create', expiresOn: '2027-03-01' }],
-    ['RDAP record, same date', { expiresOn: '2027-03-01', source: 'rdap' }, '2027-03-01', { action: 'unchanged' }],
+    [
+      'RDAP record, same date',
+      { expiresOn: '2027-03-01', source: 'rdap' },
+      '2027-03-01',
+      { action: 'unchanged' },
+    ],
     [
       'RDAP record, renewed at the registrar',
       { expiresOn: '2027-03-01', source: 'rdap' },

@@ -39,7 +39,10 @@ export function readRdapDomain(body: unknown, domain: string): RdapReading {
     return { kind: 'invalid', error: 'answer is not a JSON object' };
   const o = body as Record<string, unknown>;
   if (o.objectClassName !== 'domain')
-    return { kind: 'invalid', error: `objectClassName is ${JSON.stringify(o.objectClassName)}, not "domain"` };
+    return {
+      kind: 'invalid',
+      error: `objectClassName is ${JSON.stringify(o.objectClassName)}, not "domain"`,
+    };
   if (typeof o.ldhName !== 'string' || o.ldhName.toLowerCase().replace(/\.$/, '') !== domain)
     return { kind: 'invalid', error: `ldhName ${JSON.stringify(o.ldhName)} is not ${domain}` };
   const registrar = registrarOf(o.entities);
@@ -52,6 +55,9 @@ export function readRdapDomain(body: unknown, domain: string): RdapReading {
   if (expirations.length > 1) return { kind: 'invalid', error: 'more than one expiration event' };
   const date = expirations[0].eventDate;
   if (typeof date !== 'string' || !RFC3339.test(date) || Number.isNaN(Date.parse(date)))
-    return { kind: 'invalid', error: `expiration eventDate ${JSON.stringify(date)} is not an RFC 3339 instant` };
+    return {
+      kind: 'invalid',
+      error: `expiration eventDate ${JSON.stringify(date)} is not an RFC 3339 instant`,
+    };
   return { kind: 'expiry', expiresAt: new Date(date), registrar };
 }

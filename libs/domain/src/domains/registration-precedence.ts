@@ -19,10 +19,7 @@ export type RegistrationDecision =
   | { action: 'unchanged' }
   | { action: 'kept_owner_date'; ownerDate: string; rdapDate: string };
 
-export function decideRegistration(
-  held: HeldRegistration | null,
-  rdapDate: string,
-): RegistrationDecision {
+export function decideRegistration(held: HeldRegistration | null, rdapDate: string): RegistrationDecision {
   if (!held) return { action: 'create', expiresOn: rdapDate };
   if (held.expiresOn === rdapDate) return { action: 'unchanged' };
   if (held.source === 'owner' && held.expiresOn !== null)
