@@ -197,33 +197,29 @@ describe('the planner reads only deadlines with something to plan', () => {
     ['the default ladder, a 30-day lead', null, 30],
     ['an organization ladder with its own early stage, a 10-day lead', ORG_LADDER, 10],
     ['the default ladder, no lead', null, 0],
-  ])(
-    'plans exactly what the ladder rules give for every deadline: %s',
-    async (_name, orgLadder, lead) => {
-      const org = await t.createOrg(`Candidates ${lead} ${orgLadder ? 'own' : 'default'}`);
-      const list = cases();
-      const ids = await seed(org.id, list, orgLadder, lead);
-      const want = expected(list, ids, orgLadder, lead);
-      // Both kinds of deadline are present: with something to plan today and with nothing.
-      expect(want.length).toBeGreaterThan(20);
-      expect(new Set(want.map((w) => w.split(':')[0])).size).toBeLessThan(list.length);
+  ])('plans exactly what the ladder rules give for every deadline: %s', async (_name, orgLadder, lead) => {
+    const org = await t.createOrg(`Candidates ${lead} ${orgLadder ? 'own' : 'default'}`);
+    const list = cases();
+    const ids = await seed(org.id, list, orgLadder, lead);
+    const want = expected(list, ids, orgLadder, lead);
+    // Both kinds of deadline are present: with something to plan today and with nothing.
+    expect(want.length).toBeGreaterThan(20);
+    expect(new Set(want.map((w) => w.split(':')[0])).size).toBeLessThan(list.length);
 
-      const result = await t.app.get(PlannerService).plan(NOW);
-      const { rows } = await c.query<{ row: string }>(
-        `SELECT deadline_id || ':' || stage || ':' || status || ':' || to_char(trigger_on, 'YYYY-MM-DD') AS row
+    const result = await t.app.get(PlannerService).plan(NOW);
+    const { rows } = await c.query<{ row: string }>(
+      `SELECT deadline_id || ':' || stage || ':' || status || ':' || to_char(trigger_on, 'YYYY-MM-DD') AS row
          FROM notifications WHERE organization_id = $1 AND created_at = $2`,
-        [org.id, NOW],
-      );
-      expect(rows.map((r) => r.row).sort()).toEqual(want);
-      expect(result.planned + result.skipped).toBeGreaterThanOrEqual(want.length);
+      [org.id, NOW],
+    );
+    expect(rows.map((r) => r.row).sort()).toEqual(want);
+    expect(result.planned + result.skipped).toBeGreaterThanOrEqual(want.length);
 
-      // A second tick finds nothing left to plan.
-      const again = await t.app.get(PlannerService).plan(NOW);
-      expect(again.planned + again.skipped).toBe(0);
-      // Seeding 216 deadlines row by row on a shared, busy machine takes longer than jest's default 5 s.
-    },
-    60_000,
-  );
+    // A second tick finds nothing left to plan.
+    const again = await t.app.get(PlannerService).plan(NOW);
+    expect(again.planned + again.skipped).toBe(0);
+    // Seeding 216 deadlines row by row on a shared, busy machine takes longer than jest's default 5 s.
+  }, 60_000);
 });
 
 /*

@@ -80,11 +80,7 @@ export class VendorService {
         {
           ...dto,
           ...(statusChanged
-            ? {
-                statusSince: since,
-                statusReason: dto.statusReason ?? null,
-                statusEvidence: dto.statusEvidence ?? null,
-              }
+            ? { statusSince: since, statusReason: dto.statusReason ?? null, statusEvidence: dto.statusEvidence ?? null }
             : {}),
         },
       );
@@ -108,12 +104,7 @@ export class VendorService {
         );
       }
       if (statusChanged) {
-        await this.statusObserver.vendorStatusChanged(m, ctx, {
-          vendorId: id,
-          from: before.status,
-          to: dto.status!,
-          since,
-        });
+        await this.statusObserver.vendorStatusChanged(m, ctx, { vendorId: id, from: before.status, to: dto.status!, since });
       }
       return after;
     });

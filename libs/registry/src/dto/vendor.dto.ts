@@ -62,8 +62,7 @@ export class CreateVendorDto {
   @ApiPropertyOptional({
     nullable: true,
     type: String,
-    description:
-      'The evidence of the status: a returned letter, a court notice, the date of the last answer.',
+    description: 'The evidence of the status: a returned letter, a court notice, the date of the last answer.',
     example: '2026-11-20 挂号信被退回',
   })
   @IsOptional()
