@@ -3,13 +3,11 @@ import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
-  IsInt,
   IsOptional,
   IsString,
   IsUUID,
-  Max,
-  Min,
   Matches,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
 import { validateLocalDate } from '../../../common/src/rules.js';
@@ -125,9 +123,19 @@ export class CreateMiniProgramDto {
     type: Number,
   })
   @IsOptional()
-  @IsInt({ message: 'bedCount must be a whole number of beds (an integer)' })
-  @Min(0, { message: 'bedCount must be 0 or more' })
-  @Max(1_000_000, { message: 'bedCount must be at most 1000000' })
+  @ValidateBy({
+    name: 'bedCount',
+    validator: {
+      validate: (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 1_000_000,
+      // One rule per value, so a string is not also "at most 1000000".
+      defaultMessage: (args) =>
+        !Number.isInteger(args?.value)
+          ? 'must be a whole number of beds (an integer)'
+          : (args!.value as number) < 0
+            ? 'must be 0 or more'
+            : 'must be at most 1000000',
+    },
+  })
   bedCount?: number | null;
 
   @ApiPropertyOptional({
