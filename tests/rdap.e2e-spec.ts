@@ -315,3 +315,55 @@ describe('domain registration expiry over RDAP', () => {
     ]);
   });
 });
+
+describe('the daily RDAP budget of an organization', () => {
+  const fake = new FakeRdapServer('/rdap/');
+  let t: TestApp;
+
+  beforeAll(async () => {
+    const port = await fake.start('127.0.0.1');
+    t = await startTestApp({
+      clock: new FixedClock(NOW),
+      resolver: new HostTable({ [REGISTRY]: ['127.0.0.1'] }),
+      env: {
+        RDAP_BASE_URL: `http://${REGISTRY}:${port}/rdap/`,
+        OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32',
+        RDAP_DAILY_QUERY_LIMIT: '2',
+      },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+    await fake.stop();
+  });
+
+  it('asks at most RDAP_DAILY_QUERY_LIMIT domains per local day and the rest the next day', async () => {
+    const org = await t.createOrg('RDAP budget');
+    for (const name of ['a-budget.com', 'b-budget.com', 'c-budget.com'])
+      fake.domains.set(name, { expiresAt: '2027-09-01T00:00:00Z' });
+    await t
+      .http()
+      .post('/api/v1/mini-programs')
+      .set('Authorization', org.bearer)
+      .send(miniProgramBody({ serverDomains: ['api.a-budget.com', 'api.b-budget.com', 'api.c-budget.com'] }))
+      .expect(201);
+    const service = t.app.get(DomainRegistrationService);
+
+    const first = await service.run(NOW, { trigger: 'on_demand', organizationId: org.id });
+    expect(first.checks.map((c) => c.domain)).toEqual(['a-budget.com', 'b-budget.com']);
+    expect(first.limited).toEqual([{ organizationId: org.id, day: '2026-12-01', limit: 2, skipped: 1 }]);
+    // Later the same local day (23:59 in Shanghai): nothing left in the budget.
+    const later = await service.run(new Date('2026-12-01T15:59:00Z'), {
+      trigger: 'on_demand',
+      organizationId: org.id,
+    });
+    expect(later.checks).toEqual([]);
+    expect(fake.requests).toHaveLength(2);
+    // The next local day (00:00 in Shanghai): the domain never asked goes first.
+    const next = await service.run(new Date('2026-12-01T16:00:00Z'), {
+      trigger: 'scheduled',
+      organizationId: org.id,
+    });
+    expect(next.checks.map((c) => c.domain)).toEqual(['c-budget.com']);
+  });
+});
