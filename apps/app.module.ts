@@ -16,6 +16,7 @@ import { CertificatesModule } from '../libs/certificates/src/certificates.module
 import { WechatModule } from '../libs/wechat/src/wechat.module.js';
 import { ConsoleModule } from '../libs/console/src/console.module.js';
 import { PeopleModule } from '../libs/people/src/people.module.js';
+import { ChannelsModule } from '../libs/channels/src/channels.module.js';
 import { HealthController } from './api/health.controller.js';
 
 export interface AppRoles {
@@ -72,6 +73,7 @@ export class AppModule {
         CertificatesModule.forRoot({ worker: roles.worker }),
         WechatModule.forRoot({ worker: roles.worker }),
         PeopleModule,
+        ChannelsModule.forRoot({ worker: roles.worker }),
         ...(roles.api ? [ConsoleModule] : []),
       ],
       controllers: roles.api ? [HealthController, AuditEventsController] : [],
