@@ -210,7 +210,8 @@ export class ChannelService {
     return this.db.transaction(async (m) => {
       const before = await this.owned(m, ctx, id);
       const now = this.clock.now();
-      const [row] = await m.query<ChannelRow[]>(
+      // An UPDATE … RETURNING answers [rows, affected count].
+      const [[row]] = await m.query<[ChannelRow[], number]>(
         `UPDATE channels SET status = 'paused', paused_kind = 'manual', paused_reason = 'paused by ' || $3,
                 paused_at = $4, updated_at = $4
           WHERE id = $1 AND organization_id = $2 RETURNING *`,
@@ -232,7 +233,8 @@ export class ChannelService {
     return this.db.transaction(async (m) => {
       const before = await this.owned(m, ctx, id);
       const now = this.clock.now();
-      const [row] = await m.query<ChannelRow[]>(
+      // An UPDATE … RETURNING answers [rows, affected count].
+      const [[row]] = await m.query<[ChannelRow[], number]>(
         `UPDATE channels SET status = 'active', paused_kind = NULL, paused_reason = NULL, paused_at = NULL,
                 penalty_until = NULL, updated_at = $3
           WHERE id = $1 AND organization_id = $2 RETURNING *`,
