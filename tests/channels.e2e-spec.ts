@@ -14,7 +14,7 @@ import { FakeWecom } from './support/fakes/wecom.fake.js';
 import { outbox } from './support/outbox.js';
 import { SAME_DAY_ACT_BY } from './support/reminder-world.js';
 import { SmtpSink } from './support/smtp-sink.js';
-import { startTestApp, type TestApp, type TestOrg } from './support/test-app.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
 
 // 09:30 in Shanghai on 2026-11-25: a certification expiring on 2026-12-25 has its d-30 stage
 // (operator and manager) due today.
@@ -67,7 +67,11 @@ afterAll(async () => {
 });
 
 const token = () => randomBytes(12).toString('hex');
-const deliver = () => t.app.get(ChannelDeliveryService).deliverDue(() => clock.now(), () => 0.5);
+const deliver = () =>
+  t.app.get(ChannelDeliveryService).deliverDue(
+    () => clock.now(),
+    () => 0.5,
+  );
 const tickAt = async (at: Date) => {
   clock.set(at);
   await t.app.get(TickService).tick(at, () => 0.5);
@@ -84,7 +88,11 @@ async function newOrg(name: string) {
     const req = t.http()[method](path).set('Authorization', org.bearer);
     return body ? req.send(body) : req;
   };
-  await api('post', '/api/v1/contacts', contactBody({ email: `op-${token()}@flows.cn`, role: 'operator' })).expect(201);
+  await api(
+    'post',
+    '/api/v1/contacts',
+    contactBody({ email: `op-${token()}@flows.cn`, role: 'operator' }),
+  ).expect(201);
   return { org, api };
 }
 
@@ -92,9 +100,11 @@ type Api = Awaited<ReturnType<typeof newOrg>>['api'];
 
 /** A mini-program whose certification expires on DUE; its annual-review deadline id. */
 async function deadline(api: Api): Promise<string> {
-  const mp = (await api('post', '/api/v1/mini-programs', miniProgramBody({ certificationExpiresOn: DUE })).expect(201))
-    .body as { id: string };
-  const list = (await api('get', `/api/v1/deadlines?miniProgramId=${mp.id}&kind=annual_review`).expect(200)).body as {
+  const mp = (
+    await api('post', '/api/v1/mini-programs', miniProgramBody({ certificationExpiresOn: DUE })).expect(201)
+  ).body as { id: string };
+  const list = (await api('get', `/api/v1/deadlines?miniProgramId=${mp.id}&kind=annual_review`).expect(200))
+    .body as {
     items: { id: string }[];
   };
   return list.items[0].id;
@@ -120,15 +130,40 @@ describe('each platform receives a correctly signed reminder', () => {
   it('WeCom, DingTalk, Feishu and a Standard Webhooks endpoint each get the d-30 stage once, as documented', async () => {
     clock.set(START);
     const { org, api } = await newOrg('Signed');
-    const keys = { wecom: token(), ding: token(), dingSecret: dingSecret(), feishu: token(), feishuSecret: feishuSecret() };
+    const keys = {
+      wecom: token(),
+      ding: token(),
+      dingSecret: dingSecret(),
+      feishu: token(),
+      feishuSecret: feishuSecret(),
+    };
     wecom.addKey(keys.wecom);
     dingtalk.addRobot(keys.ding, keys.dingSecret);
     feishu.addBot(keys.feishu, keys.feishuSecret);
     const created = [
-      await api('post', '/api/v1/channels', { kind: 'wecom', name: '企业微信群', url: wecomUrl(keys.wecom) }).expect(201),
-      await api('post', '/api/v1/channels', { kind: 'dingtalk', name: '钉钉群', url: dingUrl(keys.ding), secret: keys.dingSecret }).expect(201),
-      await api('post', '/api/v1/channels', { kind: 'feishu', name: '飞书群', url: feishuUrl(keys.feishu), secret: keys.feishuSecret }).expect(201),
-      await api('post', '/api/v1/channels', { kind: 'webhook', name: 'ERP', url: receiver.url, secret: WHSEC }).expect(201),
+      await api('post', '/api/v1/channels', {
+        kind: 'wecom',
+        name: '企业微信群',
+        url: wecomUrl(keys.wecom),
+      }).expect(201),
+      await api('post', '/api/v1/channels', {
+        kind: 'dingtalk',
+        name: '钉钉群',
+        url: dingUrl(keys.ding),
+        secret: keys.dingSecret,
+      }).expect(201),
+      await api('post', '/api/v1/channels', {
+        kind: 'feishu',
+        name: '飞书群',
+        url: feishuUrl(keys.feishu),
+        secret: keys.feishuSecret,
+      }).expect(201),
+      await api('post', '/api/v1/channels', {
+        kind: 'webhook',
+        name: 'ERP',
+        url: receiver.url,
+        secret: WHSEC,
+      }).expect(201),
     ].map((r) => r.body as { id: string; target: string });
     expect(created[0].target).toBe('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=****');
     const deadlineId = await deadline(api);
@@ -142,7 +177,12 @@ describe('each platform receives a correctly signed reminder', () => {
 
     // WeCom: markdown, in the organization's language (zh-CN), with everything a person needs to act.
     const md = (got[0][0].body as { markdown: { content: string } }).markdown.content;
-    for (const s of ['到期日：2026-12-25', '剩余天数：30 天', '最晚办理日：2026-12-25', '需处理：运营负责人、主管'])
+    for (const s of [
+      '到期日：2026-12-25',
+      '剩余天数：30 天',
+      '最晚办理日：2026-12-25',
+      '需处理：运营负责人、主管',
+    ])
       expect(md).toContain(s);
     expect(md).toContain(`(http://mp-guard.test/console/deadlines/${deadlineId})`);
     const ack = /\((http:\/\/mp-guard\.test\/ack\/[\w-]+\.[\w-]+)\)/.exec(md)![1];
@@ -150,19 +190,27 @@ describe('each platform receives a correctly signed reminder', () => {
     const q = got[1][0].query;
     const ts = q.get('timestamp')!;
     expect(Number(ts)).toBe(nowMs());
-    expect(q.get('sign')).toBe(createHmac('sha256', keys.dingSecret).update(`${ts}\n${keys.dingSecret}`).digest('base64'));
+    expect(q.get('sign')).toBe(
+      createHmac('sha256', keys.dingSecret).update(`${ts}\n${keys.dingSecret}`).digest('base64'),
+    );
     // Feishu: timestamp (seconds) and sign in the body, HMAC keyed by "timestamp\nsecret" over nothing.
     const fb = got[2][0].body as { timestamp: string; sign: string; msg_type: string };
     expect(fb.timestamp).toBe(String(nowMs() / 1000));
-    expect(fb.sign).toBe(createHmac('sha256', `${fb.timestamp}\n${keys.feishuSecret}`).update('').digest('base64'));
+    expect(fb.sign).toBe(
+      createHmac('sha256', `${fb.timestamp}\n${keys.feishuSecret}`).update('').digest('base64'),
+    );
     expect(fb.msg_type).toBe('interactive');
     // Standard Webhooks: the webhook-id is the delivery's id, the signature recomputed from the raw body.
     const h = got[3][0].headers;
     const key = Buffer.from(WHSEC.slice('whsec_'.length), 'base64');
     expect(h['webhook-signature']).toBe(
-      `v1,${createHmac('sha256', key).update(`${String(h['webhook-id'])}.${String(h['webhook-timestamp'])}.${got[3][0].raw}`).digest('base64')}`,
+      `v1,${createHmac('sha256', key)
+        .update(`${String(h['webhook-id'])}.${String(h['webhook-timestamp'])}.${got[3][0].raw}`)
+        .digest('base64')}`,
     );
-    expect((got[3][0].body as { data: { deadline: { id: string; actBy: string } } }).data.deadline).toMatchObject({
+    expect(
+      (got[3][0].body as { data: { deadline: { id: string; actBy: string } } }).data.deadline,
+    ).toMatchObject({
       id: deadlineId,
       actBy: '2026-12-25',
     });
@@ -170,20 +218,24 @@ describe('each platform receives a correctly signed reminder', () => {
     // A chat platform's link preview (GET) acknowledges nothing: it shows a confirmation form.
     const page = await t.http().get(new URL(ack).pathname).expect(200);
     expect(page.text).toContain('<form method="post">');
-    expect(((await api('get', `/api/v1/deadlines/${deadlineId}`).expect(200)).body as { state: string }).state).toBe('open');
+    expect(
+      ((await api('get', `/api/v1/deadlines/${deadlineId}`).expect(200)).body as { state: string }).state,
+    ).toBe('open');
 
     // Sent is final: another run, and another tick the same day, post nothing more.
     await deliver();
     await tickAt(new Date(START.getTime() + 3_600_000));
     await deliver();
-    expect([wecom, dingtalk, feishu, receiver].map((f, i) => f.received.length - before[i])).toEqual([1, 1, 1, 1]);
+    expect([wecom, dingtalk, feishu, receiver].map((f, i) => f.received.length - before[i])).toEqual([
+      1, 1, 1, 1,
+    ]);
     for (const c of created) expect(await channelStatuses(c.id)).toEqual({ sent: 1 });
 
     // Confirming (POST) acknowledges, as the chat link's recipient: the audit names the channel.
     await t.http().post(new URL(ack).pathname).expect(200);
-    expect(((await api('get', `/api/v1/deadlines/${deadlineId}`).expect(200)).body as { state: string }).state).toBe(
-      'acknowledged',
-    );
+    expect(
+      ((await api('get', `/api/v1/deadlines/${deadlineId}`).expect(200)).body as { state: string }).state,
+    ).toBe('acknowledged');
     void org;
   });
 });
@@ -194,7 +246,9 @@ describe('retries', () => {
     const { api } = await newOrg('RateLimited');
     const key = token();
     wecom.addKey(key);
-    const ch = (await api('post', '/api/v1/channels', { kind: 'wecom', name: 'g', url: wecomUrl(key) }).expect(201)).body as { id: string };
+    const ch = (
+      await api('post', '/api/v1/channels', { kind: 'wecom', name: 'g', url: wecomUrl(key) }).expect(201)
+    ).body as { id: string };
     await deadline(api);
     await tickAt(START);
     wecom.answerNext('rate_limit');
@@ -220,12 +274,23 @@ describe('retries', () => {
     const tok = token();
     const secret = dingSecret();
     dingtalk.addRobot(tok, secret);
-    const ch = (await api('post', '/api/v1/channels', { kind: 'dingtalk', name: 'g', url: dingUrl(tok), secret }).expect(201)).body as { id: string };
+    const ch = (
+      await api('post', '/api/v1/channels', {
+        kind: 'dingtalk',
+        name: 'g',
+        url: dingUrl(tok),
+        secret,
+      }).expect(201)
+    ).body as { id: string };
     await deadline(api);
     await tickAt(START);
     dingtalk.answerNext('5xx', '5xx');
     expect(await deliver()).toMatchObject({ retried: 1 });
-    const [row] = await outbox(t.databaseUrl, `SELECT next_attempt_at, last_error FROM channel_deliveries WHERE channel_id = $1`, [ch.id]);
+    const [row] = await outbox(
+      t.databaseUrl,
+      `SELECT next_attempt_at, last_error FROM channel_deliveries WHERE channel_id = $1`,
+      [ch.id],
+    );
     // First retry: 30 s × (0.5 + 0.5/2) = 22.5 s with the test's random 0.5.
     expect((row.next_attempt_at as Date).getTime() - nowMs()).toBe(22_500);
     expect(row.last_error).toBe('HTTP 500');
@@ -252,15 +317,24 @@ describe('an invalid token', () => {
     const tok = token();
     const secret = feishuSecret();
     feishu.addBot(tok, secret);
-    const ch = (await api('post', '/api/v1/channels', { kind: 'feishu', name: '飞书合规群', url: feishuUrl(tok), secret }).expect(201))
-      .body as { id: string };
+    const ch = (
+      await api('post', '/api/v1/channels', {
+        kind: 'feishu',
+        name: '飞书合规群',
+        url: feishuUrl(tok),
+        secret,
+      }).expect(201)
+    ).body as { id: string };
     await deadline(api);
     await deadline(api);
     await tickAt(START);
     feishu.answerNext('invalid_token');
     const first = await deliver();
     expect(first).toMatchObject({ sent: 0, waiting: 2, failed: 0 });
-    const paused = (await api('get', `/api/v1/channels/${ch.id}`).expect(200)).body as Record<string, unknown>;
+    const paused = (await api('get', `/api/v1/channels/${ch.id}`).expect(200)).body as Record<
+      string,
+      unknown
+    >;
     expect(paused).toMatchObject({ status: 'paused', pausedKind: 'invalid_credentials', pending: 2 });
     expect(String(paused.pausedReason)).toContain('19001');
 
@@ -292,8 +366,14 @@ describe('a worker killed while posting', () => {
   it('loses nothing: the lease expires, a second worker re-posts the in-flight message once, and it is recorded sent once', async () => {
     clock.set(START);
     const { api } = await newOrg('Crash');
-    const ch = (await api('post', '/api/v1/channels', { kind: 'webhook', name: 'erp', url: receiver.url, secret: WHSEC }).expect(201))
-      .body as { id: string };
+    const ch = (
+      await api('post', '/api/v1/channels', {
+        kind: 'webhook',
+        name: 'erp',
+        url: receiver.url,
+        secret: WHSEC,
+      }).expect(201)
+    ).body as { id: string };
     await deadline(api);
     await deadline(api);
     await tickAt(START);
@@ -304,7 +384,10 @@ describe('a worker killed while posting', () => {
     await hold.arrived;
     const inflightId = String(receiver.requests[before].headers['webhook-id']);
     later(61_000); // past CHANNEL_LEASE_SECONDS
-    const second = await t.app.get(ChannelDeliveryService).deliverDue(() => clock.now(), () => 0.5);
+    const second = await t.app.get(ChannelDeliveryService).deliverDue(
+      () => clock.now(),
+      () => 0.5,
+    );
     expect(second.sent).toBeGreaterThanOrEqual(1);
     hold.release();
     const firstResult = await first;
@@ -326,7 +409,9 @@ describe('per-bot rate limits', () => {
     const { org, api } = await newOrg('Burst');
     const key = token();
     wecom.addKey(key);
-    const ch = (await api('post', '/api/v1/channels', { kind: 'wecom', name: 'burst', url: wecomUrl(key) }).expect(201)).body as { id: string };
+    const ch = (
+      await api('post', '/api/v1/channels', { kind: 'wecom', name: 'burst', url: wecomUrl(key) }).expect(201)
+    ).body as { id: string };
     const deadlineId = await deadline(api);
     // 200 planned stages of one deadline, due now, each queued for the channel (as the planner would).
     await outbox(
@@ -354,14 +439,57 @@ describe('per-bot rate limits', () => {
   });
 });
 
+describe('workers racing', () => {
+  it('three workers at once on one Feishu bot post each message once and never more than 5 a second', async () => {
+    clock.set(START);
+    const { org, api } = await newOrg('Race');
+    const tok = token();
+    const secret = feishuSecret();
+    feishu.addBot(tok, secret);
+    const ch = (
+      await api('post', '/api/v1/channels', {
+        kind: 'feishu',
+        name: 'race',
+        url: feishuUrl(tok),
+        secret,
+      }).expect(201)
+    ).body as { id: string };
+    const deadlineId = await deadline(api);
+    await outbox(
+      t.databaseUrl,
+      `WITH n AS (
+         INSERT INTO notifications (organization_id, deadline_id, kind, stage, trigger_on, status, created_at)
+         SELECT $1, $2, 'reminder', 'race-' || g, '2026-11-25', 'pending', $3 FROM generate_series(1, 30) g RETURNING id)
+       INSERT INTO channel_deliveries (organization_id, notification_id, channel_id, roles, next_attempt_at, created_at, updated_at)
+       SELECT $1, n.id, $4, ARRAY['operator'], $3, $3, $3 FROM n`,
+      [org.id, deadlineId, clock.now(), ch.id],
+    );
+    const mine = () => feishu.requests.filter((r) => r.path.endsWith(tok));
+    for (let step = 0; step < 20 && feishu.received.filter((r) => r.path.endsWith(tok)).length < 30; step++) {
+      await Promise.all([deliver(), deliver(), deliver()]);
+      later(1000);
+    }
+    expect(mine()).toHaveLength(30);
+    expect(feishu.violations.filter((v) => v.includes(tok))).toEqual([]);
+    expect(new Set(mine().map((r) => r.raw.replace(/"(timestamp|sign)":"[^"]*",?/g, ''))).size).toBe(30);
+    expect(await channelStatuses(ch.id)).toEqual({ sent: 30 });
+  });
+});
+
 describe('acknowledgement', () => {
   it("stops the channel's message still queued and its later stages", async () => {
     clock.set(START);
     const { api } = await newOrg('Acked');
     const key = token();
     wecom.addKey(key);
-    const ch = (await api('post', '/api/v1/channels', { kind: 'wecom', name: 'g', url: wecomUrl(key), roles: ['manager'] }).expect(201))
-      .body as { id: string };
+    const ch = (
+      await api('post', '/api/v1/channels', {
+        kind: 'wecom',
+        name: 'g',
+        url: wecomUrl(key),
+        roles: ['manager'],
+      }).expect(201)
+    ).body as { id: string };
     const deadlineId = await deadline(api);
     await tickAt(START); // d-30 planned; the channel message waits to be posted
     await api('post', `/api/v1/deadlines/${deadlineId}/acknowledge`, {}).expect(200);
@@ -380,8 +508,14 @@ describe('acknowledgement', () => {
     const { api } = await newOrg('Roles');
     const key = token();
     wecom.addKey(key);
-    const ch = (await api('post', '/api/v1/channels', { kind: 'wecom', name: 'mgmt', url: wecomUrl(key), roles: ['manager'] }).expect(201))
-      .body as { id: string };
+    const ch = (
+      await api('post', '/api/v1/channels', {
+        kind: 'wecom',
+        name: 'mgmt',
+        url: wecomUrl(key),
+        roles: ['manager'],
+      }).expect(201)
+    ).body as { id: string };
     await deadline(api);
     await tickAt(new Date('2026-10-26T01:30:00Z'));
     await deliver();
@@ -396,9 +530,21 @@ describe('the channels API', () => {
   it('refuses bad input with 400 naming the field and the rule, and never echoes a secret', async () => {
     const { api } = await newOrg('Bad input');
     const cases: [object, string, string][] = [
-      [{ kind: 'slack', name: 'x', url: 'https://hooks.slack.com/x' }, 'kind', 'must be one of wecom, dingtalk, feishu, webhook'],
-      [{ kind: 'wecom', name: 'x', url: 'http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abcdefgh' }, 'url', 'WeCom robot webhook'],
-      [{ kind: 'wecom', name: 'x', url: 'https://evil.example.com/cgi-bin/webhook/send?key=abcdefgh' }, 'url', 'WeCom robot webhook'],
+      [
+        { kind: 'slack', name: 'x', url: 'https://hooks.slack.com/x' },
+        'kind',
+        'must be one of wecom, dingtalk, feishu, webhook',
+      ],
+      [
+        { kind: 'wecom', name: 'x', url: 'http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abcdefgh' },
+        'url',
+        'WeCom robot webhook',
+      ],
+      [
+        { kind: 'wecom', name: 'x', url: 'https://evil.example.com/cgi-bin/webhook/send?key=abcdefgh' },
+        'url',
+        'WeCom robot webhook',
+      ],
       [{ kind: 'dingtalk', name: 'x', url: dingUrl('abcdefgh12') }, 'secret', 'is required'],
       [{ kind: 'feishu', name: 'x', url: feishuUrl('abcdefgh12') }, 'secret', 'is required'],
       [{ kind: 'webhook', name: 'x', url: receiver.url, secret: 'whsec_short' }, 'secret', 'whsec_'],
@@ -411,7 +557,9 @@ describe('the channels API', () => {
       expect(problems.find((p) => p.field === field)?.rule).toContain(rule);
       expect(JSON.stringify(res.body)).not.toContain('abcdefgh12');
     }
-    expect(((await api('get', '/api/v1/channels').expect(200)).body as { items: unknown[] }).items).toEqual([]);
+    expect(((await api('get', '/api/v1/channels').expect(200)).body as { items: unknown[] }).items).toEqual(
+      [],
+    );
   });
 
   it("keeps secrets out of responses, logs, audit events and exports; another organization's channel is a 404", async () => {
@@ -420,14 +568,22 @@ describe('the channels API', () => {
     const tok = token();
     const secret = dingSecret();
     dingtalk.addRobot(tok, secret);
-    const created = (await api('post', '/api/v1/channels', { kind: 'dingtalk', name: 'd', url: dingUrl(tok), secret }).expect(201))
-      .body as { id: string };
+    const created = (
+      await api('post', '/api/v1/channels', {
+        kind: 'dingtalk',
+        name: 'd',
+        url: dingUrl(tok),
+        secret,
+      }).expect(201)
+    ).body as { id: string };
     await deadline(api);
     await tickAt(START);
     dingtalk.answerNext('invalid_token');
     await deliver(); // pauses, with the platform's answer logged
     await api('post', `/api/v1/channels/${created.id}/resume`).expect(200);
-    const test = (await api('post', `/api/v1/channels/${created.id}/test`).expect(200)).body as { outcome: string };
+    const test = (await api('post', `/api/v1/channels/${created.id}/test`).expect(200)).body as {
+      outcome: string;
+    };
     expect(test.outcome).toBe('ok');
     await api('post', `/api/v1/channels/${created.id}/pause`).expect(200);
     const everywhere = [
@@ -441,7 +597,8 @@ describe('the channels API', () => {
     ].join('\n');
     expect(logLines.join('\n')).toContain('channel paused');
     expect(everywhere).toContain('channel.created');
-    for (const s of [tok, secret, Buffer.from(secret).toString('base64')]) expect(everywhere).not.toContain(s);
+    for (const s of [tok, secret, Buffer.from(secret).toString('base64')])
+      expect(everywhere).not.toContain(s);
     const dump = (
       await outbox(
         t.databaseUrl,

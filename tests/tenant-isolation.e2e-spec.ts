@@ -44,6 +44,10 @@ const VALID_BODIES: Record<string, object> = {
   'post /api/v1/calendar-feeds/:id/rotate': {},
   'put /api/v1/mini-programs/:id/wechat/app-secret': { appSecret: '0123456789abcdef0123456789abcdef' },
   'post /api/v1/mini-programs/:id/wechat/sync': {},
+  // Chat channels (issue #17)
+  'post /api/v1/channels/:id/pause': {},
+  'post /api/v1/channels/:id/resume': {},
+  'post /api/v1/channels/:id/test': {},
 };
 /** Routes over data every organization shares (the built-in catalogue): nothing tenant-owned to leak. */
 const SHARED = [/^\/api\/v1\/catalogue/];
@@ -103,7 +107,13 @@ beforeAll(async () => {
     holder: 'vendor',
     location: 'A-secret-repository',
   });
+  const channel = await post('/api/v1/channels', {
+    kind: 'wecom',
+    name: 'A-secret-channel',
+    url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=A-secret-robot-key',
+  });
   Object.assign(fixtures, {
+    'channels:id': channel.id,
     'assets:assetId': asset.id,
     'calendar-feeds:id': feed.id,
     'deadlines:id': custom.id,
@@ -126,6 +136,7 @@ beforeAll(async () => {
     mp.qualifications[0].id,
     feed.id,
     feed.url.split('/').pop(),
+    channel.id,
     'A-secret',
     ...derived.body.items.map((d: { id: string }) => d.id),
   );

@@ -71,7 +71,9 @@ export class Channels1764300000000 implements MigrationInterface {
     await q.query(`
       CREATE INDEX channel_deliveries_lease_idx ON channel_deliveries (channel_id, lease_until)
         WHERE status = 'sending'`);
-    await q.query(`CREATE INDEX channel_deliveries_org_idx ON channel_deliveries (organization_id, created_at DESC)`);
+    await q.query(
+      `CREATE INDEX channel_deliveries_org_idx ON channel_deliveries (organization_id, created_at DESC)`,
+    );
     await q.query(`
       CREATE TABLE channel_sends (
         id bigserial PRIMARY KEY,

@@ -21,7 +21,15 @@ export async function composeChannelAlert(
 ): Promise<{ subject: string; text: string; html: string } | null> {
   const channelId = subjectRef.split(':')[0];
   const [c] = await m.query<
-    { id: string; kind: keyof typeof KIND_NAMES; name: string; target_hint: string; paused_reason: string | null; org_name: string; waiting: number }[]
+    {
+      id: string;
+      kind: keyof typeof KIND_NAMES;
+      name: string;
+      target_hint: string;
+      paused_reason: string | null;
+      org_name: string;
+      waiting: number;
+    }[]
   >(
     `SELECT c.id, c.kind, c.name, c.target_hint, c.paused_reason, o.name AS org_name,
             (SELECT count(*)::int FROM channel_deliveries d WHERE d.channel_id = c.id AND d.status = 'pending') AS waiting

@@ -104,7 +104,14 @@ export class ChannelDeliveryService {
     random: () => number = Math.random,
     keepGoing: () => boolean = () => true,
   ): Promise<ChannelDeliveryResult> {
-    const result: ChannelDeliveryResult = { sent: 0, retried: 0, failed: 0, cancelled: 0, waiting: 0, lost: 0 };
+    const result: ChannelDeliveryResult = {
+      sent: 0,
+      retried: 0,
+      failed: 0,
+      cancelled: 0,
+      waiting: 0,
+      lost: 0,
+    };
     const channels = await this.db.query<{ channel_id: string }[]>(
       `SELECT c.id AS channel_id FROM channels c
         WHERE c.status = 'active' AND (c.penalty_until IS NULL OR c.penalty_until <= $1)
@@ -219,7 +226,15 @@ export class ChannelDeliveryService {
     );
     if (!mine) return 'lost';
     const [channel] = await m.query<
-      { id: string; organization_id: string; kind: ChannelKind; status: string; key_id: string; sealed: Buffer; org_locale: 'zh-CN' | 'en' }[]
+      {
+        id: string;
+        organization_id: string;
+        kind: ChannelKind;
+        status: string;
+        key_id: string;
+        sealed: Buffer;
+        org_locale: 'zh-CN' | 'en';
+      }[]
     >(
       `SELECT c.id, c.organization_id, c.kind, c.status, c.key_id, c.sealed, o.locale AS org_locale
          FROM channels c JOIN organizations o ON o.id = c.organization_id WHERE c.id = $1 FOR SHARE OF c`,
@@ -232,11 +247,15 @@ export class ChannelDeliveryService {
     const deadline = d.deadline_id ? await ReminderComposer.loadDeadline(m, d.deadline_id) : null;
     if (!deadline) return this.cancel(m, d, 'the deadline no longer exists', now);
     const today = localDateOf(now, deadline.time_zone);
-    if (!cycleEscalatesOn({ state: deadline.state as CycleState, snoozedUntil: deadline.snoozed_until }, today))
+    if (
+      !cycleEscalatesOn({ state: deadline.state as CycleState, snoozedUntil: deadline.snoozed_until }, today)
+    )
       return this.cancel(m, d, `deadline ${deadline.state}`, now);
     const locale = channel.org_locale;
     const catalogue = this.catalogue.forOrganization(deadline.catalogue_overrides);
-    const requirement = deadline.requirement_code ? findRequirement(catalogue, deadline.requirement_code) : undefined;
+    const requirement = deadline.requirement_code
+      ? findRequirement(catalogue, deadline.requirement_code)
+      : undefined;
     const daysLeft = daysBetween(today, deadline.due_on);
     const consequence = requirement ? consequenceFor(requirement, -daysLeft, locale) : null;
     const ack = signLink(
@@ -260,7 +279,9 @@ export class ChannelDeliveryService {
         actBy: deadline.act_by,
         daysLeft,
         roles: d.roles,
-        details: [consequence?.text, requirement?.afterWindowCloses?.[locale]].filter((x): x is string => !!x),
+        details: [consequence?.text, requirement?.afterWindowCloses?.[locale]].filter(
+          (x): x is string => !!x,
+        ),
         links: {
           deadline: `${this.config.publicUrl}/console/deadlines/${deadline.id}`,
           acknowledge: `${this.config.publicUrl}/ack/${ack}`,
@@ -309,7 +330,8 @@ export class ChannelDeliveryService {
                   last_error = NULL, updated_at = $3 WHERE ${mine}`,
           [d.id, d.claimed_by, now, text],
         );
-        if (!n) this.logger.warn({ delivery: d.id }, 'posted, but another worker had taken the delivery over');
+        if (!n)
+          this.logger.warn({ delivery: d.id }, 'posted, but another worker had taken the delivery over');
         return n ? 'sent' : 'lost';
       }
       case 'rate_limited': {
@@ -322,7 +344,10 @@ export class ChannelDeliveryService {
         return this.retryAt(m, d, until, text, now, mine);
       }
       case 'transient': {
-        if (now.getTime() - new Date(d.created_at).getTime() > this.config.CHANNEL_RETRY_PERIOD_HOURS * 3_600_000)
+        if (
+          now.getTime() - new Date(d.created_at).getTime() >
+          this.config.CHANNEL_RETRY_PERIOD_HOURS * 3_600_000
+        )
           return this.fail(m, d, `retry period ended: ${text}`, now, mine);
         // Doubling from 30 s to an hour, with jitter so a recovering platform is not hit all at once.
         const base = Math.min(30_000 * 2 ** Math.max(0, d.attempts - 1), 3_600_000);
@@ -357,7 +382,13 @@ export class ChannelDeliveryService {
     return n ? 'retried' : 'lost';
   }
 
-  private async fail(m: EntityManager, d: ClaimedChannelDelivery, error: string, now: Date, mine: string): Promise<Outcome> {
+  private async fail(
+    m: EntityManager,
+    d: ClaimedChannelDelivery,
+    error: string,
+    now: Date,
+    mine: string,
+  ): Promise<Outcome> {
     const [, n] = await m.query<[unknown[], number]>(
       `UPDATE channel_deliveries SET status = 'failed', lease_until = NULL, last_error = $3, updated_at = $4 WHERE ${mine}`,
       [d.id, d.claimed_by, error, now],
@@ -374,7 +405,12 @@ export class ChannelDeliveryService {
     );
   }
 
-  private async cancel(m: EntityManager, d: ClaimedChannelDelivery, reason: string, now: Date): Promise<Outcome> {
+  private async cancel(
+    m: EntityManager,
+    d: ClaimedChannelDelivery,
+    reason: string,
+    now: Date,
+  ): Promise<Outcome> {
     await m.query(
       `UPDATE channel_deliveries SET status = 'cancelled', lease_until = NULL, last_error = $2, updated_at = $3 WHERE id = $1`,
       [d.id, reason, now],
@@ -387,9 +423,16 @@ export class ChannelDeliveryService {
    * the rest, so concurrent failures pause it once) and the organization's admins get one mail through
    * the outbox, unique per pause. Its messages stay pending until someone resumes the channel.
    */
-  private async pauseForCredentials(m: EntityManager, d: ClaimedChannelDelivery, reason: string, now: Date): Promise<void> {
+  private async pauseForCredentials(
+    m: EntityManager,
+    d: ClaimedChannelDelivery,
+    reason: string,
+    now: Date,
+  ): Promise<void> {
     // An UPDATE … RETURNING answers [rows, affected count].
-    const [[paused]] = await m.query<[{ organization_id: string; paused_at: Date; time_zone: string }[], number]>(
+    const [[paused]] = await m.query<
+      [{ organization_id: string; paused_at: Date; time_zone: string }[], number]
+    >(
       `UPDATE channels c SET status = 'paused', paused_kind = 'invalid_credentials', paused_reason = $2, paused_at = $3,
               updated_at = $3
          FROM organizations o
@@ -398,12 +441,20 @@ export class ChannelDeliveryService {
       [d.channel_id, reason, now],
     );
     if (!paused) return;
-    this.logger.error({ channel: d.channel_id, reason }, 'channel paused: the platform refused its key or token');
+    this.logger.error(
+      { channel: d.channel_id, reason },
+      'channel paused: the platform refused its key or token',
+    );
     const [alert] = await m.query<{ id: string }[]>(
       `INSERT INTO notifications (organization_id, kind, stage, trigger_on, status, subject_ref, created_at)
        VALUES ($1, 'channel_alert', 'channel:paused', $2, 'pending', $3, $4)
        ON CONFLICT DO NOTHING RETURNING id`,
-      [paused.organization_id, localDateOf(now, paused.time_zone), `${d.channel_id}:${now.toISOString()}`, now],
+      [
+        paused.organization_id,
+        localDateOf(now, paused.time_zone),
+        `${d.channel_id}:${now.toISOString()}`,
+        now,
+      ],
     );
     if (!alert) return;
     let people = await m.query<{ id: string | null; email: string; name: string; locale: string }[]>(

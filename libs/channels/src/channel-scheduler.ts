@@ -48,7 +48,8 @@ export class ChannelScheduler implements OnApplicationBootstrap, BeforeApplicati
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    if (this.registry.doesExist('interval', 'channel-delivery')) this.registry.deleteInterval('channel-delivery');
+    if (this.registry.doesExist('interval', 'channel-delivery'))
+      this.registry.deleteInterval('channel-delivery');
     await this.running;
   }
 }

@@ -127,9 +127,10 @@ export class ChannelService {
 
   async create(ctx: AuthContext, input: CreateChannelInput): Promise<ChannelResponse> {
     const problems: FieldProblem[] = [];
-    if (!isChannelKind(input.kind)) problems.push({ field: 'kind', rule: `must be one of ${CHANNEL_KINDS.join(', ')}` });
+    if (!isChannelKind(input.kind))
+      problems.push({ field: 'kind', rule: `must be one of ${CHANNEL_KINDS.join(', ')}` });
     const name = typeof input.name === 'string' ? input.name.trim() : '';
-    if (!name || name.length > 100 || /[\u0000-\u001f]/.test(name))
+    if (!name || name.length > 100 || [...name].some((ch) => ch.charCodeAt(0) < 0x20))
       problems.push({ field: 'name', rule: 'must be 1 to 100 characters, without control characters' });
     let roles: Role[] = ALL_ROLES;
     if (input.roles !== undefined) {
@@ -153,11 +154,12 @@ export class ChannelService {
     const hint = parsed.hint;
     return this.db.transaction(async (m) => {
       if (vendorId !== null) {
-        const [v] = await m.query<{ id: string }[]>(`SELECT id FROM vendors WHERE organization_id = $1 AND id = $2`, [
-          ctx.organizationId,
-          vendorId,
-        ]);
-        if (!v) throw DomainError.invalid([{ field: 'vendorId', rule: 'must be the id of one of your vendors' }]);
+        const [v] = await m.query<{ id: string }[]>(
+          `SELECT id FROM vendors WHERE organization_id = $1 AND id = $2`,
+          [ctx.organizationId, vendorId],
+        );
+        if (!v)
+          throw DomainError.invalid([{ field: 'vendorId', rule: 'must be the id of one of your vendors' }]);
       }
       const id = randomUUID();
       const sealed = sealTarget(this.keys.box(), ctx.organizationId, id, target);
@@ -197,10 +199,10 @@ export class ChannelService {
   }
 
   private async owned(m: EntityManager, ctx: AuthContext, id: string): Promise<ChannelRow> {
-    const [row] = await m.query<ChannelRow[]>(`SELECT * FROM channels WHERE organization_id = $1 AND id = $2 FOR UPDATE`, [
-      ctx.organizationId,
-      id,
-    ]);
+    const [row] = await m.query<ChannelRow[]>(
+      `SELECT * FROM channels WHERE organization_id = $1 AND id = $2 FOR UPDATE`,
+      [ctx.organizationId, id],
+    );
     if (!row) throw DomainError.notFound('Channel');
     return row;
   }
@@ -283,7 +285,12 @@ export class ChannelService {
         `SELECT sent_at AS t FROM channel_sends WHERE channel_id = $1 AND sent_at > $2::timestamptz - interval '60 seconds'`,
         [id, now],
       );
-      const a = allowance(row.kind, sends.map((s) => s.t.getTime()), now.getTime(), row.penalty_until?.getTime() ?? null);
+      const a = allowance(
+        row.kind,
+        sends.map((s) => s.t.getTime()),
+        now.getTime(),
+        row.penalty_until?.getTime() ?? null,
+      );
       if (a.now === 0) return { row, retryAt: new Date(a.nextAt) };
       await m.query(`INSERT INTO channel_sends (channel_id, sent_at) VALUES ($1, $2)`, [id, now]);
       const [org] = await m.query<{ name: string; locale: 'zh-CN' | 'en' }[]>(
@@ -298,15 +305,19 @@ export class ChannelService {
       result = {
         outcome: 'deferred',
         code: null,
-        message: 'the bot\'s rate limit is reached: nothing was posted',
+        message: "the bot's rate limit is reached: nothing was posted",
         retryAt: prepared.retryAt.toISOString(),
       };
     } else {
       const request = buildRobotRequest(
         row.kind,
-        { wecom: this.config.WECOM_API_BASE_URL, dingtalk: this.config.DINGTALK_API_BASE_URL, feishu: this.config.FEISHU_API_BASE_URL },
+        {
+          wecom: this.config.WECOM_API_BASE_URL,
+          dingtalk: this.config.DINGTALK_API_BASE_URL,
+          feishu: this.config.FEISHU_API_BASE_URL,
+        },
         openTarget(this.keys.box(), row),
-        renderTestMessage(row.kind, prepared.org!.name, prepared.org!.locale),
+        renderTestMessage(row.kind, prepared.org.name, prepared.org.locale),
         now.getTime(),
         `test_${randomUUID()}`,
       );

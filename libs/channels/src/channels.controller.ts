@@ -12,7 +12,10 @@ export class ChannelsController {
   constructor(private readonly channels: ChannelService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Add a WeCom, DingTalk or Feishu robot, or a Standard-Webhooks endpoint; its URL and secret are never returned' })
+  @ApiOperation({
+    summary:
+      'Add a WeCom, DingTalk or Feishu robot, or a Standard-Webhooks endpoint; its URL and secret are never returned',
+  })
   create(@Auth() auth: AuthContext, @Body() dto: CreateChannelDto) {
     return this.channels.create(auth, dto);
   }

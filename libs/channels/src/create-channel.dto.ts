@@ -24,7 +24,8 @@ export class CreateChannelDto {
   url!: string;
 
   @ApiPropertyOptional({
-    description: "DingTalk 加签 secret (SEC…), Feishu 签名校验 secret, or a Standard Webhooks whsec_… secret. Write-only.",
+    description:
+      'DingTalk 加签 secret (SEC…), Feishu 签名校验 secret, or a Standard Webhooks whsec_… secret. Write-only.',
     writeOnly: true,
   })
   @Allow()
@@ -37,7 +38,9 @@ export class CreateChannelDto {
   @Allow()
   roles?: string[];
 
-  @ApiPropertyOptional({ description: "Only deadlines of this vendor's mini-programs (default: the whole organization)" })
+  @ApiPropertyOptional({
+    description: "Only deadlines of this vendor's mini-programs (default: the whole organization)",
+  })
   @Allow()
   vendorId?: string;
 }

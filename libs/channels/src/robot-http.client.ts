@@ -40,7 +40,9 @@ export class RobotHttpClient {
     try {
       decision = await this.guard.admit(host);
     } catch (error) {
-      throw new RobotUnreachableError(`${(error as NodeJS.ErrnoException).code ?? 'ERROR'}: no address for the host`);
+      throw new RobotUnreachableError(
+        `${(error as NodeJS.ErrnoException).code ?? 'ERROR'}: no address for the host`,
+      );
     }
     if (!decision.allowed)
       throw new RobotUnreachableError(

@@ -1,5 +1,11 @@
 import { createHmac } from 'node:crypto';
-import { type Answer, jsonContentType, RobotFake, type RobotRequestSeen, type Scripted } from './robot-fake.js';
+import {
+  type Answer,
+  jsonContentType,
+  RobotFake,
+  type RobotRequestSeen,
+  type Scripted,
+} from './robot-fake.js';
 
 /**
  * A local stand-in for the DingTalk custom robot (open.dingtalk.com 自定义机器人接入 and 安全设置):
@@ -21,7 +27,10 @@ export class FakeDingtalk extends RobotFake {
   }
 
   protected check(req: RobotRequestSeen): Answer | null {
-    const bad = (errcode: number, errmsg: string): Answer => ({ status: 200, body: JSON.stringify({ errcode, errmsg }) });
+    const bad = (errcode: number, errmsg: string): Answer => ({
+      status: 200,
+      body: JSON.stringify({ errcode, errmsg }),
+    });
     if (req.method !== 'POST' || req.path !== '/robot/send') return { status: 404, body: 'not found' };
     const token = req.query.get('access_token') ?? '';
     const secret = this.robots.get(token);
@@ -29,16 +38,24 @@ export class FakeDingtalk extends RobotFake {
     const ts = Number(req.query.get('timestamp'));
     // The sign arrives percent-encoded in the raw query; URLSearchParams has decoded it.
     const sign = req.query.get('sign') ?? '';
-    if (!Number.isInteger(ts) || Math.abs(this.now() - ts) > 3_600_000) return bad(310000, 'sign not match, timestamp is out of range');
+    if (!Number.isInteger(ts) || Math.abs(this.now() - ts) > 3_600_000)
+      return bad(310000, 'sign not match, timestamp is out of range');
     const expected = createHmac('sha256', secret).update(`${ts}\n${secret}`).digest('base64');
     if (sign !== expected) return bad(310000, 'sign not match');
     if (!jsonContentType(req.headers)) return bad(40035, 'content-type must be application/json');
-    const b = req.body as { msgtype?: string; markdown?: { title?: unknown; text?: unknown }; text?: { content?: unknown } } | null;
+    const b = req.body as {
+      msgtype?: string;
+      markdown?: { title?: unknown; text?: unknown };
+      text?: { content?: unknown };
+    } | null;
     const ok =
-      (b?.msgtype === 'markdown' && typeof b.markdown?.title === 'string' && typeof b.markdown.text === 'string') ||
+      (b?.msgtype === 'markdown' &&
+        typeof b.markdown?.title === 'string' &&
+        typeof b.markdown.text === 'string') ||
       (b?.msgtype === 'text' && typeof b.text?.content === 'string');
     if (!ok) return bad(40035, 'invalid msgtype or missing parameter');
-    if ((this.penaltyUntil.get(token) ?? 0) > req.at) return bad(130101, 'send too fast, exceed 20 times per minute');
+    if ((this.penaltyUntil.get(token) ?? 0) > req.at)
+      return bad(130101, 'send too fast, exceed 20 times per minute');
     if (this.acceptedWithin(60_000, req.at, (r) => r.query.get('access_token') === token) >= 20) {
       this.overLimit++;
       this.penaltyUntil.set(token, req.at + 600_000);
@@ -54,6 +71,8 @@ export class FakeDingtalk extends RobotFake {
       invalid_token: { errcode: 300001, errmsg: 'token is not exist' },
       '5xx': null,
     }[kind];
-    return body ? { status: 200, body: JSON.stringify(body) } : { status: 500, body: 'Internal Server Error', contentType: 'text/plain' };
+    return body
+      ? { status: 200, body: JSON.stringify(body) }
+      : { status: 500, body: 'Internal Server Error', contentType: 'text/plain' };
   }
 }

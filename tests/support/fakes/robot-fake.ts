@@ -91,7 +91,7 @@ export abstract class RobotFake {
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', 'http://fake');
-    let body: Record<string, unknown> | null = null;
+    let body: Record<string, unknown> | null;
     try {
       body = JSON.parse(raw) as Record<string, unknown>;
     } catch {

@@ -29,18 +29,31 @@ const receiver = await new FakeWebhookReceiver().withSecret(demo.whsec).start(ba
 const w = (line = '') => process.stdout.write(line + '\n');
 w('Fake robots are listening. Start mp-guard with:');
 w(`  WECOM_API_BASE_URL=${wecom.baseUrl} DINGTALK_API_BASE_URL=${dingtalk.baseUrl} \\`);
-w(`  FEISHU_API_BASE_URL=${feishu.baseUrl} OUTBOUND_ALLOW_CIDRS=127.0.0.1/32 CHANNEL_WEBHOOK_ALLOW_HTTP=true npm start`);
-w('and add the demo channels (the URLs are the real platforms\' forms; the base URLs above redirect them here):');
+w(
+  `  FEISHU_API_BASE_URL=${feishu.baseUrl} OUTBOUND_ALLOW_CIDRS=127.0.0.1/32 CHANNEL_WEBHOOK_ALLOW_HTTP=true npm start`,
+);
+w(
+  "and add the demo channels (the URLs are the real platforms' forms; the base URLs above redirect them here):",
+);
 w(`  kind=wecom    url=https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=${demo.wecomKey}`);
-w(`  kind=dingtalk url=https://oapi.dingtalk.com/robot/send?access_token=${demo.dingToken}  secret=${demo.dingSecret}`);
-w(`  kind=feishu   url=https://open.feishu.cn/open-apis/bot/v2/hook/${demo.feishuToken}  secret=${demo.feishuSecret}`);
+w(
+  `  kind=dingtalk url=https://oapi.dingtalk.com/robot/send?access_token=${demo.dingToken}  secret=${demo.dingSecret}`,
+);
+w(
+  `  kind=feishu   url=https://open.feishu.cn/open-apis/bot/v2/hook/${demo.feishuToken}  secret=${demo.feishuSecret}`,
+);
 w(`  kind=webhook  url=${receiver.url}  secret=${demo.whsec}`);
 w();
 
 const textOf = (r: RobotRequestSeen): string => {
   const b = r.body as Record<string, any> | null;
   return String(
-    b?.markdown?.content ?? b?.markdown?.text ?? b?.card?.header?.title?.content ?? b?.content?.text ?? b?.data?.text ?? r.raw,
+    b?.markdown?.content ??
+      b?.markdown?.text ??
+      b?.card?.header?.title?.content ??
+      b?.content?.text ??
+      b?.data?.text ??
+      r.raw,
   );
 };
 const watch = (name: string, fake: RobotFake) => {

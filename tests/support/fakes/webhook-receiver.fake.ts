@@ -1,5 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { type Answer, jsonContentType, RobotFake, type RobotRequestSeen, type Scripted, utf8Length } from './robot-fake.js';
+import {
+  type Answer,
+  jsonContentType,
+  RobotFake,
+  type RobotRequestSeen,
+  type Scripted,
+  utf8Length,
+} from './robot-fake.js';
 
 /**
  * A receiver verifying Standard Webhooks as standard-webhooks/standard-webhooks libraries/javascript
@@ -30,10 +37,13 @@ export class FakeWebhookReceiver extends RobotFake {
     const sigs = String(req.headers['webhook-signature'] ?? '');
     if (!id || !ts || !sigs) return bad(400, 'Missing required headers');
     const t = Number.parseInt(ts, 10);
-    if (Number.isNaN(t) || Math.abs(this.now() / 1000 - t) > 300) return bad(400, 'Message timestamp too old or too new');
+    if (Number.isNaN(t) || Math.abs(this.now() / 1000 - t) > 300)
+      return bad(400, 'Message timestamp too old or too new');
     if (!jsonContentType(req.headers)) return bad(400, 'content-type');
     if (utf8Length(req.raw) > 64 * 1024) return bad(413, 'too large');
-    const expected = Buffer.from(createHmac('sha256', this.key).update(`${id}.${t}.${req.raw}`).digest('base64'));
+    const expected = Buffer.from(
+      createHmac('sha256', this.key).update(`${id}.${t}.${req.raw}`).digest('base64'),
+    );
     const match = sigs.split(' ').some((vs) => {
       const [version, sig] = vs.split(',');
       const given = Buffer.from(sig ?? '');

@@ -1,4 +1,11 @@
-import { type Answer, jsonContentType, RobotFake, type RobotRequestSeen, type Scripted, utf8Length } from './robot-fake.js';
+import {
+  type Answer,
+  jsonContentType,
+  RobotFake,
+  type RobotRequestSeen,
+  type Scripted,
+  utf8Length,
+} from './robot-fake.js';
 
 /**
  * A local stand-in for the WeCom group robot (企业微信 群机器人配置说明, developer.work.weixin.qq.com
@@ -18,13 +25,22 @@ export class FakeWecom extends RobotFake {
   }
 
   protected check(req: RobotRequestSeen): Answer | null {
-    const bad = (errcode: number, errmsg: string): Answer => ({ status: 200, body: JSON.stringify({ errcode, errmsg }) });
-    if (req.method !== 'POST' || req.path !== '/cgi-bin/webhook/send') return { status: 404, body: 'not found' };
+    const bad = (errcode: number, errmsg: string): Answer => ({
+      status: 200,
+      body: JSON.stringify({ errcode, errmsg }),
+    });
+    if (req.method !== 'POST' || req.path !== '/cgi-bin/webhook/send')
+      return { status: 404, body: 'not found' };
     const key = req.query.get('key') ?? '';
     if (!this.keys.has(key)) return bad(93000, 'invalid webhook url');
     if (!jsonContentType(req.headers)) return bad(40058, 'content-type must be application/json');
-    const b = req.body as { msgtype?: string; text?: { content?: unknown }; markdown?: { content?: unknown } } | null;
-    const content = b?.msgtype === 'text' ? b.text?.content : b?.msgtype === 'markdown' ? b.markdown?.content : undefined;
+    const b = req.body as {
+      msgtype?: string;
+      text?: { content?: unknown };
+      markdown?: { content?: unknown };
+    } | null;
+    const content =
+      b?.msgtype === 'text' ? b.text?.content : b?.msgtype === 'markdown' ? b.markdown?.content : undefined;
     if (typeof content !== 'string' || content === '') return bad(40058, 'invalid msgtype or content');
     const max = b!.msgtype === 'text' ? 2048 : 4096;
     if (utf8Length(content) > max) return bad(40058, `content exceed max length ${max} bytes`);
@@ -42,6 +58,8 @@ export class FakeWecom extends RobotFake {
       invalid_token: { errcode: 93000, errmsg: 'invalid webhook url' },
       '5xx': null,
     }[kind];
-    return body ? { status: 200, body: JSON.stringify(body) } : { status: 502, body: 'Bad Gateway', contentType: 'text/plain' };
+    return body
+      ? { status: 200, body: JSON.stringify(body) }
+      : { status: 502, body: 'Bad Gateway', contentType: 'text/plain' };
   }
 }

@@ -33,7 +33,9 @@ describe('signatures, recomputed by hand from each documented algorithm', () => 
     const ts = 1764576000;
     const expected = createHmac('sha256', `1764576000\n${secret}`).update('').digest('base64');
     expect(feishuSign(secret, ts)).toBe(expected);
-    expect(feishuSign(secret, ts)).not.toBe(createHmac('sha256', secret).update(`1764576000\n${secret}`).digest('base64'));
+    expect(feishuSign(secret, ts)).not.toBe(
+      createHmac('sha256', secret).update(`1764576000\n${secret}`).digest('base64'),
+    );
   });
 
   it('Standard Webhooks: the published vector of the spec (svix / standard-webhooks test suite)', () => {
@@ -72,7 +74,12 @@ describe('classifyAnswer: every platform answers HTTP 200 with a code in the bod
     ['feishu', 200, '{"code":9499,"msg":"Too Many Request"}', 'rate_limited'],
     ['feishu', 200, '{"code":11232,"msg":"frequency limited"}', 'rate_limited'],
     ['feishu', 200, '{"code":19021,"msg":"sign match fail"}', 'invalid_credentials'],
-    ['feishu', 400, '{"code":19001,"msg":"param invalid: incoming webhook access token invalid"}', 'invalid_credentials'],
+    [
+      'feishu',
+      400,
+      '{"code":19001,"msg":"param invalid: incoming webhook access token invalid"}',
+      'invalid_credentials',
+    ],
     ['feishu', 200, '{"code":19024,"msg":"Key Words Not Found"}', 'permanent'],
     ['wecom', 502, 'Bad Gateway', 'transient'],
     ['dingtalk', 200, '<html>', 'transient'],
@@ -89,19 +96,48 @@ describe('classifyAnswer: every platform answers HTTP 200 with a code in the bod
 
 describe('allowance: a pure per-bot limiter over recent send instants', () => {
   const T0 = Date.parse('2026-12-01T02:00:00Z');
-  const times = (n: number, start: number, step: number) => Array.from({ length: n }, (_, i) => start + i * step);
+  const times = (n: number, start: number, step: number) =>
+    Array.from({ length: n }, (_, i) => start + i * step);
   it.each([
     ['wecom, nothing sent', 'wecom', [] as number[], T0, null, { now: 20, nextAt: T0 }],
     ['wecom, 19 in the minute', 'wecom', times(19, T0 - 30_000, 1000), T0, null, { now: 1, nextAt: T0 }],
     // 20 sends from T0-50s, one a second: the first leaves the window at T0-50s+60s = T0+10s.
-    ['wecom, 20 in the minute', 'wecom', times(20, T0 - 50_000, 1000), T0, null, { now: 0, nextAt: T0 + 10_000 }],
-    ['wecom, a send exactly 60 s ago has left', 'wecom', times(20, T0 - 60_000, 0), T0, null, { now: 20, nextAt: T0 }],
+    [
+      'wecom, 20 in the minute',
+      'wecom',
+      times(20, T0 - 50_000, 1000),
+      T0,
+      null,
+      { now: 0, nextAt: T0 + 10_000 },
+    ],
+    [
+      'wecom, a send exactly 60 s ago has left',
+      'wecom',
+      times(20, T0 - 60_000, 0),
+      T0,
+      null,
+      { now: 20, nextAt: T0 },
+    ],
     ['dingtalk in its 10-minute penalty', 'dingtalk', [], T0, T0 + 600_000, { now: 0, nextAt: T0 + 600_000 }],
-    ['dingtalk after the penalty', 'dingtalk', [], T0 + 600_000, T0 + 600_000, { now: 20, nextAt: T0 + 600_000 }],
+    [
+      'dingtalk after the penalty',
+      'dingtalk',
+      [],
+      T0 + 600_000,
+      T0 + 600_000,
+      { now: 20, nextAt: T0 + 600_000 },
+    ],
     ['feishu, 5 a second', 'feishu', [], T0, null, { now: 5, nextAt: T0 }],
     // 5 sends at T0-400ms: the second is full until T0-400ms+1000ms.
     ['feishu, second full', 'feishu', times(5, T0 - 400, 0), T0, null, { now: 0, nextAt: T0 + 600 }],
-    ['feishu, 100 in the minute', 'feishu', times(100, T0 - 59_000, 500), T0, null, { now: 0, nextAt: T0 + 1000 }],
+    [
+      'feishu, 100 in the minute',
+      'feishu',
+      times(100, T0 - 59_000, 500),
+      T0,
+      null,
+      { now: 0, nextAt: T0 + 1000 },
+    ],
   ] as const)('%s', (_name, kind, sends, now, penalty, expected) => {
     expect(allowance(kind, sends, now, penalty)).toEqual(expected);
   });
@@ -138,15 +174,27 @@ const input = (details: string[] = []): ChannelMessageInput => ({
   daysLeft: 30,
   roles: ['operator', 'manager'],
   details,
-  links: { deadline: 'https://mp.example.cn/console/deadlines/x', acknowledge: 'https://mp.example.cn/ack/abc.def' },
+  links: {
+    deadline: 'https://mp.example.cn/console/deadlines/x',
+    acknowledge: 'https://mp.example.cn/ack/abc.def',
+  },
 });
 
 describe('renderChannelMessage', () => {
   it('WeCom markdown in Chinese names the deadline, days left, last day to act, who acts and both links', () => {
-    const body = renderChannelMessage('wecom', input(), 'zh-CN') as { msgtype: string; markdown: { content: string } };
+    const body = renderChannelMessage('wecom', input(), 'zh-CN') as {
+      msgtype: string;
+      markdown: { content: string };
+    };
     expect(body.msgtype).toBe('markdown');
     const c = body.markdown.content;
-    for (const s of ['微信认证年审', '到期日：2026-12-31', '剩余天数：30 天', '最晚办理日：2026-12-24', '需处理：运营负责人、主管'])
+    for (const s of [
+      '微信认证年审',
+      '到期日：2026-12-31',
+      '剩余天数：30 天',
+      '最晚办理日：2026-12-24',
+      '需处理：运营负责人、主管',
+    ])
       expect(c).toContain(s);
     expect(c).toContain('(https://mp.example.cn/ack/abc.def)');
     expect(c).toContain('(https://mp.example.cn/console/deadlines/x)');
@@ -154,7 +202,8 @@ describe('renderChannelMessage', () => {
 
   it('keeps WeCom markdown within 4,096 bytes by whole lines, links kept, with a visible …', () => {
     const details = Array.from({ length: 400 }, (_, i) => `第 ${i} 项：准备营业执照、法人身份证和授权书`);
-    const c = (renderChannelMessage('wecom', input(details), 'zh-CN') as { markdown: { content: string } }).markdown.content;
+    const c = (renderChannelMessage('wecom', input(details), 'zh-CN') as { markdown: { content: string } })
+      .markdown.content;
     expect(utf8Bytes(c)).toBeLessThanOrEqual(4096);
     expect(c).toContain('\n…\n');
     expect(c).toContain('/ack/abc.def');
@@ -184,10 +233,20 @@ describe('renderChannelMessage', () => {
 
 describe('parseChannelTarget', () => {
   it.each([
-    ['wecom', 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa', undefined, null],
+    [
+      'wecom',
+      'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa',
+      undefined,
+      null,
+    ],
     ['wecom', 'http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx', undefined, 'url'],
     ['wecom', 'https://evil.example/cgi-bin/webhook/send?key=693a91f6-7xxx', undefined, 'url'],
-    ['dingtalk', 'https://oapi.dingtalk.com/robot/send?access_token=abcdef0123456789', 'SEC0123456789abcdef', null],
+    [
+      'dingtalk',
+      'https://oapi.dingtalk.com/robot/send?access_token=abcdef0123456789',
+      'SEC0123456789abcdef',
+      null,
+    ],
     ['dingtalk', 'https://oapi.dingtalk.com/robot/send?access_token=abcdef0123456789', undefined, 'secret'],
     ['feishu', 'https://open.feishu.cn/open-apis/bot/v2/hook/2b4c6d8e-aaaa', 'abcDEF123456', null],
     ['feishu', 'https://open.feishu.cn/open-apis/bot/v2/hook/2b4c6d8e-aaaa', '', 'secret'],
@@ -201,7 +260,11 @@ describe('parseChannelTarget', () => {
   });
 
   it('masks the key: the hint never holds the token', () => {
-    const r = parseChannelTarget('wecom', 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=secretkey-123', undefined);
+    const r = parseChannelTarget(
+      'wecom',
+      'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=secretkey-123',
+      undefined,
+    );
     expect(r).toMatchObject({ ok: true, hint: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=****' });
   });
 });

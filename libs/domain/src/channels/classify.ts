@@ -15,7 +15,12 @@ export interface ClassifiedAnswer {
  * removed or wrong); -1 system busy. Others (40008 invalid message type, 40058 bad parameter, 44004 empty
  * content…) are about the message: permanent.
  */
-const WECOM: Record<number, AnswerOutcome> = { 0: 'ok', 45009: 'rate_limited', 93000: 'invalid_credentials', '-1': 'transient' };
+const WECOM: Record<number, AnswerOutcome> = {
+  0: 'ok',
+  45009: 'rate_limited',
+  93000: 'invalid_credentials',
+  '-1': 'transient',
+};
 
 /**
  * DingTalk custom robot (open.dingtalk.com 自定义机器人 错误码): HTTP 200 and `errcode`.
@@ -82,7 +87,8 @@ export function classifyAnswer(kind: ChannelKind, status: number, body: string):
   const table = kind === 'wecom' ? WECOM : kind === 'dingtalk' ? DINGTALK : FEISHU;
   const raw = kind === 'feishu' ? (json.code ?? json.StatusCode) : json.errcode;
   const code = typeof raw === 'number' ? raw : null;
-  const msg = String(json.errmsg ?? json.msg ?? json.StatusMessage ?? '');
+  const text = json.errmsg ?? json.msg ?? json.StatusMessage;
+  const msg = typeof text === 'string' ? text : '';
   if (code === null) {
     return { outcome: 'transient', code: status, message: `HTTP ${status}: answer without an error code` };
   }

@@ -32,7 +32,19 @@ export interface PlatformLimits {
 
 export const PLATFORM_LIMITS: Record<ChannelKind, PlatformLimits> = {
   wecom: { perMinute: 20, perSecond: null, penaltyMs: 60_000, maxTextBytes: 4096, maxBodyBytes: 8192 },
-  dingtalk: { perMinute: 20, perSecond: null, penaltyMs: 10 * 60_000, maxTextBytes: 4096, maxBodyBytes: 20_000 },
+  dingtalk: {
+    perMinute: 20,
+    perSecond: null,
+    penaltyMs: 10 * 60_000,
+    maxTextBytes: 4096,
+    maxBodyBytes: 20_000,
+  },
   feishu: { perMinute: 100, perSecond: 5, penaltyMs: 60_000, maxTextBytes: 16_000, maxBodyBytes: 20 * 1024 },
-  webhook: { perMinute: 60, perSecond: null, penaltyMs: 60_000, maxTextBytes: 16_000, maxBodyBytes: 64 * 1024 },
+  webhook: {
+    perMinute: 60,
+    perSecond: null,
+    penaltyMs: 60_000,
+    maxTextBytes: 16_000,
+    maxBodyBytes: 64 * 1024,
+  },
 };

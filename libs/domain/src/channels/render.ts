@@ -46,14 +46,16 @@ const T = {
     heading: (title: string, subject: string) => `[Compliance reminder] ${subject}: ${title}`,
     org: (o: string) => `Organization: ${o}`,
     due: (d: string) => `Due date: ${d}`,
-    left: (n: number) => (n > 0 ? `Days left: ${n}` : n === 0 ? 'Days left: due today' : `Overdue by ${-n} days`),
+    left: (n: number) =>
+      n > 0 ? `Days left: ${n}` : n === 0 ? 'Days left: due today' : `Overdue by ${-n} days`,
     actBy: (d: string) => `Last day to act: ${d}`,
     who: (r: string) => `Who must act: ${r}`,
     open: 'Open the deadline',
     ack: 'Acknowledge (asks you to confirm)',
     sep: ', ',
     testTitle: 'mp-guard test message',
-    test: (o: string) => `This is a test message from mp-guard for "${o}": this channel can receive compliance reminders.`,
+    test: (o: string) =>
+      `This is a test message from mp-guard for "${o}": this channel can receive compliance reminders.`,
   },
 } as const;
 
@@ -115,7 +117,10 @@ export function renderChannelMessage(
     case 'wecom':
       return { msgtype: 'markdown', markdown: { content: markdownOf(p, limit, '> ') } };
     case 'dingtalk':
-      return { msgtype: 'markdown', markdown: { title: p.heading.slice(0, 60), text: markdownOf(p, limit, '- ') } };
+      return {
+        msgtype: 'markdown',
+        markdown: { title: p.heading.slice(0, 60), text: markdownOf(p, limit, '- ') },
+      };
     case 'feishu': {
       const body = fitLines([...p.facts, ...p.details], limit).text;
       return {
@@ -164,7 +169,11 @@ export function renderChannelMessage(
 }
 
 /** The "send a test message" body. */
-export function renderTestMessage(kind: ChannelKind, organizationName: string, locale: ChannelLocale): ChannelPayload {
+export function renderTestMessage(
+  kind: ChannelKind,
+  organizationName: string,
+  locale: ChannelLocale,
+): ChannelPayload {
   const t = T[locale];
   const text = t.test(mdText(organizationName));
   switch (kind) {

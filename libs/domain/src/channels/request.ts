@@ -46,9 +46,14 @@ export function buildRobotRequest(
       };
       break;
     case 'feishu': {
-      const url = new URL(`open-apis/bot/v2/hook/${encodeURIComponent(target.token)}`, bases.feishu.replace(/\/?$/, '/'));
+      const url = new URL(
+        `open-apis/bot/v2/hook/${encodeURIComponent(target.token)}`,
+        bases.feishu.replace(/\/?$/, '/'),
+      );
       const ts = Math.floor(nowMs / 1000);
-      const body = target.secret ? { timestamp: String(ts), sign: feishuSign(target.secret, ts), ...payload } : payload;
+      const body = target.secret
+        ? { timestamp: String(ts), sign: feishuSign(target.secret, ts), ...payload }
+        : payload;
       request = { url, headers: json, body: JSON.stringify(body) };
       break;
     }
@@ -64,7 +69,9 @@ export function buildRobotRequest(
     }
   }
   if (utf8Bytes(request.body) > PLATFORM_LIMITS[kind].maxBodyBytes) {
-    throw new RangeError(`${kind} body of ${utf8Bytes(request.body)} bytes exceeds ${PLATFORM_LIMITS[kind].maxBodyBytes}`);
+    throw new RangeError(
+      `${kind} body of ${utf8Bytes(request.body)} bytes exceeds ${PLATFORM_LIMITS[kind].maxBodyBytes}`,
+    );
   }
   return request;
 }

@@ -13,7 +13,12 @@ export function dingtalkSign(secret: string, timestampMs: number): string {
 }
 
 /** The DingTalk send URL: `…/robot/send?access_token=…&timestamp=…&sign=urlencode(sign)`. */
-export function dingtalkSendUrl(baseUrl: string, accessToken: string, secret: string, timestampMs: number): URL {
+export function dingtalkSendUrl(
+  baseUrl: string,
+  accessToken: string,
+  secret: string,
+  timestampMs: number,
+): URL {
   const url = new URL('robot/send', baseUrl.replace(/\/?$/, '/'));
   url.searchParams.set('access_token', accessToken);
   url.searchParams.set('timestamp', String(timestampMs));
@@ -50,7 +55,12 @@ export function standardWebhooksKey(secret: string): Buffer | null {
  * `v1,` + Base64(HMAC-SHA256(key = base64-decoded whsec_ secret, msg = `${id}.${timestamp}.${body}`)),
  * timestamp in seconds, body the exact bytes sent.
  */
-export function standardWebhookSignature(secret: string, id: string, timestampS: number, body: string): string {
+export function standardWebhookSignature(
+  secret: string,
+  id: string,
+  timestampS: number,
+  body: string,
+): string {
   const key = standardWebhooksKey(secret);
   if (!key) throw new RangeError('not a whsec_ secret');
   return `v1,${createHmac('sha256', key).update(`${id}.${timestampS}.${body}`, 'utf8').digest('base64')}`;

@@ -53,7 +53,12 @@ export function parseChannelTarget(
   switch (kind) {
     case 'wecom': {
       const key = url?.searchParams.get('key') ?? '';
-      if (https && url!.hostname === 'qyapi.weixin.qq.com' && url!.pathname === '/cgi-bin/webhook/send' && TOKEN.test(key)) {
+      if (
+        https &&
+        url.hostname === 'qyapi.weixin.qq.com' &&
+        url.pathname === '/cgi-bin/webhook/send' &&
+        TOKEN.test(key)
+      ) {
         token = key;
         hint = 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=****';
       }
@@ -61,24 +66,28 @@ export function parseChannelTarget(
     }
     case 'dingtalk': {
       const t = url?.searchParams.get('access_token') ?? '';
-      if (https && url!.hostname === 'oapi.dingtalk.com' && url!.pathname === '/robot/send' && TOKEN.test(t)) {
+      if (https && url.hostname === 'oapi.dingtalk.com' && url.pathname === '/robot/send' && TOKEN.test(t)) {
         token = t;
         hint = 'https://oapi.dingtalk.com/robot/send?access_token=****';
       }
-      if (!secret) problems.push({ field: 'secret', rule: 'is required: the robot\'s 加签 secret (starts with SEC)' });
+      if (!secret)
+        problems.push({ field: 'secret', rule: "is required: the robot's 加签 secret (starts with SEC)" });
       else if (!/^SEC[0-9a-f]{16,128}$/i.test(secret))
-        problems.push({ field: 'secret', rule: 'must be the robot\'s 加签 secret: SEC followed by hexadecimal digits' });
+        problems.push({
+          field: 'secret',
+          rule: "must be the robot's 加签 secret: SEC followed by hexadecimal digits",
+        });
       break;
     }
     case 'feishu': {
       const m = /^\/open-apis\/bot\/v2\/hook\/([A-Za-z0-9_-]{8,128})$/.exec(url?.pathname ?? '');
-      if (https && url!.hostname === 'open.feishu.cn' && m && !url!.search) {
+      if (https && url.hostname === 'open.feishu.cn' && m && !url.search) {
         token = m[1];
         hint = 'https://open.feishu.cn/open-apis/bot/v2/hook/****';
       }
-      if (!secret) problems.push({ field: 'secret', rule: 'is required: the bot\'s 签名校验 secret' });
+      if (!secret) problems.push({ field: 'secret', rule: "is required: the bot's 签名校验 secret" });
       else if (!/^[A-Za-z0-9]{8,128}$/.test(secret))
-        problems.push({ field: 'secret', rule: 'must be the bot\'s 签名校验 secret (letters and digits)' });
+        problems.push({ field: 'secret', rule: "must be the bot's 签名校验 secret (letters and digits)" });
       break;
     }
     case 'webhook': {
@@ -87,7 +96,8 @@ export function parseChannelTarget(
         token = url.toString();
         hint = `${url.protocol}//${url.host}/****`;
       }
-      if (!secret) problems.push({ field: 'secret', rule: 'is required: a Standard Webhooks secret whsec_…' });
+      if (!secret)
+        problems.push({ field: 'secret', rule: 'is required: a Standard Webhooks secret whsec_…' });
       else if (!standardWebhooksKey(secret))
         problems.push({
           field: 'secret',
