@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { contactBody, miniProgramBody, vendorBody } from './factories/registry.factory.js';
+import { generateSecretKey } from '../libs/common/src/secret-box.js';
 import { registeredRoutes } from './support/routes.js';
 import { startTestApp, type TestApp, type TestOrg } from './support/test-app.js';
 
@@ -70,7 +71,8 @@ async function snapshot(bearer: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  t = await startTestApp();
+  // A channel's URL is sealed at rest: storing one needs a key.
+  t = await startTestApp({ env: { SECRETS_KEY: generateSecretKey() } });
   a = await t.createOrg('Tenant A');
   b = await t.createOrg('Tenant B');
   const post = (path: string, body: unknown) =>
