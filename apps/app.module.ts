@@ -17,6 +17,7 @@ import { DomainsModule } from '../libs/domains/src/domains.module.js';
 import { WechatModule } from '../libs/wechat/src/wechat.module.js';
 import { ConsoleModule } from '../libs/console/src/console.module.js';
 import { PeopleModule } from '../libs/people/src/people.module.js';
+import { ChannelsModule } from '../libs/channels/src/channels.module.js';
 import { HealthController } from './api/health.controller.js';
 
 export interface AppRoles {
@@ -74,6 +75,7 @@ export class AppModule {
         DomainsModule.forRoot({ worker: roles.worker }),
         WechatModule.forRoot({ worker: roles.worker }),
         PeopleModule,
+        ChannelsModule.forRoot({ worker: roles.worker }),
         ...(roles.api ? [ConsoleModule] : []),
       ],
       controllers: roles.api ? [HealthController, AuditEventsController] : [],

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { contactBody, miniProgramBody, vendorBody } from './factories/registry.factory.js';
+import { generateSecretKey } from '../libs/common/src/secret-box.js';
 import { registeredRoutes } from './support/routes.js';
 import { startTestApp, type TestApp, type TestOrg } from './support/test-app.js';
 
@@ -44,6 +45,10 @@ const VALID_BODIES: Record<string, object> = {
   'post /api/v1/calendar-feeds/:id/rotate': {},
   'put /api/v1/mini-programs/:id/wechat/app-secret': { appSecret: '0123456789abcdef0123456789abcdef' },
   'post /api/v1/mini-programs/:id/wechat/sync': {},
+  // Chat channels (issue #17)
+  'post /api/v1/channels/:id/pause': {},
+  'post /api/v1/channels/:id/resume': {},
+  'post /api/v1/channels/:id/test': {},
 };
 /** Routes over data every organization shares (the built-in catalogue): nothing tenant-owned to leak. */
 const SHARED = [/^\/api\/v1\/catalogue/];
@@ -66,7 +71,8 @@ async function snapshot(bearer: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  t = await startTestApp();
+  // A channel's URL is sealed at rest: storing one needs a key.
+  t = await startTestApp({ env: { SECRETS_KEY: generateSecretKey() } });
   a = await t.createOrg('Tenant A');
   b = await t.createOrg('Tenant B');
   const post = (path: string, body: unknown) =>
@@ -103,7 +109,13 @@ beforeAll(async () => {
     holder: 'vendor',
     location: 'A-secret-repository',
   });
+  const channel = await post('/api/v1/channels', {
+    kind: 'wecom',
+    name: 'A-secret-channel',
+    url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=A-secret-robot-key',
+  });
   Object.assign(fixtures, {
+    'channels:id': channel.id,
     'assets:assetId': asset.id,
     'calendar-feeds:id': feed.id,
     'deadlines:id': custom.id,
@@ -126,6 +138,7 @@ beforeAll(async () => {
     mp.qualifications[0].id,
     feed.id,
     feed.url.split('/').pop(),
+    channel.id,
     'A-secret',
     ...derived.body.items.map((d: { id: string }) => d.id),
   );

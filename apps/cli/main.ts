@@ -9,7 +9,7 @@ import { seedDemo } from '../../database/seed/demo.js';
 import { ApiKeyService } from '../../libs/auth/src/api-key.service.js';
 import type { AuthContext } from '../../libs/auth/src/auth-context.js';
 import { OrganizationService } from '../../libs/auth/src/organization.service.js';
-import { type Clock, FixedClock } from '../../libs/common/src/clock.js';
+import { Clock, FixedClock } from '../../libs/common/src/clock.js';
 import { DomainError } from '../../libs/common/src/domain.error.js';
 import { TickService } from '../../libs/reminders/src/tick.service.js';
 import { DeliveryService } from '../../libs/reminders/src/delivery.service.js';
@@ -30,6 +30,8 @@ import { DomainRegistrationService } from '../../libs/domains/src/domain-registr
 import { CredentialService } from '../../libs/wechat/src/credential.service.js';
 import { WechatSyncService } from '../../libs/wechat/src/wechat-sync.service.js';
 import { PeopleService } from '../../libs/people/src/people.service.js';
+import { ChannelService } from '../../libs/channels/src/channel.service.js';
+import { ChannelDeliveryService } from '../../libs/channels/src/channel-delivery.service.js';
 import { createContext } from '../bootstrap.js';
 import { prepareRuntime } from '../runtime.js';
 
@@ -529,6 +531,80 @@ async function readSecretFromStdin(): Promise<string> {
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8').trim();
 }
+
+// Chat channels (issue #17). The URL carries the robot's key, so it comes on standard input like a secret.
+const channels = program.command('channels').description('chat channels: WeCom, DingTalk and Feishu robots, signed webhooks');
+const channelArg = (value: string) => {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value))
+    throw new InvalidArgumentError('must be a channel id (UUID); see `channels list`');
+  return value;
+};
+const printChannel = (c: { id: string; kind: string; name: string; target: string; status: string; roles: string[]; pending?: number }) =>
+  out(`${c.id}  ${c.kind.padEnd(8)}  ${c.status.padEnd(6)}  ${c.name}  ${c.target}  roles=${c.roles.join(',')}${c.pending === undefined ? '' : `  pending=${c.pending}`}`);
+channels
+  .command('add')
+  .description('add a channel; standard input: the webhook URL on the first line, the signing secret (if any) on the second')
+  .requiredOption('--org <id>', 'organization id', uuidArg)
+  .requiredOption('--kind <kind>', 'wecom, dingtalk, feishu or webhook')
+  .requiredOption('--name <name>', 'a name people recognise, e.g. 合规群')
+  .option('--roles <list>', 'ladder roles whose stages it receives, comma-separated (default: all)')
+  .option('--vendor <id>', "only deadlines of this vendor's mini-programs")
+  .action((opts: { org: string; kind: string; name: string; roles?: string; vendor?: string }) =>
+    withApp(async (app) => {
+      const [url, secret] = (await readSecretFromStdin()).split(/\r?\n/).map((l) => l.trim());
+      const ctx = await cliContext(app, opts.org);
+      const c = await app.get(ChannelService).create(ctx, {
+        kind: opts.kind,
+        name: opts.name,
+        url,
+        secret: secret || undefined,
+        roles: opts.roles?.split(',').map((r) => r.trim()),
+        vendorId: opts.vendor,
+      });
+      printChannel(c);
+    }),
+  );
+channels
+  .command('list')
+  .requiredOption('--org <id>', 'organization id', uuidArg)
+  .action((opts: { org: string }) =>
+    withApp(async (app) => {
+      for (const c of await app.get(ChannelService).list(await cliContext(app, opts.org))) printChannel(c);
+    }),
+  );
+for (const [name, description] of [
+  ['test', 'send a test message now and print what the platform answered'],
+  ['pause', 'pause: nothing is posted, new stages are not queued for it'],
+  ['resume', 'resume: the messages that waited are posted within the bot limit'],
+  ['remove', 'delete the channel and its queued messages'],
+] as const) {
+  channels
+    .command(name)
+    .description(description)
+    .requiredOption('--org <id>', 'organization id', uuidArg)
+    .argument('<channel>', 'channel id', channelArg)
+    .action((id: string, opts: { org: string }) =>
+      withApp(async (app) => {
+        const ctx = await cliContext(app, opts.org);
+        const service = app.get(ChannelService);
+        if (name === 'test') out(JSON.stringify(await service.test(ctx, id)));
+        else if (name === 'pause') printChannel(await service.pause(ctx, id));
+        else if (name === 'resume') printChannel(await service.resume(ctx, id));
+        else {
+          await service.remove(ctx, id);
+          out(`removed ${id}`);
+        }
+      }),
+    );
+}
+channels
+  .command('deliver')
+  .description('post every channel message due now, within each bot limit (the worker does this every few seconds)')
+  .action(() =>
+    withApp(async (app) => {
+      out(JSON.stringify(await app.get(ChannelDeliveryService).deliverDue(() => app.get(Clock).now())));
+    }),
+  );
 
 const wechat = program.command('wechat').description('the WeChat API: stored AppSecrets and the daily sync');
 const secret = wechat.command('secret').description('the stored AppSecret of a mini-program (write-only)');

@@ -85,6 +85,25 @@ const schema = z.object({
   WECHAT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   WECHAT_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   WECHAT_SYNC_HOUR: z.coerce.number().int().min(0).max(23).default(4),
+  // Chat channels (issue #17): each platform's base URL (tests point them at local fakes).
+  WECOM_API_BASE_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .default('https://qyapi.weixin.qq.com'),
+  DINGTALK_API_BASE_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .default('https://oapi.dingtalk.com'),
+  FEISHU_API_BASE_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .default('https://open.feishu.cn'),
+  CHANNEL_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  CHANNEL_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** How long a channel message is retried (5xx, timeouts, rate limits) before it fails. */
+  CHANNEL_RETRY_PERIOD_HOURS: z.coerce.number().min(0.01).max(720).default(72),
+  /** Accept http:// generic webhooks (local demos and tests only). */
+  CHANNEL_WEBHOOK_ALLOW_HTTP: z
+    .enum(['true', 'false'], { error: "must be 'true' or 'false'" })
+    .default('false')
+    .transform((v) => v === 'true'),
   CERT_WATCH_DAILY_PROBE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(2000),
   // Domain registration expiry over RDAP (catalogue area, #14).
   /** One RDAP base URL for every TLD, or `tld=url` pairs separated by commas; unset: built-in com/net. */

@@ -272,7 +272,9 @@ export class DeliveryService {
       }>(m, 'mpg-delivery-lock', LOCK_SQL, [
         claimed.id,
         claimed.claimed_by,
-        claimed.kind === 'continuity_alert' || claimed.kind === 'wechat_alert' ? null : claimed.deadline_id,
+        claimed.kind === 'continuity_alert' || claimed.kind === 'wechat_alert' || claimed.kind === 'channel_alert'
+          ? null
+          : claimed.deadline_id,
         claimed.email,
         claimed.vendor_id,
       ]);
@@ -293,6 +295,10 @@ export class DeliveryService {
         if (!alert)
           return this.finish(m, claimed, 'cancelled', 'a later WeChat sync found it certified', now);
         mail = { ...alert, ...thread };
+      } else if (claimed.kind === 'channel_alert') {
+        const alert = await this.composer.composeChannelAlert(m, claimed);
+        if (!alert) return this.finish(m, claimed, 'cancelled', 'the channel was resumed or removed', now);
+        mail = alert;
       } else {
         const deadline = mine.deadline;
         if (!deadline) return this.finish(m, claimed, 'cancelled', 'the deadline no longer exists', now);

@@ -150,7 +150,9 @@ export class LinksController {
       locale: target.orgLocale,
       actorType: 'link',
       actorId: target.payload.notificationId,
-      actorLabel: `mail link (${target.deliveryEmail})`,
+      actorLabel: target.deliveryEmail.startsWith('channel: ')
+        ? `chat link (${target.deliveryEmail.slice('channel: '.length)})`
+        : `mail link (${target.deliveryEmail})`,
     };
     const t = T[target.locale];
     try {
@@ -266,7 +268,24 @@ export class LinksController {
          JOIN organizations o ON o.id = d.organization_id
          LEFT JOIN mini_programs mp ON mp.id = dl.mini_program_id
          LEFT JOIN vendors v ON v.id = dl.vendor_id AND dl.mini_program_id IS NULL
-        WHERE d.id = $1 AND d.organization_id = $2`,
+        WHERE d.id = $1 AND d.organization_id = $2
+       UNION ALL
+       -- A chat channel's message (issue #17): the link names the channel delivery; the page speaks the
+       -- organization's language, and the audit names the channel rather than a mail address.
+       SELECT 'channel: ' || c.name, o.locale, n.deadline_id, dl.due_on, dl.state, dl.completed_at, dl.requirement_code,
+              dl.title, dl.kind, COALESCE(mp.name, v.name), o.catalogue_overrides,
+              (SELECT nx.due_on FROM deadlines nx
+                WHERE nx.organization_id = dl.organization_id AND nx.subject_key = dl.subject_key
+                  AND nx.id <> dl.id AND nx.state IN ('open', 'acknowledged', 'snoozed')),
+              o.time_zone, o.locale
+         FROM channel_deliveries cd
+         JOIN channels c ON c.id = cd.channel_id AND c.organization_id = cd.organization_id
+         JOIN notifications n ON n.id = cd.notification_id AND n.organization_id = cd.organization_id
+         JOIN deadlines dl ON dl.id = n.deadline_id AND dl.organization_id = cd.organization_id
+         JOIN organizations o ON o.id = cd.organization_id
+         LEFT JOIN mini_programs mp ON mp.id = dl.mini_program_id
+         LEFT JOIN vendors v ON v.id = dl.vendor_id AND dl.mini_program_id IS NULL
+        WHERE cd.id = $1 AND cd.organization_id = $2`,
       [verdict.payload.notificationId, verdict.payload.organizationId],
     );
     if (!row) {

@@ -287,6 +287,7 @@ export class PlannerService {
       const contacts = await contactsOf();
       const byKey = new Map(rows.map((r) => [`${r.deadline.id}:${r.stage}`, r]));
       const values: unknown[][] = [];
+      const channelRows: ChannelFanOut[] = [];
       for (const n of sends) {
         const row = byKey.get(`${n.deadline_id}:${n.stage}`)!;
         const vendorUnavailable =
@@ -295,6 +296,7 @@ export class PlannerService {
         const roles = vendorUnavailable
           ? [...new Set<Role>([...row.roles, 'operator', 'manager'])]
           : row.roles;
+        channelRows.push({ notificationId: n.id, roles, vendorId: row.deadline.vendor_id });
         for (const c of recipientsFor({ roles }, contacts, {
           vendorUnavailable,
           vendorId: row.deadline.vendor_id,
@@ -303,6 +305,7 @@ export class PlannerService {
         }
       }
       deliveries = await insertDeliveries(m, org.id, now, this.mailDomain, values);
+      await insertChannelDeliveries(m, org.id, now, channelRows);
     }
     return {
       planned: sends.length,
@@ -348,6 +351,47 @@ export async function insertDeliveries(
     ],
   );
   return result.length;
+}
+
+export interface ChannelFanOut {
+  notificationId: string;
+  roles: readonly Role[];
+  vendorId: string | null;
+}
+
+/**
+ * The chat-channel side of the fan-out, in the planner's transaction: one delivery per (notification,
+ * channel) for every channel of the organization whose roles meet the stage's and whose scope (the whole
+ * organization, or one vendor's mini-programs) holds the deadline. Set-based; the unique key makes a
+ * second planner's insert a no-op. A channel paused by hand receives nothing; one paused because the
+ * platform refused its key keeps queueing, so nothing is lost while an admin fixes it.
+ */
+export async function insertChannelDeliveries(
+  m: EntityManager,
+  organizationId: string,
+  now: Date,
+  rows: readonly ChannelFanOut[],
+): Promise<number> {
+  if (!rows.length) return 0;
+  const inserted = await m.query<{ id: string }[]>(
+    `INSERT INTO channel_deliveries (organization_id, notification_id, channel_id, roles, next_attempt_at, created_at, updated_at)
+     SELECT $1, t.notification_id, c.id, string_to_array(t.roles, ','), $2, $2, $2
+       FROM unnest($3::uuid[], $4::text[], $5::uuid[]) AS t(notification_id, roles, vendor_id)
+       JOIN channels c ON c.organization_id = $1
+        AND (c.status = 'active' OR c.paused_kind = 'invalid_credentials')
+        AND c.roles && string_to_array(t.roles, ',')
+        AND (c.vendor_id IS NULL OR c.vendor_id = t.vendor_id)
+     ON CONFLICT (notification_id, channel_id) DO NOTHING
+     RETURNING id`,
+    [
+      organizationId,
+      now,
+      rows.map((r) => r.notificationId),
+      rows.map((r) => r.roles.join(',')),
+      rows.map((r) => r.vendorId),
+    ],
+  );
+  return inserted.length;
 }
 
 /** The domain of MAIL_FROM, used in Message-IDs. */

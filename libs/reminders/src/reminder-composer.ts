@@ -20,6 +20,7 @@ import { addDays, daysBetween, localDateOf, workingDaysThrough } from '../../dom
 import type { OutgoingMail } from '../../mail/src/mail-transport.js';
 import { composeContinuityAlert } from '../../continuity/src/continuity-alert.composer.js';
 import { composeWechatAlert } from '../../wechat/src/wechat-alert.composer.js';
+import { composeChannelAlert } from '../../channels/src/channel-alert.composer.js';
 import { CatalogueService } from '../../requirements/src/catalogue.service.js';
 import { signInvitation } from '../../people/src/invitation-token.js';
 import { renderInvitationMail } from '../../people/src/invitation-mail.js';
@@ -34,7 +35,14 @@ export interface ClaimedDelivery {
   role: string;
   locale: 'zh-CN' | 'en';
   message_id: string;
-  kind: 'reminder' | 'failure_report' | 'continuity_alert' | 'wechat_alert' | 'invitation' | 'password_reset';
+  kind:
+    | 'reminder'
+    | 'failure_report'
+    | 'continuity_alert'
+    | 'wechat_alert'
+    | 'channel_alert'
+    | 'invitation'
+    | 'password_reset';
   stage: string;
   deadline_id: string | null;
   vendor_id: string | null;
@@ -234,6 +242,20 @@ export class ReminderComposer {
         'Auto-Submitted': 'auto-generated',
         Importance: 'high',
       },
+      ...rendered,
+    };
+  }
+
+  /** The admins' mail about a chat channel paused for an invalid key, or null once it is resumed or gone. */
+  async composeChannelAlert(m: EntityManager, d: ClaimedDelivery): Promise<OutgoingMail | null> {
+    if (!d.subject_ref) return null;
+    const rendered = await composeChannelAlert(m, d.subject_ref, d.locale, this.config.publicUrl);
+    if (!rendered) return null;
+    return {
+      from: this.config.MAIL_FROM,
+      to: { name: headerSafe(d.name), address: d.email },
+      messageId: d.message_id,
+      headers: { 'X-MP-Guard-Stage': headerSafe(d.stage), 'Auto-Submitted': 'auto-generated' },
       ...rendered,
     };
   }
