@@ -114,20 +114,40 @@ beforeAll(async () => {
       .expect(201)
       .then((r) => r.body as { id: string; appId: string });
   ownOperatorId = (
-    await post(orgA, '/api/v1/contacts', contactBody({ name: '刘洋', email: 'op@kangning-test.cn', role: 'operator' }))
+    await post(
+      orgA,
+      '/api/v1/contacts',
+      contactBody({ name: '刘洋', email: 'op@kangning-test.cn', role: 'operator' }),
+    )
   ).id;
-  await post(orgA, '/api/v1/contacts', contactBody({ name: '张伟', email: 'mgr@kangning-test.cn', role: 'manager' }));
+  await post(
+    orgA,
+    '/api/v1/contacts',
+    contactBody({ name: '张伟', email: 'mgr@kangning-test.cn', role: 'manager' }),
+  );
   await post(
     orgA,
     '/api/v1/contacts',
     contactBody({ name: 'Chen Jie', email: 'ceo@kangning-test.cn', role: 'executive', locale: 'en' }),
   );
-  await post(orgA, '/api/v1/contacts', contactBody({ name: '王芳', email: 'legal@kangning-test.cn', role: 'legal' }));
+  await post(
+    orgA,
+    '/api/v1/contacts',
+    contactBody({ name: '王芳', email: 'legal@kangning-test.cn', role: 'legal' }),
+  );
   vendorId = (
-    await post(orgA, '/api/v1/vendors', vendorBody({ name: '杭州快码网络科技有限公司', contractEndsOn: '2028-12-31' }))
+    await post(
+      orgA,
+      '/api/v1/vendors',
+      vendorBody({ name: '杭州快码网络科技有限公司', contractEndsOn: '2028-12-31' }),
+    )
   ).id;
   const other = (
-    await post(orgA, '/api/v1/vendors', vendorBody({ name: '深圳市示例软件开发有限公司', contractEndsOn: '2027-01-31' }))
+    await post(
+      orgA,
+      '/api/v1/vendors',
+      vendorBody({ name: '深圳市示例软件开发有限公司', contractEndsOn: '2027-01-31' }),
+    )
   ).id;
   await post(
     orgA,
@@ -228,9 +248,10 @@ describe('vendor continuity in the console', () => {
     expect(await textOf(early)).not.toContain('快码小李');
     await check(page, 'vendor-status-confirm');
     expect(await alertsSent()).toEqual([]);
-    const [{ status: before }] = await db.query<{ status: string }[]>('SELECT status FROM vendors WHERE id = $1', [
-      vendorId,
-    ]);
+    const [{ status: before }] = await db.query<{ status: string }[]>(
+      'SELECT status FROM vendors WHERE id = $1',
+      [vendorId],
+    );
     expect(before).toBe('active');
 
     const confirm = page.locator(`form[action="/console/vendors/${vendorId}/status/confirm"]`);
@@ -279,7 +300,9 @@ describe('vendor continuity in the console', () => {
     expect(scores).toEqual([95, 75, ...Array<number>(48).fill(65)]);
     expect(await textOf(rows.nth(0))).toContain('康宁健康课堂');
     expect(await textOf(rows.nth(1))).toContain('康宁优选商城');
-    expect(await rows.nth(1).locator('a').getAttribute('href')).toBe(`/console/mini-programs/${shop.id}/continuity`);
+    expect(await rows.nth(1).locator('a').getAttribute('href')).toBe(
+      `/console/mini-programs/${shop.id}/continuity`,
+    );
     expect(await textOf(rows.nth(2))).toContain('批量小程序 01');
     expect(await textOf(page.getByTestId('organization-score'))).toBe('95');
     await check(page, 'risk');
@@ -352,7 +375,9 @@ describe('vendor continuity in the console', () => {
     const apiRule = (api.body as { problems: { field: string; rule: string }[] }).problems.find(
       (e) => e.field === 'notes',
     )!.rule;
-    expect(apiRule).toBe('must not contain secrets: looks like a 32-character key such as an AppSecret or APIv3 key');
+    expect(apiRule).toBe(
+      'must not contain secrets: looks like a 32-character key such as an AppSecret or APIv3 key',
+    );
     const en = await signedIn(admin, 'en-US');
     await en.page.goto(`${h.baseUrl}/console/mini-programs/${hospital.id}/assets/new`);
     await en.page.locator('#f-kind').selectOption('backups');
@@ -421,7 +446,9 @@ describe('vendor continuity in the console', () => {
     const unavailable = page.locator('table', { hasText: '服务商联系不上或已停止经营时' });
     expect(await textOf(unavailable.locator('tr', { hasText: '到期前 90 天' }))).toContain('刘洋、张伟');
     expect(await textOf(unavailable.locator('tr', { hasText: '到期前 90 天' }))).not.toContain('快码小李');
-    expect(await textOf(unavailable.locator('tr', { hasText: '到期当天' }))).toContain('刘洋、张伟、Chen Jie、王芳');
+    expect(await textOf(unavailable.locator('tr', { hasText: '到期当天' }))).toContain(
+      '刘洋、张伟、Chen Jie、王芳',
+    );
     await check(page, 'contacts');
 
     await submit(page, page.locator('a', { hasText: '添加联系人' }));
@@ -430,7 +457,9 @@ describe('vendor continuity in the console', () => {
     await page.locator('#f-role').selectOption('manager');
     await page.locator('#f-locale').selectOption('en');
     await submit(page, page.locator('form.stack button[type=submit]'));
-    expect(await textOf(page.locator('#f-email-error'))).toBe('请填写一个有效的邮箱地址，例如 name@example.com');
+    expect(await textOf(page.locator('#f-email-error'))).toBe(
+      '请填写一个有效的邮箱地址，例如 name@example.com',
+    );
     expect(await page.locator('#f-name').inputValue()).toBe('赵敏');
     await check(page, 'contact-new-errors');
     await page.locator('#f-email').fill('zhao.min@kangning-test.cn');
@@ -443,7 +472,10 @@ describe('vendor continuity in the console', () => {
     await page.locator('#f-role').selectOption('legal');
     await submit(page, page.locator('form.stack button[type=submit]'));
     expect(await textOf(page.locator('tr', { hasText: 'zhao.min@kangning-test.cn' }))).toContain('法务');
-    await submit(page, page.locator('tr', { hasText: 'zhao.min@kangning-test.cn' }).getByRole('button', { name: '删除' }));
+    await submit(
+      page,
+      page.locator('tr', { hasText: 'zhao.min@kangning-test.cn' }).getByRole('button', { name: '删除' }),
+    );
     expect(await textOf(page.locator('.flash'))).toBe('联系人已删除。');
     expect(await page.locator('tr', { hasText: 'zhao.min@kangning-test.cn' }).count()).toBe(0);
     await context.close();
@@ -464,7 +496,10 @@ describe('vendor continuity in the console', () => {
     const csrf = await page.locator('input[name=_csrf]').first().inputValue();
     const forged: [string, Record<string, string>][] = [
       [`/console/vendors/${vendorId}/status`, { status: 'ceased', statusReason: 'x' }],
-      [`/console/vendors/${vendorId}/status/confirm`, { from: 'ceased', status: 'active', statusReason: 'x' }],
+      [
+        `/console/vendors/${vendorId}/status/confirm`,
+        { from: 'ceased', status: 'active', statusReason: 'x' },
+      ],
       ['/console/contacts', { name: 'x', email: 'x@example.cn', role: 'operator' }],
       [`/console/contacts/${ownOperatorId}/delete`, {}],
       [`/console/mini-programs/${hospital.id}/assets`, { kind: 'backups', holder: 'owner' }],
@@ -475,7 +510,9 @@ describe('vendor continuity in the console', () => {
     }
     expect((await page.goto(`${h.baseUrl}/console/custody/import`))!.status()).toBe(403);
     expect((await page.goto(`${h.baseUrl}/console/contacts/${ownOperatorId}/edit`))!.status()).toBe(403);
-    const [{ status }] = await db.query<{ status: string }[]>('SELECT status FROM vendors WHERE id = $1', [vendorId]);
+    const [{ status }] = await db.query<{ status: string }[]>('SELECT status FROM vendors WHERE id = $1', [
+      vendorId,
+    ]);
     expect(status).toBe('ceased');
     await context.close();
   }, 60_000);

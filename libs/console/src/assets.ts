@@ -71,6 +71,12 @@ h3{font-size:1.05rem;margin:1rem 0 .5rem}
   th,td{padding:4px 6px;font-size:14px}
   .table-wrap table{min-width:560px}
   td:first-child{min-width:7em}
+  .table-wrap table.stack-sm{min-width:0}
+  table.stack-sm,table.stack-sm tbody,table.stack-sm tr,table.stack-sm td{display:block}
+  table.stack-sm thead{position:absolute;left:-9999px}
+  table.stack-sm tr{border-bottom:1px solid var(--line);padding:6px 0}
+  table.stack-sm td{border:none;padding:2px 6px;min-width:0}
+  table.stack-sm td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:var(--muted)}
 }
 `;
 

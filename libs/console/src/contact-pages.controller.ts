@@ -17,7 +17,11 @@ import { problemsToErrors } from './sign-in.controller.js';
 import type { FieldErrors } from './views/forms.js';
 import { CONTACT_FIELDS, contactFormPage, contactsPage, type StageRow } from './views/continuity-pages.js';
 
-const DONE = { created: 'contacts.done.created', updated: 'contacts.done.updated', removed: 'contacts.done.removed' } as const;
+const DONE = {
+  created: 'contacts.done.created',
+  updated: 'contacts.done.updated',
+  removed: 'contacts.done.removed',
+} as const;
 
 /** The owner's and the vendors' people, and who receives which stage of the organization's ladder. */
 @ApiExcludeController()
@@ -70,17 +74,11 @@ export class ContactPagesController {
     };
     res.type('html').send(
       contactsPage(c, {
-        own: contacts
-          .filter((p) => p.vendorId === null)
-          .sort(byName)
-          ,
+        own: contacts.filter((p) => p.vendorId === null).sort(byName),
         vendors: vendors
           .map((v) => ({
             vendor: v,
-            contacts: contacts
-              .filter((p) => p.vendorId === v.id)
-              .sort(byName)
-              ,
+            contacts: contacts.filter((p) => p.vendorId === v.id).sort(byName),
           }))
           .filter((g) => g.contacts.length > 0),
         answering: rows(false),
@@ -95,9 +93,11 @@ export class ContactPagesController {
   @Get('new')
   @NeedsRole('operator')
   async newForm(@Page() c: SignedInRequest, @Query('vendorId') vendorId: unknown, @Res() res: Response) {
-    res.type('html').send(
-      await this.form(c, { values: { vendorId: typeof vendorId === 'string' ? vendorId : undefined } }),
-    );
+    res
+      .type('html')
+      .send(
+        await this.form(c, { values: { vendorId: typeof vendorId === 'string' ? vendorId : undefined } }),
+      );
   }
 
   @Post()

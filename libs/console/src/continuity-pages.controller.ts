@@ -198,7 +198,8 @@ export class ContinuityPagesController {
     await this.assets.get(c.ctx, mp.id, requireId(assetId));
     const values = formFields(body, ASSET_FIELDS);
     const input: Record<string, unknown> = { ...values };
-    for (const key of ['location', 'notes', 'lastVerifiedOn'] as const) if (!(key in values)) input[key] = null;
+    for (const key of ['location', 'notes', 'lastVerifiedOn'] as const)
+      if (!(key in values)) input[key] = null;
     try {
       await this.assets.update(c.ctx, mp.id, assetId, await validated(UpdateAssetDto, input));
       res.redirect(303, `/console/mini-programs/${mp.id}/continuity?done=updated`);

@@ -23,7 +23,11 @@ export class ContinuityQueries {
   constructor(private readonly db: DataSource) {}
 
   /** The mini-programs each of these vendors serves, by name, at most `perVendor` each. */
-  async servedBy(ctx: AuthContext, vendorIds: string[], perVendor = 20): Promise<Map<string, ServedMiniProgram[]>> {
+  async servedBy(
+    ctx: AuthContext,
+    vendorIds: string[],
+    perVendor = 20,
+  ): Promise<Map<string, ServedMiniProgram[]>> {
     const out = new Map<string, ServedMiniProgram[]>();
     if (!vendorIds.length) return out;
     const rows = await this.db.query<ServedMiniProgram[]>(

@@ -167,8 +167,7 @@ export class VendorPagesController {
       Object.assign(errors, problemsToErrors(error, c));
     }
     if (!values.status) (errors.status ??= []).push(c.t('vendors.statusRequired'));
-    else if (values.status === vendor.status && !errors.status)
-      errors.status = [c.t('vendors.statusSame')];
+    else if (values.status === vendor.status && !errors.status) errors.status = [c.t('vendors.statusSame')];
     if (values.status && values.status !== 'active' && !values.statusReason && !errors.statusReason)
       errors.statusReason = [c.t('vendors.reasonRequired')];
     return Object.keys(errors).length ? errors : null;

@@ -18,7 +18,10 @@ export interface AlertRecipient {
  * Who the continuity alert goes to: the owner's own managers and executives (never a vendor's people). The
  * console's confirmation page shows this same list before the status is saved.
  */
-export function continuityAlertRecipients(m: EntityManager, organizationId: string): Promise<AlertRecipient[]> {
+export function continuityAlertRecipients(
+  m: EntityManager,
+  organizationId: string,
+): Promise<AlertRecipient[]> {
   return m.query<AlertRecipient[]>(
     `SELECT id, email, name, role, locale FROM contacts
       WHERE organization_id = $1 AND vendor_id IS NULL AND role IN ('manager', 'executive') ORDER BY created_at, id`,

@@ -354,7 +354,8 @@ export const en: Record<MessageKey, string> = {
   'ladder.nobody': 'Nobody receives it',
 
   'vendors.title': 'Vendors',
-  'vendors.intro': 'Each vendor with its status and the mini-programs it serves. When a vendor stops answering or ceases, mark it here: your people are alerted at once and take over the reminders.',
+  'vendors.intro':
+    'Each vendor with its status and the mini-programs it serves. When a vendor stops answering or ceases, mark it here: your people are alerted at once and take over the reminders.',
   'vendors.name': 'Vendor',
   'vendors.status': 'Status',
   'vendors.statusSince': 'Since',
@@ -366,12 +367,14 @@ export const en: Record<MessageKey, string> = {
   'vendors.statusReason': 'Reason',
   'vendors.statusReason.hint': 'For example: the phone is cut off, no answer to mail for two weeks.',
   'vendors.statusEvidence': 'Evidence',
-  'vendors.statusEvidence.hint': 'For example: a returned registered letter, a court notice, the deregistration record.',
+  'vendors.statusEvidence.hint':
+    'For example: a returned registered letter, a court notice, the deregistration record.',
   'vendors.creditCode': 'Unified social credit code',
   'vendors.people': "The vendor's people",
-  'vendors.noPeople': "No people of this vendor recorded.",
+  'vendors.noPeople': 'No people of this vendor recorded.',
   'vendors.changeStatus': 'Change the status',
-  'vendors.changeStatus.intro': 'Before anything is saved you see what will follow: who gets the continuity alert and where reminders go.',
+  'vendors.changeStatus.intro':
+    'Before anything is saved you see what will follow: who gets the continuity alert and where reminders go.',
   'vendors.newStatus': 'New status',
   'vendors.preview': 'See what will follow',
   'vendors.statusRequired': 'Choose the new status',
@@ -385,21 +388,26 @@ export const en: Record<MessageKey, string> = {
   'preview.to': 'New status',
   'preview.whatFollows': 'What saving will do',
   'preview.alert': 'Continuity alert',
-  'preview.alert.intro': 'Mailed once, at once, to these people of yours (managers and executives), with the affected mini-programs, what the vendor holds and how to recover it:',
-  'preview.alert.nobody': 'You have no manager or executive among your contacts: the alert would reach nobody. Add one under Contacts first.',
+  'preview.alert.intro':
+    'Mailed once, at once, to these people of yours (managers and executives), with the affected mini-programs, what the vendor holds and how to recover it:',
+  'preview.alert.nobody':
+    'You have no manager or executive among your contacts: the alert would reach nobody. Add one under Contacts first.',
   'preview.noAlert': 'No continuity alert is sent.',
   'preview.reminders': 'Reminders',
-  'preview.ownPeople': "Reminders of these mini-programs go to your own people only, no longer to the vendor's; your operators and managers get every stage.",
+  'preview.ownPeople':
+    "Reminders of these mini-programs go to your own people only, no longer to the vendor's; your operators and managers get every stage.",
   'preview.earlier': 'Reminders start {n} days earlier (an early stage is added).',
   'preview.checklist': 'Every reminder carries the self-service checklist (documents and steps).',
   'preview.backToVendor': "Reminders follow the usual ladder again and reach the vendor's people too.",
   'preview.affected': 'Mini-programs affected: {n}',
   'preview.stagesCaption': 'The ladder and its recipients for these mini-programs once saved',
   'preview.confirm': 'Confirm and save',
-  'preview.changedMeanwhile': 'Someone changed this vendor’s status before you confirmed. Check what follows from the status as it is now.',
+  'preview.changedMeanwhile':
+    'Someone changed this vendor’s status before you confirmed. Check what follows from the status as it is now.',
 
   'contacts.title': 'Contacts',
-  'contacts.intro': "Who receives reminders: your own people and each vendor's, stage by stage according to their role.",
+  'contacts.intro':
+    "Who receives reminders: your own people and each vendor's, stage by stage according to their role.",
   'contacts.add': 'Add a contact',
   'contacts.truncated': 'Too many contacts: only the first 1000 are shown.',
   'contacts.own': 'Your people',
@@ -407,7 +415,8 @@ export const en: Record<MessageKey, string> = {
   'contacts.name': 'Name',
   'contacts.email': 'E-mail',
   'contacts.role': 'Role',
-  'contacts.role.hint': 'The operator gets every stage; manager, executive and legal join as the due date nears.',
+  'contacts.role.hint':
+    'The operator gets every stage; manager, executive and legal join as the due date nears.',
   'contacts.locale': 'Mail language',
   'contacts.phone': 'Phone',
   'contacts.worksFor': 'Works for',
@@ -419,15 +428,18 @@ export const en: Record<MessageKey, string> = {
   'contacts.done.updated': 'Contact saved.',
   'contacts.done.removed': 'Contact removed.',
   'contacts.ladder': 'Who receives which stage',
-  'contacts.ladder.intro': "Computed from your organization's ladder with the same rules the reminders are sent by. A vendor's people receive only the reminders of the mini-programs it serves.",
+  'contacts.ladder.intro':
+    "Computed from your organization's ladder with the same rules the reminders are sent by. A vendor's people receive only the reminders of the mini-programs it serves.",
   'contacts.ladder.answering': 'While the vendor answers',
-  'contacts.ladder.unavailable': 'While the vendor is unresponsive or ceased (starting {n} days earlier, your people only)',
+  'contacts.ladder.unavailable':
+    'While the vendor is unresponsive or ceased (starting {n} days earlier, your people only)',
 
   'continuity.title': '{name}: continuity',
   'continuity.link': 'Continuity: custody register, risk score, handover pack and server certificates',
 
   'risk.title': 'Continuity risk ranking',
-  'risk.intro': 'Which mini-program would be hardest to take over if its vendor vanished: the higher the score, the worse; each factor says why and what removes it.',
+  'risk.intro':
+    'Which mini-program would be hardest to take over if its vendor vanished: the higher the score, the worse; each factor says why and what removes it.',
   'risk.organization': "Your organization's highest score",
   'risk.rank': 'Rank',
   'risk.score': 'Risk score',
@@ -451,31 +463,38 @@ export const en: Record<MessageKey, string> = {
   'riskFactor.custody_unverified': 'Custody not verified',
 
   'custody.title': 'Custody register',
-  'custody.intro': 'Who holds what keeps the mini-program alive, and where. Custody only: never the key or password itself.',
+  'custody.intro':
+    'Who holds what keeps the mini-program alive, and where. Custody only: never the key or password itself.',
   'custody.add': 'Record an asset',
   'custody.import': 'Import from CSV',
   'custody.kind': 'Asset',
   'custody.holder': 'Held by',
   'custody.location': 'Where',
-  'custody.location.hint': 'For example: the repository address, the cloud account and region, the person who holds it.',
+  'custody.location.hint':
+    'For example: the repository address, the cloud account and region, the person who holds it.',
   'custody.notes': 'Notes',
   'custody.lastVerifiedOn': 'Last verified',
   'custody.unverified': 'Not verified',
   'custody.edit': 'Edit',
   'custody.remove': 'Remove',
   'custody.none': 'Nothing recorded yet.',
-  'custody.neverSecrets': 'Record only who holds it and where. Anything that looks like a key, password or token is refused.',
+  'custody.neverSecrets':
+    'Record only who holds it and where. Anything that looks like a key, password or token is refused.',
   'custody.editTitle': 'Edit the custody entry',
   'custody.done.added': 'Recorded.',
   'custody.done.updated': 'Saved.',
   'custody.done.removed': 'Removed.',
   'custodyImport.title': 'Import the custody register',
-  'custodyImport.intro': "Upload a CSV file (UTF-8 or GB18030) with assets of any of your mini-programs. If any row has a problem, nothing is written.",
-  'custodyImport.columns': 'Columns: app_id, kind, holder, location, notes, last_verified_on (the first three required). A row with the same AppID, kind and location updates that entry.',
-  'custodyImport.done': '{imported} rows imported: {created} added, {updated} updated, {unchanged} unchanged.',
+  'custodyImport.intro':
+    'Upload a CSV file (UTF-8 or GB18030) with assets of any of your mini-programs. If any row has a problem, nothing is written.',
+  'custodyImport.columns':
+    'Columns: app_id, kind, holder, location, notes, last_verified_on (the first three required). A row with the same AppID, kind and location updates that entry.',
+  'custodyImport.done':
+    '{imported} rows imported: {created} added, {updated} updated, {unchanged} unchanged.',
 
   'handover.title': 'Handover pack',
-  'handover.intro': 'For the replacement vendor: facts, domains, assets with recovery steps, open deadlines with checklists, qualifications and contacts. Never a secret.',
+  'handover.intro':
+    'For the replacement vendor: facts, domains, assets with recovery steps, open deadlines with checklists, qualifications and contacts. Never a secret.',
   'handover.md': 'Download Markdown',
   'handover.pdf': 'Download PDF',
 

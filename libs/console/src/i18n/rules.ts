@@ -71,7 +71,10 @@ const ZH_RULES: [RegExp, (m: RegExpExecArray) => string][] = [
     () => '请填写一个有效的邮箱地址，例如 name@example.com',
   ],
   // The secret detector's rules (libs/domain/src/validation/secret.ts), for the custody register and every text field.
-  [/^must not contain secrets: looks like (.*)$/, (m) => `不能填写密钥或密码：内容看起来像${SECRET_KINDS_ZH[m[1]] ?? m[1]}`],
+  [
+    /^must not contain secrets: looks like (.*)$/,
+    (m) => `不能填写密钥或密码：内容看起来像${SECRET_KINDS_ZH[m[1]] ?? m[1]}`,
+  ],
 ];
 
 const SECRET_KINDS_ZH: Record<string, string> = {

@@ -348,7 +348,8 @@ export const zhCN = {
   'ladder.nobody': '没有人会收到',
 
   'vendors.title': '服务商',
-  'vendors.intro': '每个服务商的状态和它服务的小程序。服务商联系不上或停止经营时，在这里标记，系统会立即通知贵单位并改由贵单位人员接收提醒。',
+  'vendors.intro':
+    '每个服务商的状态和它服务的小程序。服务商联系不上或停止经营时，在这里标记，系统会立即通知贵单位并改由贵单位人员接收提醒。',
   'vendors.name': '服务商',
   'vendors.status': '状态',
   'vendors.statusSince': '状态起始',
@@ -379,11 +380,13 @@ export const zhCN = {
   'preview.to': '新状态',
   'preview.whatFollows': '保存后将会发生',
   'preview.alert': '服务商失联通知',
-  'preview.alert.intro': '立即通过邮件发送一次给以下贵单位人员（负责人和高管），附受影响的小程序、服务商掌握的资产和收回步骤：',
+  'preview.alert.intro':
+    '立即通过邮件发送一次给以下贵单位人员（负责人和高管），附受影响的小程序、服务商掌握的资产和收回步骤：',
   'preview.alert.nobody': '贵单位没有登记负责人或高管，失联通知将没有收件人。请先在“联系人”中添加。',
   'preview.noAlert': '不发送服务商失联通知。',
   'preview.reminders': '提醒',
-  'preview.ownPeople': '这些小程序的提醒只发给贵单位自己的人员，不再发给服务商的联系人；经办人和负责人收到每一级提醒。',
+  'preview.ownPeople':
+    '这些小程序的提醒只发给贵单位自己的人员，不再发给服务商的联系人；经办人和负责人收到每一级提醒。',
   'preview.earlier': '提醒提前 {n} 天开始（增加“提前提醒”阶段）。',
   'preview.checklist': '每封提醒都附上自助办理清单（所需材料和步骤）。',
   'preview.backToVendor': '提醒恢复按正常阶梯发送，服务商的联系人重新接收。',
@@ -413,7 +416,8 @@ export const zhCN = {
   'contacts.done.updated': '联系人已保存。',
   'contacts.done.removed': '联系人已删除。',
   'contacts.ladder': '谁会收到哪一级提醒',
-  'contacts.ladder.intro': '按本单位的提醒阶梯计算，与发送提醒时用的是同一套规则。服务商人员只收到自己服务的小程序的提醒。',
+  'contacts.ladder.intro':
+    '按本单位的提醒阶梯计算，与发送提醒时用的是同一套规则。服务商人员只收到自己服务的小程序的提醒。',
   'contacts.ladder.answering': '服务商正常时',
   'contacts.ladder.unavailable': '服务商联系不上或已停止经营时（提前 {n} 天开始，只发给贵单位人员）',
 
@@ -464,12 +468,15 @@ export const zhCN = {
   'custody.done.updated': '已保存。',
   'custody.done.removed': '已删除。',
   'custodyImport.title': '导入资产保管登记',
-  'custodyImport.intro': '上传 CSV 文件（UTF-8 或 GB18030），可包含本单位任意小程序的资产。任何一行有错误时，整个文件都不会写入。',
-  'custodyImport.columns': '列：app_id, kind, holder, location, notes, last_verified_on（前三列必填）。AppID、资产类型和位置相同的行会更新原有登记。',
+  'custodyImport.intro':
+    '上传 CSV 文件（UTF-8 或 GB18030），可包含本单位任意小程序的资产。任何一行有错误时，整个文件都不会写入。',
+  'custodyImport.columns':
+    '列：app_id, kind, holder, location, notes, last_verified_on（前三列必填）。AppID、资产类型和位置相同的行会更新原有登记。',
   'custodyImport.done': '已导入 {imported} 行：新增 {created}，更新 {updated}，未变 {unchanged}。',
 
   'handover.title': '交接包',
-  'handover.intro': '给接手服务商的资料：基本信息、域名、资产与收回步骤、待办事项及清单、资质和联系人。不含任何密钥。',
+  'handover.intro':
+    '给接手服务商的资料：基本信息、域名、资产与收回步骤、待办事项及清单、资质和联系人。不含任何密钥。',
   'handover.md': '下载 Markdown',
   'handover.pdf': '下载 PDF',
 

@@ -77,7 +77,7 @@ export function vendorListPage(c: SignedInRequest, m: VendorListModel): string {
       ${
         m.items.length
           ? html`<div class="table-wrap">
-              <table>
+              <table class="stack-sm">
                 <thead>
                   <tr>
                     <th scope="col">${t('vendors.name')}</th>
@@ -91,10 +91,14 @@ export function vendorListPage(c: SignedInRequest, m: VendorListModel): string {
                   ${m.items.map((v) => {
                     const served = m.miniPrograms.get(v.id) ?? [];
                     return html`<tr>
-                      <td><a href="/console/vendors/${v.id}">${v.name}</a></td>
-                      <td>${vendorStatusTag(t, v.status)}</td>
-                      <td>${formatInstant(v.statusSince, c.ctx.timeZone)}</td>
-                      <td>
+                      <td data-label="${t('vendors.name')}">
+                        <a href="/console/vendors/${v.id}">${v.name}</a>
+                      </td>
+                      <td data-label="${t('vendors.status')}">${vendorStatusTag(t, v.status)}</td>
+                      <td data-label="${t('vendors.statusSince')}">
+                        ${formatInstant(v.statusSince, c.ctx.timeZone)}
+                      </td>
+                      <td data-label="${t('vendors.serves')}">
                         ${
                           served.length
                             ? html`<ul class="plain">
@@ -109,7 +113,7 @@ export function vendorListPage(c: SignedInRequest, m: VendorListModel): string {
                             : html`<span class="muted">${t('common.none')}</span>`
                         }
                       </td>
-                      <td>${v.contractEndsOn ?? ''}</td>
+                      <td data-label="${t('vendors.contractEndsOn')}">${v.contractEndsOn ?? ''}</td>
                     </tr>`;
                   })}
                 </tbody>
@@ -172,8 +176,7 @@ export function vendorDetailPage(c: SignedInRequest, m: VendorDetailModel): stri
         v.contacts.length
           ? html`<ul>
               ${v.contacts.map(
-                (p) =>
-                  html`<li>${p.name} · ${p.email} · ${label(t, 'contactRole', p.role)}</li>`,
+                (p) => html`<li>${p.name} · ${p.email} · ${label(t, 'contactRole', p.role)}</li>`,
               )}
             </ul>`
           : html`<p>${t('vendors.noPeople')}</p>`
@@ -214,41 +217,39 @@ export interface StatusPreviewModel {
   notice?: string | null;
 }
 
-function stageTable(t: Translate, stages: StageRow[], caption: string): SafeHtml {
-  return html`<div class="table-wrap">
-    <table>
-      <caption>
-        ${caption}
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">${t('ladder.stage')}</th>
-          <th scope="col">${t('ladder.when')}</th>
-          <th scope="col">${t('ladder.roles')}</th>
-          <th scope="col">${t('ladder.recipients')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${stages.map(
-          (s) =>
-            html`<tr>
-              <td>${stageName(s.code, t)}</td>
-              <td>${stageWhen(t, s.offsetDays, s.repeatEveryDays)}</td>
-              <td>${rolesText(t, s.roles)}</td>
-              <td>
-                ${
-                  s.recipients.length
-                    ? s.recipients
-                        .map((r) => (r.vendorName ? `${r.name}（${r.vendorName}）` : r.name))
-                        .join(t('list.sep'))
-                    : html`<span class="tag danger">${t('ladder.nobody')}</span>`
-                }
-              </td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
+function stageTable(t: Translate, stages: StageRow[], caption: string, id: string): SafeHtml {
+  return html`<h3 id="${id}">${caption}</h3>
+    <div class="table-wrap">
+      <table class="stack-sm" aria-labelledby="${id}">
+        <thead>
+          <tr>
+            <th scope="col">${t('ladder.stage')}</th>
+            <th scope="col">${t('ladder.when')}</th>
+            <th scope="col">${t('ladder.roles')}</th>
+            <th scope="col">${t('ladder.recipients')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${stages.map(
+            (s) =>
+              html`<tr>
+                <td data-label="${t('ladder.stage')}">${stageName(s.code, t)}</td>
+                <td data-label="${t('ladder.when')}">${stageWhen(t, s.offsetDays, s.repeatEveryDays)}</td>
+                <td data-label="${t('ladder.roles')}">${rolesText(t, s.roles)}</td>
+                <td data-label="${t('ladder.recipients')}">
+                  ${
+                    s.recipients.length
+                      ? s.recipients
+                          .map((r) => (r.vendorName ? `${r.name}（${r.vendorName}）` : r.name))
+                          .join(t('list.sep'))
+                      : html`<span class="tag danger">${t('ladder.nobody')}</span>`
+                  }
+                </td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>`;
 }
 
 /** What saving a vendor's new status will set off, shown before anything is written. */
@@ -311,7 +312,7 @@ export function statusPreviewPage(c: SignedInRequest, m: StatusPreviewModel): st
             </ul>`
           : ''
       }
-      ${stageTable(t, m.stages, t('preview.stagesCaption'))}
+      ${stageTable(t, m.stages, t('preview.stagesCaption'), 'stages-after')}
       <form method="post" action="/console/vendors/${v.id}/status/confirm" class="stack">
         ${csrfField(c)}
         <input type="hidden" name="from" value="${v.status}" />
@@ -349,10 +350,7 @@ function contactTable(c: SignedInRequest, contacts: ContactRow[], caption: strin
   const t = c.t;
   if (!contacts.length) return html`<p>${caption}: ${t('common.none')}</p>`;
   return html`<div class="table-wrap">
-    <table>
-      <caption>
-        ${caption}
-      </caption>
+    <table class="stack-sm" aria-label="${caption}">
       <thead>
         <tr>
           <th scope="col">${t('contacts.name')}</th>
@@ -367,11 +365,11 @@ function contactTable(c: SignedInRequest, contacts: ContactRow[], caption: strin
         ${contacts.map(
           (p) =>
             html`<tr>
-              <td>${p.name}</td>
-              <td>${p.email}</td>
-              <td>${label(t, 'contactRole', p.role)}</td>
-              <td>${label(t, 'locale', p.locale)}</td>
-              <td>${p.phone ?? ''}</td>
+              <td data-label="${t('contacts.name')}">${p.name}</td>
+              <td data-label="${t('contacts.email')}">${p.email}</td>
+              <td data-label="${t('contacts.role')}">${label(t, 'contactRole', p.role)}</td>
+              <td data-label="${t('contacts.locale')}">${label(t, 'locale', p.locale)}</td>
+              <td data-label="${t('contacts.phone')}">${p.phone ?? ''}</td>
               ${
                 canWrite(c)
                   ? html`<td class="row-actions">
@@ -415,8 +413,8 @@ export function contactsPage(c: SignedInRequest, m: ContactsModel): string {
       }
       <h2 id="ladder">${t('contacts.ladder')}</h2>
       <p class="muted">${t('contacts.ladder.intro')}</p>
-      ${stageTable(t, m.answering, t('contacts.ladder.answering'))}
-      ${stageTable(t, m.unavailable, t('contacts.ladder.unavailable', { n: m.earlierByDays }))}`,
+      ${stageTable(t, m.answering, t('contacts.ladder.answering'), 'ladder-answering')}
+      ${stageTable(t, m.unavailable, t('contacts.ladder.unavailable', { n: m.earlierByDays }), 'ladder-unavailable')}`,
   );
 }
 
@@ -460,7 +458,12 @@ export function contactFormPage(c: SignedInRequest, m: ContactFormModel): string
 // ---------------------------------------------------------------- one mini-program's continuity
 
 export interface ContinuityModel {
-  mp: { id: string; name: string; appId: string; vendor: { id: string; name: string; status: string } | null };
+  mp: {
+    id: string;
+    name: string;
+    appId: string;
+    vendor: { id: string; name: string; status: string } | null;
+  };
   risk: { score: number; factors: RiskFactor[] };
   assets: AssetView[];
   certificates: CertificateView[];
@@ -491,13 +494,11 @@ export function continuityPage(c: SignedInRequest, m: ContinuityModel): string {
         }
       </p>
       <h2>${t('risk.score')}</h2>
-      <p class="score" data-testid="risk-score">
-        <strong>${m.risk.score}</strong> / 100
-      </p>
+      <p class="score" data-testid="risk-score"><strong>${m.risk.score}</strong> / 100</p>
       ${
         m.risk.factors.length
           ? html`<div class="table-wrap">
-              <table>
+              <table class="stack-sm">
                 <caption>
                   ${t('risk.factors')}
                 </caption>
@@ -513,10 +514,10 @@ export function continuityPage(c: SignedInRequest, m: ContinuityModel): string {
                   ${m.risk.factors.map(
                     (f) =>
                       html`<tr>
-                        <td>${label(t, 'riskFactor', f.code)}</td>
-                        <td>${f.points}</td>
-                        <td>${f.why[c.locale]}</td>
-                        <td>${f.action[c.locale]}</td>
+                        <td data-label="${t('risk.factor')}">${label(t, 'riskFactor', f.code)}</td>
+                        <td data-label="${t('risk.points')}">${f.points}</td>
+                        <td data-label="${t('risk.why')}">${f.why[c.locale]}</td>
+                        <td data-label="${t('risk.action')}">${f.action[c.locale]}</td>
                       </tr>`,
                   )}
                 </tbody>
@@ -537,7 +538,7 @@ export function continuityPage(c: SignedInRequest, m: ContinuityModel): string {
       ${
         m.assets.length
           ? html`<div class="table-wrap">
-              <table>
+              <table class="stack-sm">
                 <thead>
                   <tr>
                     <th scope="col">${t('custody.kind')}</th>
@@ -552,16 +553,23 @@ export function continuityPage(c: SignedInRequest, m: ContinuityModel): string {
                   ${m.assets.map(
                     (a) =>
                       html`<tr>
-                        <td>${assetKindName(c, a.kind)}</td>
-                        <td>${label(t, 'holder', a.holder)}</td>
-                        <td class="wrap">${a.location ?? ''}</td>
-                        <td class="wrap">${a.notes ?? ''}</td>
-                        <td>${a.lastVerifiedOn ?? html`<span class="tag warn">${t('custody.unverified')}</span>`}</td>
+                        <td data-label="${t('custody.kind')}">${assetKindName(c, a.kind)}</td>
+                        <td data-label="${t('custody.holder')}">${label(t, 'holder', a.holder)}</td>
+                        <td class="wrap" data-label="${t('custody.location')}">${a.location ?? ''}</td>
+                        <td class="wrap" data-label="${t('custody.notes')}">${a.notes ?? ''}</td>
+                        <td data-label="${t('custody.lastVerifiedOn')}">
+                          ${a.lastVerifiedOn ?? html`<span class="tag warn">${t('custody.unverified')}</span>`}
+                        </td>
                         ${
                           write
                             ? html`<td class="row-actions">
-                                <a href="/console/mini-programs/${p.id}/assets/${a.id}/edit">${t('custody.edit')}</a>
-                                <form method="post" action="/console/mini-programs/${p.id}/assets/${a.id}/delete">
+                                <a href="/console/mini-programs/${p.id}/assets/${a.id}/edit"
+                                  >${t('custody.edit')}</a
+                                >
+                                <form
+                                  method="post"
+                                  action="/console/mini-programs/${p.id}/assets/${a.id}/delete"
+                                >
                                   ${csrfField(c)}
                                   <button type="submit" class="link">${t('custody.remove')}</button>
                                 </form>
@@ -589,7 +597,7 @@ export function continuityPage(c: SignedInRequest, m: ContinuityModel): string {
       ${
         m.certificates.length
           ? html`<div class="table-wrap">
-              <table>
+              <table class="stack-sm">
                 <thead>
                   <tr>
                     <th scope="col">${t('cert.domain')}</th>
@@ -603,15 +611,24 @@ export function continuityPage(c: SignedInRequest, m: ContinuityModel): string {
                   ${m.certificates.map(
                     (d) =>
                       html`<tr>
-                        <td>${d.domain}</td>
-                        <td>
+                        <td data-label="${t('cert.domain')}">${d.domain}</td>
+                        <td data-label="${t('cert.finding')}">
                           ${findingTag(t, d.finding, d.checkedAt !== null)}
-                          ${d.findings.length > 1 ? html` <span class="muted">${d.findings.slice(1).map((f) => label(t, 'certFinding', f)).join(t('list.sep'))}</span>` : ''}
+                          ${
+                            d.findings.length > 1
+                              ? html` <span class="muted"
+                                  >${d.findings
+                                    .slice(1)
+                                    .map((f) => label(t, 'certFinding', f))
+                                    .join(t('list.sep'))}</span
+                                >`
+                              : ''
+                          }
                           ${d.error ? html`<span class="hint">${d.error}</span>` : ''}
                         </td>
-                        <td>${formatInstant(d.notAfter, tz)}</td>
-                        <td>${formatInstant(d.checkedAt, tz)}</td>
-                        <td class="wrap">${d.issuer ?? ''}</td>
+                        <td data-label="${t('cert.notAfter')}">${formatInstant(d.notAfter, tz)}</td>
+                        <td data-label="${t('cert.checkedAt')}">${formatInstant(d.checkedAt, tz)}</td>
+                        <td class="wrap" data-label="${t('cert.issuer')}">${d.issuer ?? ''}</td>
                       </tr>`,
                   )}
                 </tbody>
@@ -742,11 +759,14 @@ export function riskRankingPage(c: SignedInRequest, m: RiskRankingModel): string
     { c, title: t('risk.title'), section: 'risk' },
     html`<h1>${t('risk.title')}</h1>
       <p class="muted">${t('risk.intro')}</p>
-      <p>${t('risk.organization')}: <strong data-testid="organization-score">${m.organizationScore}</strong> / 100</p>
+      <p>
+        ${t('risk.organization')}: <strong data-testid="organization-score">${m.organizationScore}</strong> /
+        100
+      </p>
       ${
         m.items.length
           ? html`<div class="table-wrap">
-              <table>
+              <table class="stack-sm">
                 <thead>
                   <tr>
                     <th scope="col">${t('risk.rank')}</th>
@@ -759,13 +779,15 @@ export function riskRankingPage(c: SignedInRequest, m: RiskRankingModel): string
                   ${m.items.map(
                     (r, i) =>
                       html`<tr>
-                        <td>${m.page.offset + i + 1}</td>
-                        <td>
-                          <a href="/console/mini-programs/${r.miniProgram.id}/continuity">${r.miniProgram.name}</a>
+                        <td data-label="${t('risk.rank')}">${m.page.offset + i + 1}</td>
+                        <td data-label="${t('deadlines.miniProgram')}">
+                          <a href="/console/mini-programs/${r.miniProgram.id}/continuity"
+                            >${r.miniProgram.name}</a
+                          >
                           <span class="muted">${r.miniProgram.appId}</span>
                         </td>
-                        <td class="score-cell">${r.score}</td>
-                        <td>
+                        <td class="score-cell" data-label="${t('risk.score')}">${r.score}</td>
+                        <td data-label="${t('risk.factors')}">
                           ${r.factors.map((f) => `${label(t, 'riskFactor', f.code)} +${f.points}`).join(t('list.sep'))}
                         </td>
                       </tr>`,
