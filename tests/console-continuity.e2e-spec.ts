@@ -436,7 +436,7 @@ describe('vendor continuity in the console', () => {
   it("lists the owner's and the vendors' people and who receives which stage", async () => {
     const { context, page } = await signedIn(admin);
     await page.goto(`${h.baseUrl}/console/contacts`);
-    const answering = page.locator('table', { hasText: '服务商正常时' });
+    const answering = page.getByRole('table', { name: '服务商正常时' });
     // DEFAULT_LADDER by hand: d-90 to operators (the owner's, and each vendor's for its own mini-programs).
     expect(await textOf(answering.locator('tr', { hasText: '到期前 90 天' }))).toContain(
       '刘洋、快码小李（杭州快码网络科技有限公司）',
@@ -444,7 +444,7 @@ describe('vendor continuity in the console', () => {
     expect(await textOf(answering.locator('tr', { hasText: '到期前 7 天' }))).toContain(
       '刘洋、张伟、Chen Jie、快码小李',
     );
-    const unavailable = page.locator('table', { hasText: '服务商联系不上或已停止经营时' });
+    const unavailable = page.getByRole('table', { name: /^服务商联系不上或已停止经营时/ });
     expect(await textOf(unavailable.locator('tr', { hasText: '到期前 90 天' }))).toContain('刘洋、张伟');
     expect(await textOf(unavailable.locator('tr', { hasText: '到期前 90 天' }))).not.toContain('快码小李');
     expect(await textOf(unavailable.locator('tr', { hasText: '到期当天' }))).toContain(
