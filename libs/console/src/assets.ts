@@ -74,6 +74,7 @@ h3{font-size:1.05rem;margin:1rem 0 .5rem}
   .table-wrap table.stack-sm{min-width:0}
   table.stack-sm,table.stack-sm tbody,table.stack-sm tr,table.stack-sm td{display:block}
   table.stack-sm thead{position:absolute;left:-9999px}
+  table.stack-sm caption{display:block}
   table.stack-sm tr{border-bottom:1px solid var(--line);padding:6px 0}
   table.stack-sm td{border:none;padding:2px 6px;min-width:0}
   table.stack-sm td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:var(--muted)}
