@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { AuthContext } from '../../libs/auth/src/auth-context.js';
 import { OrganizationService } from '../../libs/auth/src/organization.service.js';
 import { Clock } from '../../libs/common/src/clock.js';
-import { AssetsController } from '../../libs/continuity/src/assets.controller.js';
+import { AssetService } from '../../libs/continuity/src/asset.service.js';
 import type { CreateAssetDto } from '../../libs/continuity/src/asset.dto.js';
 import { addDays, localDateOf } from '../../libs/domain/src/time/index.js';
 import { ContactService } from '../../libs/registry/src/contact.service.js';
@@ -294,7 +294,7 @@ async function createDemo(app: INestApplicationContext): Promise<DemoResult> {
     [school.id, { kind: 'domain_registrar', holder: 'owner', location: '阿里云万网，公司账号' }],
     [school.id, { kind: 'original_licences', holder: 'vendor', location: '办学许可证原件在快码办公室' }],
   ];
-  const assets = app.get(AssetsController);
+  const assets = app.get(AssetService);
   for (const [miniProgramId, asset] of custody) await assets.create(ctx, miniProgramId, asset);
   // The unresponsive vendor is then found deregistered: one continuity alert for the owner's manager and
   // executive goes into the outbox, listing what 快码 still holds.

@@ -83,6 +83,26 @@ const DETAILS = `
      AND dl.state IN ('open', 'acknowledged', 'snoozed')
    ORDER BY p.domain`;
 
+export type CertificateView = ReturnType<typeof view>;
+
+/** The latest check of each of one mini-program's server domains (the caller checks the mini-program is the organization's). */
+export async function certificatesOfMiniProgram(
+  db: DataSource,
+  organizationId: string,
+  miniProgramId: string,
+): Promise<CertificateView[]> {
+  const rows = await db.query<CheckRow[]>(
+    `WITH page AS (
+       SELECT md.domain, l.check_id
+         FROM mini_program_domains md
+         LEFT JOIN certificate_latest l ON l.organization_id = $1 AND l.domain = md.domain
+        WHERE md.organization_id = $1 AND md.mini_program_id = $2)
+     ${DETAILS}`,
+    [organizationId, miniProgramId],
+  );
+  return rows.map(view);
+}
+
 @ApiTags('certificates')
 @ApiBearerAuth()
 @Controller('api/v1')
@@ -107,16 +127,7 @@ export class CertificatesController {
   @ApiOperation({ summary: "The latest TLS check of each of a mini-program's server domains" })
   async ofMiniProgram(@Auth() auth: AuthContext, @Param('id', uuid) id: string) {
     await findOwned(this.db.manager, MiniProgramEntity, auth.organizationId, id, 'Mini-program');
-    const rows = await this.db.query<CheckRow[]>(
-      `WITH page AS (
-         SELECT md.domain, l.check_id
-           FROM mini_program_domains md
-           LEFT JOIN certificate_latest l ON l.organization_id = $1 AND l.domain = md.domain
-          WHERE md.organization_id = $1 AND md.mini_program_id = $2)
-       ${DETAILS}`,
-      [auth.organizationId, id],
-    );
-    return rows.map(view);
+    return certificatesOfMiniProgram(this.db, auth.organizationId, id);
   }
 
   @Get('certificates')

@@ -58,6 +58,12 @@ ol.timeline{list-style:none;padding:0;margin:0;border-left:3px solid var(--line)
 ol.timeline li{padding:4px 0 8px 12px}
 .pager{display:flex;gap:12px;align-items:center;margin:12px 0;flex-wrap:wrap}
 .narrow{max-width:420px;margin:32px auto}
+ul.plain{list-style:none;margin:0;padding:0}
+.row-actions{white-space:nowrap}.row-actions form{display:inline;margin:0 0 0 12px}
+td.wrap{overflow-wrap:anywhere;min-width:8em}
+.score strong,.score-cell{font-size:1.25rem;font-weight:700}
+caption{text-align:left;font-weight:600;padding:4px 0}
+h3{font-size:1.05rem;margin:1rem 0 .5rem}
 @media (max-width:600px){
   main{padding:12px}
   dl.facts{grid-template-columns:1fr}
@@ -65,6 +71,13 @@ ol.timeline li{padding:4px 0 8px 12px}
   th,td{padding:4px 6px;font-size:14px}
   .table-wrap table{min-width:560px}
   td:first-child{min-width:7em}
+  .table-wrap table.stack-sm{min-width:0}
+  table.stack-sm,table.stack-sm tbody,table.stack-sm tr,table.stack-sm td{display:block}
+  table.stack-sm thead{position:absolute;left:-9999px}
+  table.stack-sm caption{display:block}
+  table.stack-sm tr{border-bottom:1px solid var(--line);padding:6px 0}
+  table.stack-sm td{border:none;padding:2px 6px;min-width:0}
+  table.stack-sm td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:var(--muted)}
 }
 `;
 

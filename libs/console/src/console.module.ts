@@ -11,13 +11,26 @@ import { DeadlinePagesController } from './deadline-pages.controller.js';
 import { ConsoleQueries } from './console-queries.service.js';
 import { MiniProgramPagesController } from './mini-program-pages.controller.js';
 import { OverviewController } from './overview.controller.js';
+import { ContactPagesController } from './contact-pages.controller.js';
+import { ContinuityPagesController } from './continuity-pages.controller.js';
+import { ContinuityQueries } from './continuity-queries.service.js';
+import { VendorPagesController } from './vendor-pages.controller.js';
 
 /** The web console: server-rendered pages over the same services as the API, for people with a session. */
 @Module({
   imports: [PeopleModule, DeadlinesModule, RegistryModule, CatalogueModule],
   // OverviewController last: its catch-all answers the console's 404.
-  controllers: [SignInController, DeadlinePagesController, MiniProgramPagesController, OverviewController],
-  providers: [ConsoleGuard, AppStateService, ConsoleQueries],
+  controllers: [
+    SignInController,
+    DeadlinePagesController,
+    MiniProgramPagesController,
+    // vendor continuity (issue 16, items 1-4)
+    VendorPagesController,
+    ContactPagesController,
+    ContinuityPagesController,
+    OverviewController,
+  ],
+  providers: [ConsoleGuard, AppStateService, ConsoleQueries, ContinuityQueries],
 })
 export class ConsoleModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

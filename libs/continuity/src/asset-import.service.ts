@@ -12,7 +12,7 @@ import {
 } from '../../domain/src/continuity/index.js';
 import { isAppId } from '../../domain/src/validation/index.js';
 import { AssetEntity } from './asset.entity.js';
-import { view } from './assets.controller.js';
+import { view } from './asset.service.js';
 
 export interface AssetRowProblem {
   line: number;

@@ -6,6 +6,29 @@ import { localDateOf } from '../../domain/src/time/index.js';
 import { VendorStatusObserver } from '../../registry/src/registry-ports.js';
 import { insertDeliveries, mailDomainOf } from '../../reminders/src/planner.service.js';
 
+export interface AlertRecipient {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  locale: string;
+}
+
+/**
+ * Who the continuity alert goes to: the owner's own managers and executives (never a vendor's people). The
+ * console's confirmation page shows this same list before the status is saved.
+ */
+export function continuityAlertRecipients(
+  m: EntityManager,
+  organizationId: string,
+): Promise<AlertRecipient[]> {
+  return m.query<AlertRecipient[]>(
+    `SELECT id, email, name, role, locale FROM contacts
+      WHERE organization_id = $1 AND vendor_id IS NULL AND role IN ('manager', 'executive') ORDER BY created_at, id`,
+    [organizationId],
+  );
+}
+
 /**
  * A vendor turning unresponsive or ceased puts one continuity alert in the reminder outbox, to the owner's
  * managers and executives. It is keyed on (vendor, status, since): saving the same status again is no
@@ -40,13 +63,7 @@ export class ContinuityAlertService extends VendorStatusObserver {
       ],
     );
     if (!alert) return;
-    const contacts = await m.query<
-      { id: string; email: string; name: string; role: string; locale: string }[]
-    >(
-      `SELECT id, email, name, role, locale FROM contacts
-        WHERE organization_id = $1 AND vendor_id IS NULL AND role IN ('manager', 'executive') ORDER BY created_at, id`,
-      [ctx.organizationId],
-    );
+    const contacts = await continuityAlertRecipients(m, ctx.organizationId);
     await insertDeliveries(
       m,
       ctx.organizationId,

@@ -14,6 +14,7 @@ import {
   selectStage,
   stageAnchorsOf,
 } from '../../domain/src/reminders/index.js';
+import { stageRoles } from '../../domain/src/reminders/stage-recipients.js';
 import { addDays, localDateOf } from '../../domain/src/time/index.js';
 
 interface OrgRow {
@@ -293,9 +294,7 @@ export class PlannerService {
         const vendorUnavailable =
           row.deadline.vendor_status === 'unresponsive' || row.deadline.vendor_status === 'ceased';
         // With the vendor gone the owner acts alone: its operator and manager get every stage.
-        const roles = vendorUnavailable
-          ? [...new Set<Role>([...row.roles, 'operator', 'manager'])]
-          : row.roles;
+        const roles = stageRoles(row.roles, vendorUnavailable);
         channelRows.push({ notificationId: n.id, roles, vendorId: row.deadline.vendor_id });
         for (const c of recipientsFor({ roles }, contacts, {
           vendorUnavailable,

@@ -70,7 +70,25 @@ const ZH_RULES: [RegExp, (m: RegExpExecArray) => string][] = [
     /^must be a single address of the form name@example\.com$/,
     () => '请填写一个有效的邮箱地址，例如 name@example.com',
   ],
+  // The secret detector's rules (libs/domain/src/validation/secret.ts), for the custody register and every text field.
+  [
+    /^must not contain secrets: looks like (.*)$/,
+    (m) => `不能填写密钥或密码：内容看起来像${SECRET_KINDS_ZH[m[1]] ?? m[1]}`,
+  ],
 ];
+
+const SECRET_KINDS_ZH: Record<string, string> = {
+  'a PEM private key or certificate': ' PEM 私钥或证书',
+  'an mp-guard API key (mpg_…)': ' mp-guard API 密钥（mpg_…）',
+  'credentials inside a URL': '带账号密码的网址',
+  'a password or secret assignment (密码/口令/password/pwd/secret/token followed by a value)':
+    '密码或密钥赋值（密码/口令/password/secret 等后跟取值）',
+  'a 32-character key such as an AppSecret or APIv3 key': ' 32 位密钥，例如 AppSecret 或 APIv3 密钥',
+  'a key written in groups of hexadecimal characters': '分组书写的十六进制密钥',
+  'a key written in groups of base64 characters': '分组书写的 base64 密钥',
+  'a JSON web token': ' JSON Web Token',
+  'a long encoded token': '很长的编码令牌',
+};
 
 export function translateRule(rule: string, locale: ConsoleLocale, t: Translate): string {
   if (locale === 'en') return rule.charAt(0).toUpperCase() + rule.slice(1);

@@ -3,7 +3,15 @@ import type { ConsoleRequest } from '../console-context.js';
 import { type Html, html, type SafeHtml } from '../html.js';
 import type { MessageKey } from '../i18n/messages.js';
 
-export type Section = 'overview' | 'deadlines' | 'miniPrograms' | 'people';
+export type Section =
+  | 'overview'
+  | 'deadlines'
+  | 'miniPrograms'
+  | 'people'
+  // vendor continuity (issue 16, items 1-4)
+  | 'vendors'
+  | 'contacts'
+  | 'risk';
 
 export interface LayoutModel {
   c: ConsoleRequest;
@@ -16,6 +24,9 @@ const NAV: [Section, string, MessageKey][] = [
   ['overview', '/console', 'nav.overview'],
   ['deadlines', '/console/deadlines', 'nav.deadlines'],
   ['miniPrograms', '/console/mini-programs', 'nav.miniPrograms'],
+  ['vendors', '/console/vendors', 'nav.vendors'],
+  ['contacts', '/console/contacts', 'nav.contacts'],
+  ['risk', '/console/risk', 'nav.risk'],
   ['people', '/console/people', 'nav.people'],
 ];
 

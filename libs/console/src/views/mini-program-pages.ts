@@ -166,6 +166,7 @@ export function miniProgramDetailPage(c: SignedInRequest, m: MiniProgramDetailMo
     { c, title: p.name, section: 'miniPrograms', flash: m.flash },
     html`<h1>${p.name}</h1>
       ${canWrite ? html`<p><a class="button secondary" href="/console/mini-programs/${p.id}/edit">${t('mp.edit')}</a></p>` : ''}
+      <p><a href="/console/mini-programs/${p.id}/continuity">${t('continuity.link')}</a></p>
       <h2>${t('mp.facts')}</h2>
       <dl class="facts">
         <dt>${t('mp.field.appId')}</dt>
