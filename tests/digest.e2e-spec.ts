@@ -30,7 +30,8 @@ interface ReceivedDigest {
   entries: DigestEntry[];
 }
 
-const ITEM_ZH = /（阶段 (\S+)）\n {2}确认收到（仅此事项）: (\S+)\n {2}查看详情: \S+\/console\/deadlines\/([0-9a-f-]{36})/g;
+const ITEM_ZH =
+  /（阶段 (\S+)）\n {2}确认收到（仅此事项）: (\S+)\n {2}查看详情: \S+\/console\/deadlines\/([0-9a-f-]{36})/g;
 const ITEM_EN =
   /\(stage (\S+)\)\n {2}Acknowledge \(this item only\): (\S+)\n {2}Details: \S+\/console\/deadlines\/([0-9a-f-]{36})/g;
 
@@ -105,7 +106,12 @@ describe('a 30-day digest rehearsal', () => {
     // Contacts: op@flows.cn (operator, immediate: the world's own), and two digest contacts.
     w.clock.set(new Date('2027-02-28T02:00:00Z'));
     await contact(w, { email: 'digest.op@flows.cn', role: 'operator', reminderMode: 'digest' });
-    await contact(w, { email: 'digest.boss@flows.cn', role: 'manager', locale: 'en', reminderMode: 'digest' });
+    await contact(w, {
+      email: 'digest.boss@flows.cn',
+      role: 'manager',
+      locale: 'en',
+      reminderMode: 'digest',
+    });
     ids.A = await customDeadline(w, 'A', '2027-03-10');
     ids.B = await customDeadline(w, 'B', '2027-04-09');
     ids.C = await customDeadline(w, 'C', '2027-02-20');
@@ -119,7 +125,9 @@ describe('a 30-day digest rehearsal', () => {
         const [op] = bag.digests.filter((d) => d.to === 'digest.op@flows.cn');
         expect(op.subject).toBe('【mp-guard 每日汇总】2027-03-01 · 1 项逾期 · 0 项 7 天内 · 共 5 项');
         const [boss] = bag.digests.filter((d) => d.to === 'digest.boss@flows.cn');
-        expect(boss.subject).toBe('[mp-guard daily digest] 2027-03-01 · 1 overdue · 0 within 7 days · 3 in all');
+        expect(boss.subject).toBe(
+          '[mp-guard daily digest] 2027-03-01 · 1 overdue · 0 within 7 days · 3 in all',
+        );
       }
       if (day === '2027-03-02') {
         // Acknowledge E from its line in the operator's 03-01 digest: the page asks, the POST acts.
@@ -129,7 +137,9 @@ describe('a 30-day digest rehearsal', () => {
         expect(page.text).toContain('<form method="post">');
         expect((await w.deadline(ids.E)).state).toBe('open');
         await w.t.http().post(e.ack).expect(200);
-        const states = await Promise.all(['A', 'B', 'C', 'D', 'E'].map(async (k) => (await w.deadline(ids[k])).state));
+        const states = await Promise.all(
+          ['A', 'B', 'C', 'D', 'E'].map(async (k) => (await w.deadline(ids[k])).state),
+        );
         expect(states).toEqual(['open', 'open', 'open', 'open', 'acknowledged']);
       }
       if (day === '2027-03-17') {
@@ -183,11 +193,27 @@ describe('a 30-day digest rehearsal', () => {
     };
     // The immediate operator: one mail per stage, G d-3 on its own day.
     const immediate = [
-      '2027-03-01 A d-14', '2027-03-01 B d-60', '2027-03-01 C overdue', '2027-03-01 D d-90', '2027-03-01 E d-14',
-      '2027-03-03 A d-7', '2027-03-06 C overdue-2', '2027-03-07 A d-3', '2027-03-09 A d-1',
-      '2027-03-10 A due', '2027-03-10 B d-30', '2027-03-13 C overdue-3', '2027-03-17 A overdue',
-      '2027-03-17 G d-3', '2027-03-19 G d-1', '2027-03-20 C overdue-4', '2027-03-20 G due',
-      '2027-03-24 A overdue-2', '2027-03-26 B d-14', '2027-03-27 C overdue-5', '2027-03-27 G overdue',
+      '2027-03-01 A d-14',
+      '2027-03-01 B d-60',
+      '2027-03-01 C overdue',
+      '2027-03-01 D d-90',
+      '2027-03-01 E d-14',
+      '2027-03-03 A d-7',
+      '2027-03-06 C overdue-2',
+      '2027-03-07 A d-3',
+      '2027-03-09 A d-1',
+      '2027-03-10 A due',
+      '2027-03-10 B d-30',
+      '2027-03-13 C overdue-3',
+      '2027-03-17 A overdue',
+      '2027-03-17 G d-3',
+      '2027-03-19 G d-1',
+      '2027-03-20 C overdue-4',
+      '2027-03-20 G due',
+      '2027-03-24 A overdue-2',
+      '2027-03-26 B d-14',
+      '2027-03-27 C overdue-5',
+      '2027-03-27 G overdue',
     ];
 
     const digestsOf = (to: string) => {
@@ -203,8 +229,13 @@ describe('a 30-day digest rehearsal', () => {
     expect(digestsOf('digest.op@flows.cn')).toEqual(operator);
     expect(digestsOf('digest.boss@flows.cn')).toEqual(manager);
     // 14 digests each; 21 and 19 stages, each exactly once across all of them.
-    for (const [to, total] of [['digest.op@flows.cn', 21], ['digest.boss@flows.cn', 19]] as const) {
-      const all = bag.digests.filter((d) => d.to === to).flatMap((d) => d.entries.map((e) => `${e.deadlineId} ${e.stage}`));
+    for (const [to, total] of [
+      ['digest.op@flows.cn', 21],
+      ['digest.boss@flows.cn', 19],
+    ] as const) {
+      const all = bag.digests
+        .filter((d) => d.to === to)
+        .flatMap((d) => d.entries.map((e) => `${e.deadlineId} ${e.stage}`));
       expect(all).toHaveLength(total);
       expect(new Set(all).size).toBe(total);
     }
@@ -212,10 +243,12 @@ describe('a 30-day digest rehearsal', () => {
     // Digest contacts never get a reminder on its own; the immediate one gets exactly one mail per stage.
     expect(bag.singles.filter((s) => !s.includes('|op@flows.cn|'))).toEqual([]);
     expect(
-      bag.singles.map((s) => {
-        const [day, , deadline, stage] = s.split('|');
-        return `${day} ${letter(deadline)} ${stage}`;
-      }).sort(),
+      bag.singles
+        .map((s) => {
+          const [day, , deadline, stage] = s.split('|');
+          return `${day} ${letter(deadline)} ${stage}`;
+        })
+        .sort(),
     ).toEqual(immediate.sort());
     // Every digest was recorded sent with the Message-ID it arrived with, and its items with it.
     const rows = await outbox(
@@ -263,8 +296,12 @@ describe('a digest through a crash, an outage, an acknowledgement before sending
     const got = bag.digests.filter((d) => d.to === 'crash@flows.cn');
     expect(got).toHaveLength(1);
     expect(got[0].messageId).toBe(claimed.message_id);
-    expect(got[0].entries.map((e) => `${e.deadlineId} ${e.stage}`).sort()).toEqual([`${x} d-7`, `${y} d-14`].sort());
-    const [row] = await outbox(w.t.databaseUrl, `SELECT status, attempts FROM digests WHERE id = $1`, [claimed.id]);
+    expect(got[0].entries.map((e) => `${e.deadlineId} ${e.stage}`).sort()).toEqual(
+      [`${x} d-7`, `${y} d-14`].sort(),
+    );
+    const [row] = await outbox(w.t.databaseUrl, `SELECT status, attempts FROM digests WHERE id = $1`, [
+      claimed.id,
+    ]);
     expect(row).toEqual({ status: 'sent', attempts: 2 });
     // Out of the way of the next tests.
     await w.api('patch', `/api/v1/contacts/${contactId}`, { reminderMode: 'immediate' }).expect(200);
@@ -272,7 +309,7 @@ describe('a digest through a crash, an outage, an acknowledgement before sending
     await w.api('post', `/api/v1/deadlines/${y}/acknowledge`, {}).expect(200);
   }, 120_000);
 
-  it('SMTP down for a day: each day\'s digest arrives once, later, with all its stages', async () => {
+  it("SMTP down for a day: each day's digest arrives once, later, with all its stages", async () => {
     w.clock.set(new Date('2027-05-31T02:00:00Z'));
     await contact(w, { email: 'outage@flows.cn', role: 'operator', reminderMode: 'digest' });
     // 06-01: P d-14 (due 06-15), Q d-30 (due 07-01); 06-02: R d-7 (due 06-09).
@@ -289,7 +326,11 @@ describe('a digest through a crash, an outage, an acknowledgement before sending
     await bag.tick(w, '2027-06-02T06:30:00Z');
     const got = bag.digests
       .filter((d) => d.to === 'outage@flows.cn')
-      .map((d) => ({ date: d.date, arrived: d.arrived, items: d.entries.map((e) => `${e.deadlineId} ${e.stage}`).sort() }));
+      .map((d) => ({
+        date: d.date,
+        arrived: d.arrived,
+        items: d.entries.map((e) => `${e.deadlineId} ${e.stage}`).sort(),
+      }));
     expect(got).toEqual([
       { date: '2027-06-01', arrived: '2027-06-02', items: [`${p} d-14`, `${q} d-30`, `${r} d-14`].sort() },
       { date: '2027-06-02', arrived: '2027-06-02', items: [`${r} d-7`] },
@@ -350,14 +391,24 @@ describe('a digest through a crash, an outage, an acknowledgement before sending
     await bag.tick(w, '2027-08-03T02:05:00Z');
     await bag.tick(w, '2027-08-03T10:00:00Z');
     expect(
-      bag.digests.filter((d) => d.to === 'switch@flows.cn').map((d) => [d.date, d.entries.map((e) => `${e.deadlineId} ${e.stage}`).sort()]),
+      bag.digests
+        .filter((d) => d.to === 'switch@flows.cn')
+        .map((d) => [d.date, d.entries.map((e) => `${e.deadlineId} ${e.stage}`).sort()]),
     ).toEqual([['2027-08-01', [`${v} d-7`, `${z} d-3`].sort()]]);
-    expect(bag.singles.filter((s) => s.includes('|switch@flows.cn|'))).toEqual([`2027-08-03|switch@flows.cn|${z}|d-1`]);
+    expect(bag.singles.filter((s) => s.includes('|switch@flows.cn|'))).toEqual([
+      `2027-08-03|switch@flows.cn|${z}|d-1`,
+    ]);
     // Both switches are in the audit log with before and after.
     const audit = (await w.api('get', `/api/v1/audit-events?entityId=${id}`).expect(200)).body as {
-      items: { action: string; before: { reminderMode: string } | null; after: { reminderMode: string } | null }[];
+      items: {
+        action: string;
+        before: { reminderMode: string } | null;
+        after: { reminderMode: string } | null;
+      }[];
     };
-    expect(audit.items.map((e) => [e.action, e.before?.reminderMode ?? null, e.after?.reminderMode ?? null])).toEqual([
+    expect(
+      audit.items.map((e) => [e.action, e.before?.reminderMode ?? null, e.after?.reminderMode ?? null]),
+    ).toEqual([
       ['contact.updated', 'digest', 'immediate'],
       ['contact.updated', 'immediate', 'digest'],
       ['contact.created', null, 'immediate'],

@@ -327,7 +327,8 @@ contact
   .requiredOption('--org <id>', 'organization id', uuidArg)
   .requiredOption('--contact <id|email>', "the contact's id or e-mail address")
   .requiredOption('--mode <mode>', 'immediate or digest', (v: string) => {
-    if (v !== 'immediate' && v !== 'digest') throw new InvalidArgumentError("must be 'immediate' or 'digest'");
+    if (v !== 'immediate' && v !== 'digest')
+      throw new InvalidArgumentError("must be 'immediate' or 'digest'");
     return v;
   })
   .option(

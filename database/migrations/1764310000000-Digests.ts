@@ -70,6 +70,8 @@ export class Digests1764310000000 implements MigrationInterface {
         ADD CONSTRAINT notification_deliveries_status_check
           CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'cancelled'))`);
     await q.query(`DROP TABLE IF EXISTS digests`);
-    await q.query(`ALTER TABLE contacts DROP COLUMN IF EXISTS digest_hour, DROP COLUMN IF EXISTS reminder_mode`);
+    await q.query(
+      `ALTER TABLE contacts DROP COLUMN IF EXISTS digest_hour, DROP COLUMN IF EXISTS reminder_mode`,
+    );
   }
 }

@@ -196,7 +196,17 @@ export class DigestService {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8, $8)
        ON CONFLICT (organization_id, lower(email), local_date) DO NOTHING
        RETURNING id`,
-      [id, organizationId, r.contact_id, r.email, r.name, r.locale, today, now, messageIdFor(id, this.mailDomain)],
+      [
+        id,
+        organizationId,
+        r.contact_id,
+        r.email,
+        r.name,
+        r.locale,
+        today,
+        now,
+        messageIdFor(id, this.mailDomain),
+      ],
     );
     if (!created) return 0;
     // `digest_id IS NULL` is re-checked after any concurrent attach commits (the row lock), so a stage
@@ -304,7 +314,10 @@ export class DigestService {
       }
       const today = localDateOf(now, deadline.time_zone);
       if (
-        !cycleEscalatesOn({ state: deadline.state as CycleState, snoozedUntil: deadline.snoozed_until }, today)
+        !cycleEscalatesOn(
+          { state: deadline.state as CycleState, snoozedUntil: deadline.snoozed_until },
+          today,
+        )
       ) {
         contents.dropped.push({ row, reason: `deadline ${deadline.state} before the digest was sent` });
         continue;
@@ -392,7 +405,10 @@ export class DigestService {
             WHERE id = $1`,
           [claimed.id, now],
         );
-        await this.settle(m, contents.dropped.map((d) => d.row.notification_id));
+        await this.settle(
+          m,
+          contents.dropped.map((d) => d.row.notification_id),
+        );
         return 'cancelled';
       }
       const rendered = renderDigest(
@@ -440,7 +456,16 @@ export class DigestService {
         this.failing.key = null;
         return 'sent';
       } catch (error) {
-        return this.handleFailure(m, claimed, contents, mine.attempts, error as SmtpFailure & Error, now, random, run);
+        return this.handleFailure(
+          m,
+          claimed,
+          contents,
+          mine.attempts,
+          error as SmtpFailure & Error,
+          now,
+          random,
+          run,
+        );
       }
     });
   }
@@ -456,7 +481,10 @@ export class DigestService {
     random: () => number,
     run: { paused: boolean },
   ): Promise<'retried' | 'failed'> {
-    const message = `${error.responseCode ?? error.code ?? 'error'}: ${String(error.message ?? error)}`.slice(0, 500);
+    const message = `${error.responseCode ?? error.code ?? 'error'}: ${String(error.message ?? error)}`.slice(
+      0,
+      500,
+    );
     const key = transportFailureKey(error);
     if (key) {
       this.failing.count = this.failing.key === key ? this.failing.count + 1 : 1;
@@ -503,7 +531,10 @@ export class DigestService {
         );
         this.logger.warn({ digest: d.id, reason: decision.reason, error: message }, 'digest failed');
         for (const h of contents.held) await this.delivery.reportUpward(m, h, now);
-        await this.settle(m, contents.held.map((h) => h.notification_id));
+        await this.settle(
+          m,
+          contents.held.map((h) => h.notification_id),
+        );
         return 'failed';
       }
     }

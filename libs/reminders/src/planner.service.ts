@@ -302,7 +302,15 @@ export class PlannerService {
           vendorId: row.deadline.vendor_id,
         })) {
           // A digest contact's stage is held for its daily digest, never mailed on its own.
-          values.push([n.id, c.id, c.email, c.name, c.role, c.locale, c.reminderMode === 'digest' ? 'held' : 'pending']);
+          values.push([
+            n.id,
+            c.id,
+            c.email,
+            c.name,
+            c.role,
+            c.locale,
+            c.reminderMode === 'digest' ? 'held' : 'pending',
+          ]);
         }
       }
       deliveries = await insertDeliveries(m, org.id, now, this.mailDomain, values);

@@ -64,9 +64,7 @@ describe('groupDigest', () => {
       item({ deadlineId: 'e', dueOn: '2027-04-20', title: 'A' }),
       item({ deadlineId: 'f', dueOn: '2027-03-01', stage: 'due' }),
     ];
-    expect(
-      groupDigest(items, '2027-03-01').map((g) => [g.group, g.items.map((i) => i.deadlineId)]),
-    ).toEqual([
+    expect(groupDigest(items, '2027-03-01').map((g) => [g.group, g.items.map((i) => i.deadlineId)])).toEqual([
       ['overdue', ['b']],
       ['due_today', ['f']],
       ['due_7', ['d', 'c']],
@@ -85,7 +83,12 @@ describe('digestCounts', () => {
       ['2027-03-09', '2027-03-09'],
       ['2027-06-01', '2027-03-03'],
     ];
-    expect(digestCounts(dates.map(([dueOn, actBy]) => ({ dueOn, actBy })), '2027-03-01')).toEqual({
+    expect(
+      digestCounts(
+        dates.map(([dueOn, actBy]) => ({ dueOn, actBy })),
+        '2027-03-01',
+      ),
+    ).toEqual({
       overdue: 2,
       within7: 3,
       all: 6,
@@ -141,7 +144,9 @@ describe('renderDigest', () => {
         '  确认收到（仅此事项）: https://mpg.example/ack/tok-d2',
       ].join('\n'),
     );
-    expect(text).toContain('== 30 天内 (1) ==\n- 康宁健康课堂 (wx0123456789abcdef) · 微信认证年审: 还剩 30 天');
+    expect(text).toContain(
+      '== 30 天内 (1) ==\n- 康宁健康课堂 (wx0123456789abcdef) · 微信认证年审: 还剩 30 天',
+    );
     expect(text.indexOf('已逾期 (1)')).toBeLessThan(text.indexOf('7 天内 (1)'));
     expect(text.indexOf('7 天内 (1)')).toBeLessThan(text.indexOf('30 天内 (1)'));
   });
