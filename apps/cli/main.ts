@@ -335,13 +335,14 @@ contact
     '--hour <h>',
     "local hour (0-23) from which the digest goes out; 'default' for the organization's send hour",
     (v: string) => {
-      if (v === 'default') return null;
+      // commander turns a parser's null into '': -1 stands for "the organization's send hour".
+      if (v === 'default') return -1;
       if (!/^\d{1,2}$/.test(v) || Number(v) > 23)
         throw new InvalidArgumentError("must be a whole hour from 0 to 23, or 'default'");
       return Number(v);
     },
   )
-  .action((opts: { org: string; contact: string; mode: 'immediate' | 'digest'; hour?: number | null }) =>
+  .action((opts: { org: string; contact: string; mode: 'immediate' | 'digest'; hour?: number }) =>
     withApp(async (app) => {
       const ctx = await cliContext(app, opts.org);
       const found = await app
@@ -361,7 +362,7 @@ contact
         ]);
       const r = await app.get(ContactService).update(ctx, found[0].id, {
         reminderMode: opts.mode,
-        ...(opts.hour !== undefined ? { digestHour: opts.hour } : {}),
+        ...(opts.hour !== undefined ? { digestHour: opts.hour === -1 ? null : opts.hour } : {}),
       });
       out(
         `${r.name} <${r.email}>: ` +
