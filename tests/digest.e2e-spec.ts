@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ParsedMail } from 'mailparser';
 import { DigestService } from '../libs/reminders/src/digest.service.js';
 import { PlannerService } from '../libs/reminders/src/planner.service.js';
+import { TickService } from '../libs/reminders/src/tick.service.js';
 import { contactBody } from './factories/registry.factory.js';
 import { outbox } from './support/outbox.js';
 import { plusDays, ReminderWorld } from './support/reminder-world.js';
@@ -413,6 +414,24 @@ describe('a digest through a crash, an outage, an acknowledgement before sending
       ['contact.updated', 'immediate', 'digest'],
       ['contact.created', null, 'immediate'],
     ]);
+  }, 120_000);
+
+  it('two workers ticking at the same instant make one digest with each stage once', async () => {
+    w.clock.set(new Date('2027-08-30T02:00:00Z'));
+    await contact(w, { email: 'race@flows.cn', role: 'operator', reminderMode: 'digest' });
+    const k = await customDeadline(w, 'K', '2027-09-08'); // d-7 on 09-01
+    const l = await customDeadline(w, 'L', '2027-09-15'); // d-14 on 09-01
+    const at = new Date('2027-09-01T01:30:00Z');
+    w.clock.set(at);
+    const tick = w.t.app.get(TickService);
+    await Promise.all([tick.tick(at, () => 0.5), tick.tick(at, () => 0.5)]);
+    await Promise.all([tick.tick(at, () => 0.5), tick.tick(at, () => 0.5)]);
+    bag.collect();
+    const got = bag.digests.filter((d) => d.to === 'race@flows.cn');
+    expect(got.map((d) => [d.date, d.entries.map((e) => `${e.deadlineId} ${e.stage}`).sort()])).toEqual([
+      ['2027-09-01', [`${k} d-7`, `${l} d-14`].sort()],
+    ]);
+    for (const id of [k, l]) await w.api('post', `/api/v1/deadlines/${id}/acknowledge`, {}).expect(200);
   }, 120_000);
 
   it.each([
