@@ -32,6 +32,7 @@ import { WechatSyncService } from '../../libs/wechat/src/wechat-sync.service.js'
 import { PeopleService } from '../../libs/people/src/people.service.js';
 import { ChannelService } from '../../libs/channels/src/channel.service.js';
 import { ChannelDeliveryService } from '../../libs/channels/src/channel-delivery.service.js';
+import { ContactService } from '../../libs/registry/src/contact.service.js';
 import { createContext } from '../bootstrap.js';
 import { prepareRuntime } from '../runtime.js';
 
@@ -242,7 +243,10 @@ program
         out(
           `${r.at}  planned ${r.plan.planned} (skipped ${r.plan.skipped}, ${r.plan.deliveries} mails)  ` +
             `sent ${r.delivery.sent}, retrying ${r.delivery.retried}, failed ${r.delivery.failed}, cancelled ${r.delivery.cancelled}` +
-            (r.delivery.paused ? '  [sending paused: see /health]' : ''),
+            (r.digest.digests || r.digest.sent || r.digest.retried || r.digest.failed
+              ? `  digests: composed ${r.digest.digests} (${r.digest.items} items), sent ${r.digest.sent}, retrying ${r.digest.retried}, failed ${r.digest.failed}`
+              : '') +
+            (r.delivery.paused || r.digest.paused ? '  [sending paused: see /health]' : ''),
         );
       }
       const { kind, target } = mail.describe();
@@ -314,6 +318,61 @@ user
       );
       out(`sign-in link (works once): ${issued.link}`);
       if (opts.mail) out('the invitation mail is in the outbox: the running app (or `cli deliver`) sends it');
+    }),
+  );
+
+const contact = program.command('contact').description('the people reminders go to');
+contact
+  .command('reminders')
+  .description(
+    'choose how a contact gets reminders: one mail per stage (immediate) or one daily digest (digest); audited',
+  )
+  .requiredOption('--org <id>', 'organization id', uuidArg)
+  .requiredOption('--contact <id|email>', "the contact's id or e-mail address")
+  .requiredOption('--mode <mode>', 'immediate or digest', (v: string) => {
+    if (v !== 'immediate' && v !== 'digest')
+      throw new InvalidArgumentError("must be 'immediate' or 'digest'");
+    return v;
+  })
+  .option(
+    '--hour <h>',
+    "local hour (0-23) from which the digest goes out; 'default' for the organization's send hour",
+    (v: string) => {
+      // commander turns a parser's null into '': -1 stands for "the organization's send hour".
+      if (v === 'default') return -1;
+      if (!/^\d{1,2}$/.test(v) || Number(v) > 23)
+        throw new InvalidArgumentError("must be a whole hour from 0 to 23, or 'default'");
+      return Number(v);
+    },
+  )
+  .action((opts: { org: string; contact: string; mode: 'immediate' | 'digest'; hour?: number }) =>
+    withApp(async (app) => {
+      const ctx = await cliContext(app, opts.org);
+      const found = await app
+        .get(DataSource)
+        .query<{ id: string }[]>(
+          `SELECT id FROM contacts WHERE organization_id = $1 AND (id::text = lower($2) OR lower(email) = lower($2)) ORDER BY created_at, id`,
+          [opts.org, opts.contact.trim()],
+        );
+      if (found.length !== 1)
+        throw DomainError.invalid([
+          {
+            field: 'contact',
+            rule: found.length
+              ? `${found.length} contacts have this address; give the id (see GET /api/v1/contacts)`
+              : 'must be the id or e-mail of a contact of this organization',
+          },
+        ]);
+      const r = await app.get(ContactService).update(ctx, found[0].id, {
+        reminderMode: opts.mode,
+        ...(opts.hour !== undefined ? { digestHour: opts.hour === -1 ? null : opts.hour } : {}),
+      });
+      out(
+        `${r.name} <${r.email}>: ` +
+          (r.reminderMode === 'digest'
+            ? `daily digest from ${r.digestHour === null ? "the organization's send hour" : `${r.digestHour}:00 local time`}`
+            : 'one mail per reminder'),
+      );
     }),
   );
 

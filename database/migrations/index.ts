@@ -13,6 +13,7 @@ import { WechatSync1764250000000 } from './1764250000000-WechatSync.js';
 import { LargeOrganizations1764270000000 } from './1764270000000-LargeOrganizations.js';
 import { AuditEventPublicIds1764280000000 } from './1764280000000-AuditEventPublicIds.js';
 import { Channels1764300000000 } from './1764300000000-Channels.js';
+import { Digests1764310000000 } from './1764310000000-Digests.js';
 import { DomainRegistrationRdap1764360000000 } from './1764360000000-DomainRegistrationRdap.js';
 
 /** Every migration, oldest first. ESM cannot glob, so each one is listed here. */
@@ -32,5 +33,6 @@ export const migrations = [
   LargeOrganizations1764270000000,
   AuditEventPublicIds1764280000000,
   Channels1764300000000,
+  Digests1764310000000,
   DomainRegistrationRdap1764360000000,
 ];

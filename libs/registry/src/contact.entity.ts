@@ -4,6 +4,9 @@ export const CONTACT_ROLES = ['operator', 'manager', 'executive', 'legal'] as co
 export type ContactRole = (typeof CONTACT_ROLES)[number];
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
+/** One mail per stage, or one daily digest (issue 17). */
+export const REMINDER_MODES = ['immediate', 'digest'] as const;
+export type ReminderMode = (typeof REMINDER_MODES)[number];
 
 @Entity('contacts')
 export class ContactEntity {
@@ -31,6 +34,13 @@ export class ContactEntity {
 
   @Column('text', { nullable: true })
   phone!: string | null;
+
+  @Column('text', { name: 'reminder_mode', default: 'immediate' })
+  reminderMode!: ReminderMode;
+
+  /** Local hour (organization's zone) from which the daily digest goes out; null: the organization's send hour. */
+  @Column('smallint', { name: 'digest_hour', nullable: true })
+  digestHour!: number | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -2,9 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
 import type { AuthContext } from '../../auth/src/auth-context.js';
+import { Clock } from '../../common/src/clock.js';
 import { findOwned } from '../../common/src/find-owned.js';
 import { DomainError } from '../../common/src/domain.error.js';
 import { type PageQuery, toPage } from '../../common/src/pagination.js';
+import { followReminderMode } from '../../reminders/src/digest-mode.js';
 import { ContactEntity } from './contact.entity.js';
 import type { CreateContactDto, UpdateContactDto } from './dto/contact.dto.js';
 import { ContactResponse } from './responses.js';
@@ -15,6 +17,7 @@ export class ContactService {
   constructor(
     private readonly db: DataSource,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   async list(ctx: AuthContext, query: PageQuery & { vendorId?: string; role?: string }) {
@@ -57,6 +60,8 @@ export class ContactService {
         role: dto.role,
         locale: dto.locale ?? ctx.locale,
         phone: dto.phone ?? null,
+        reminderMode: dto.reminderMode ?? 'immediate',
+        digestHour: dto.digestHour ?? null,
       });
       const view = ContactResponse.of(await this.find(m, ctx, saved.id));
       await this.audit.record(m, ctx, {
@@ -75,6 +80,9 @@ export class ContactService {
       if (dto.vendorId) await this.assertVendor(m, ctx, dto.vendorId);
       await m.update(ContactEntity, { id, organizationId: ctx.organizationId }, { ...dto });
       const after = ContactResponse.of(await this.find(m, ctx, id));
+      // Switching between immediate mails and the digest moves the contact's waiting reminders with it.
+      if (dto.reminderMode && dto.reminderMode !== before.reminderMode)
+        await followReminderMode(m, ctx.organizationId, id, dto.reminderMode, this.clock.now());
       await this.audit.record(m, ctx, {
         action: 'contact.updated',
         entityType: 'contact',

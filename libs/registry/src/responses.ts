@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageInfo } from '../../common/src/pagination.js';
 import type { ContactEntity } from './contact.entity.js';
-import { CONTACT_ROLES, LOCALES } from './contact.entity.js';
+import { CONTACT_ROLES, LOCALES, REMINDER_MODES } from './contact.entity.js';
 import type { MiniProgramEntity } from './mini-program.entity.js';
 import type { QualificationEntity } from './qualification.entity.js';
 import { HOLDERS } from './qualification.entity.js';
@@ -22,6 +22,14 @@ export class ContactResponse {
     description: "The vendor this person works for; null for the owner's people.",
   })
   vendorId!: string | null;
+  @ApiProperty({ enum: REMINDER_MODES, description: 'One mail per stage, or a daily digest.' })
+  reminderMode!: string;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: "Local hour of the daily digest; null: the organization's send hour.",
+  })
+  digestHour!: number | null;
   @ApiProperty({ description: 'When the record was created (UTC).' }) createdAt!: string;
   @ApiProperty({ description: 'When the record last changed (UTC).' }) updatedAt!: string;
 
@@ -34,6 +42,8 @@ export class ContactResponse {
       locale: e.locale,
       phone: e.phone,
       vendorId: e.vendorId,
+      reminderMode: e.reminderMode,
+      digestHour: e.digestHour,
       createdAt: e.createdAt.toISOString(),
       updatedAt: e.updatedAt.toISOString(),
     };

@@ -107,7 +107,7 @@ WITH locked AS (
   RETURNING id
 ), open AS (
   SELECT EXISTS (SELECT 1 FROM notification_deliveries
-                  WHERE notification_id = $2 AND id <> $1 AND status IN ('pending', 'sending')) AS others_open
+                  WHERE notification_id = $2 AND id <> $1 AND status IN ('pending', 'held', 'sending')) AS others_open
 ), settled AS (
   UPDATE notifications SET status = 'sent'
    WHERE id IN (SELECT id FROM locked) AND status = 'pending' AND NOT (SELECT others_open FROM open)
@@ -238,7 +238,13 @@ export class DeliveryService {
         WHERE status = 'pending' AND next_attempt_at > $1 AND last_error IS NOT NULL`,
       [now],
     );
-    return count;
+    // Daily digests wait out the same backoff: they come back with the transport too.
+    const [, digests] = await this.db.query<[unknown[], number]>(
+      `UPDATE digests SET next_attempt_at = $1
+        WHERE status = 'pending' AND next_attempt_at > $1 AND last_error IS NOT NULL`,
+      [now],
+    );
+    return count + digests;
   }
 
   /** Claims a batch: due pending deliveries and sends whose lease expired (their worker died). */
@@ -436,8 +442,12 @@ export class DeliveryService {
     }
   }
 
-  /** A reminder that cannot be delivered is reported once to the role above its recipient. */
-  private async reportUpward(m: EntityManager, d: ClaimedDelivery, now: Date): Promise<void> {
+  /** A reminder that cannot be delivered (alone or in a digest) is reported once to the role above its recipient. */
+  async reportUpward(
+    m: EntityManager,
+    d: Pick<ClaimedDelivery, 'id' | 'notification_id' | 'organization_id' | 'role' | 'email'>,
+    now: Date,
+  ): Promise<void> {
     const [report] = await m.query<{ id: string }[]>(
       `INSERT INTO notifications (organization_id, deadline_id, kind, stage, trigger_on, status, subject_ref, created_at)
        SELECT organization_id, deadline_id, 'failure_report', 'failure:' || $2::text, trigger_on, 'pending', $2, $3
@@ -494,7 +504,7 @@ export class DeliveryService {
               WHEN EXISTS (SELECT 1 FROM notification_deliveries WHERE notification_id = n.id AND status = 'failed') THEN 'failed'
               ELSE 'cancelled' END
         WHERE n.id = $1 AND n.status = 'pending'
-          AND NOT EXISTS (SELECT 1 FROM notification_deliveries WHERE notification_id = n.id AND status IN ('pending', 'sending'))`,
+          AND NOT EXISTS (SELECT 1 FROM notification_deliveries WHERE notification_id = n.id AND status IN ('pending', 'held', 'sending'))`,
       [notificationId],
     );
   }

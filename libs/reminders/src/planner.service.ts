@@ -56,6 +56,7 @@ interface ContactRow {
   role: Role;
   locale: 'zh-CN' | 'en';
   vendorId: string | null;
+  reminderMode: 'immediate' | 'digest';
 }
 
 export interface PlanResult {
@@ -179,7 +180,8 @@ export class PlannerService {
       let contacts: ContactRow[] | undefined;
       const contactsOf = async () =>
         (contacts ??= await this.db.query<ContactRow[]>(
-          `SELECT id, email, name, role, locale, vendor_id AS "vendorId" FROM contacts WHERE organization_id = $1 ORDER BY created_at, id`,
+          `SELECT id, email, name, role, locale, vendor_id AS "vendorId", reminder_mode AS "reminderMode"
+             FROM contacts WHERE organization_id = $1 ORDER BY created_at, id`,
           [org.id],
         ));
       let after = '00000000-0000-0000-0000-000000000000';
@@ -300,7 +302,16 @@ export class PlannerService {
           vendorUnavailable,
           vendorId: row.deadline.vendor_id,
         })) {
-          values.push([n.id, c.id, c.email, c.name, c.role, c.locale]);
+          // A digest contact's stage is held for its daily digest, never mailed on its own.
+          values.push([
+            n.id,
+            c.id,
+            c.email,
+            c.name,
+            c.role,
+            c.locale,
+            c.reminderMode === 'digest' ? 'held' : 'pending',
+          ]);
         }
       }
       deliveries = await insertDeliveries(m, org.id, now, this.mailDomain, values);
@@ -316,7 +327,8 @@ export class PlannerService {
 
 /**
  * One delivery per (notification, recipient). Its id and Message-ID are fixed here, so every retry of
- * the mail, by any worker, carries the same Message-ID.
+ * the mail, by any worker, carries the same Message-ID. A value's optional 7th element is its status:
+ * `held` keeps it for the recipient's daily digest; otherwise `pending`.
  */
 export async function insertDeliveries(
   m: EntityManager,
@@ -330,10 +342,10 @@ export async function insertDeliveries(
   const col = (i: number) => values.map((v) => v[i]);
   const result = await m.query<{ id: string }[]>(
     `INSERT INTO notification_deliveries
-       (id, organization_id, notification_id, contact_id, email, name, role, locale, next_attempt_at, message_id, created_at, updated_at)
-     SELECT t.id, $1, t.notification_id, t.contact_id, t.email, t.name, t.role, t.locale, $2, t.message_id, $2, $2
-       FROM unnest($3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
-         AS t(id, notification_id, contact_id, email, name, role, locale, message_id)
+       (id, organization_id, notification_id, contact_id, email, name, role, locale, next_attempt_at, message_id, status, created_at, updated_at)
+     SELECT t.id, $1, t.notification_id, t.contact_id, t.email, t.name, t.role, t.locale, $2, t.message_id, t.status, $2, $2
+       FROM unnest($3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+         AS t(id, notification_id, contact_id, email, name, role, locale, message_id, status)
      ON CONFLICT (notification_id, email) DO NOTHING
      RETURNING id`,
     [
@@ -347,6 +359,7 @@ export async function insertDeliveries(
       col(4),
       col(5),
       ids.map((id) => messageIdFor(id, mailDomain)),
+      values.map((v) => (v[6] === 'held' ? 'held' : 'pending')),
     ],
   );
   return result.length;

@@ -9,6 +9,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { APP_CONFIG, type AppConfig } from '../../config/src/app-config.js';
 import { Clock } from '../../common/src/clock.js';
 import { DeliveryService } from './delivery.service.js';
+import { DigestService } from './digest.service.js';
 import { PlannerService } from './planner.service.js';
 
 /**
@@ -29,6 +30,7 @@ export class ReminderScheduler implements OnApplicationBootstrap, BeforeApplicat
     private readonly registry: SchedulerRegistry,
     private readonly planner: PlannerService,
     private readonly delivery: DeliveryService,
+    private readonly digests: DigestService,
     private readonly clock: Clock,
   ) {}
 
@@ -56,6 +58,7 @@ export class ReminderScheduler implements OnApplicationBootstrap, BeforeApplicat
     this.track(
       this.planner
         .plan(this.clock.now())
+        .then(() => this.digests.compose(this.clock.now()))
         .then(() => this.deliver())
         .finally(() => (this.planning = false)),
     );
@@ -75,6 +78,7 @@ export class ReminderScheduler implements OnApplicationBootstrap, BeforeApplicat
         Math.random,
         () => !this.stopping,
       );
+      if (!this.stopping) await this.digests.deliverDue(() => this.clock.now());
     } finally {
       this.delivering = false;
     }

@@ -4,6 +4,7 @@ import { HealthContributors } from '../../core/src/health-contributors.js';
 import { MailTransport } from '../../mail/src/mail-transport.js';
 import { AppStateService } from './app-state.service.js';
 import { DeliveryService } from './delivery.service.js';
+import { DigestService } from './digest.service.js';
 import { LinksController } from './links.controller.js';
 import { NotificationsController } from './notifications.controller.js';
 import { PlannerService } from './planner.service.js';
@@ -29,11 +30,12 @@ export class RemindersModule implements OnModuleInit {
         AppStateService,
         PlannerService,
         DeliveryService,
+        DigestService,
         ReminderComposer,
         TickService,
         ...(options.worker ? [ReminderScheduler] : []),
       ],
-      exports: [PlannerService, DeliveryService, TickService, AppStateService],
+      exports: [PlannerService, DeliveryService, DigestService, TickService, AppStateService],
     };
   }
 

@@ -9,3 +9,4 @@ export * from './signed-link.js';
 export * from './stage-selection.js';
 export { REMINDER_TEMPLATES, type ChecklistSection, type ReminderTemplate } from './templates/index.js';
 export * from './failure-report.js';
+export * from './digest.js';

@@ -1,8 +1,15 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
 import { Satisfies } from '../../../common/src/validation.js';
 import { validateEmail, validateFreeText } from '../../../domain/src/validation/index.js';
-import { CONTACT_ROLES, type ContactRole, LOCALES, type Locale } from '../contact.entity.js';
+import {
+  CONTACT_ROLES,
+  type ContactRole,
+  LOCALES,
+  type Locale,
+  REMINDER_MODES,
+  type ReminderMode,
+} from '../contact.entity.js';
 
 const name = (v: string) => validateFreeText(v, { maxLength: 100 });
 
@@ -57,6 +64,29 @@ export class CreateContactDto {
   @IsOptional()
   @IsUUID('all', { message: 'must be a UUID' })
   vendorId?: string | null;
+
+  @ApiPropertyOptional({
+    description:
+      'immediate: one mail per reminder stage (the default); digest: one mail per local day listing every stage due that day, grouped by urgency.',
+    enum: REMINDER_MODES,
+    default: 'immediate',
+  })
+  @IsOptional()
+  @IsIn(REMINDER_MODES, { message: `must be one of: ${REMINDER_MODES.join(', ')}` })
+  reminderMode?: ReminderMode;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    type: Number,
+    description:
+      "Local hour (0-23, in the organization's time zone) from which the daily digest goes out; null: the organization's send hour (09:00).",
+    example: 9,
+  })
+  @IsOptional()
+  @IsInt({ message: 'must be a whole hour from 0 to 23' })
+  @Min(0, { message: 'must be a whole hour from 0 to 23' })
+  @Max(23, { message: 'must be a whole hour from 0 to 23' })
+  digestHour?: number | null;
 }
 
 export class UpdateContactDto extends PartialType(CreateContactDto) {}
