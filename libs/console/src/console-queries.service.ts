@@ -5,6 +5,10 @@ import { OrganizationEntity } from '../../auth/src/organization.entity.js';
 import { Clock } from '../../common/src/clock.js';
 import { type ComplianceItem, complianceOf } from '../../domain/src/compliance/index.js';
 import { localDateOf } from '../../domain/src/time/index.js';
+
+// The two requirements `complianceOf` judges on the mini-program's own fields rather than qualifications.
+const ANNUAL_REVIEW_CODE = 'wechat_certification_annual_review';
+const ICP_FILING_CODE = 'mini_program_icp_filing';
 import { CatalogueService } from '../../requirements/src/catalogue.service.js';
 
 export interface UnavailableVendor {
@@ -141,63 +145,89 @@ export class ConsoleQueries {
   }
 
   /**
-   * Mini-programs with a missing or expired requirement. Compliance is the catalogue's rule in TypeScript,
-   * so it is computed here over the mini-programs in batches, stopping once `want` gaps are found or
-   * `scanLimit` mini-programs were checked (an overview must answer quickly at 100,000 of them).
+   * Mini-programs with a missing or expired requirement, over all of the organization's mini-programs:
+   * the first `want` by name, and how many there are in all. Which requirements apply is the catalogue's
+   * rule in TypeScript, but it depends only on a mini-program's categories, features and whether it has a
+   * vendor, and an organization has few such profiles: the rule runs once per profile and the states are
+   * judged in one statement (the same rules as `complianceOf`; tests/console.e2e-spec.ts compares them).
    */
-  async complianceGaps(
-    ctx: AuthContext,
-    want = 8,
-    scanLimit = 500,
-  ): Promise<{ gaps: ComplianceGap[]; scanned: number }> {
+  async complianceGaps(ctx: AuthContext, want = 8): Promise<{ gaps: ComplianceGap[]; total: number }> {
     const org = await this.db.getRepository(OrganizationEntity).findOneByOrFail({ id: ctx.organizationId });
     const catalogue = this.catalogue.forOrganization(org.catalogueOverrides);
     const today = localDateOf(this.clock.now(), org.timeZone);
-    const gaps: ComplianceGap[] = [];
-    let scanned = 0;
-    let after: string | null = null;
-    while (gaps.length < want && scanned < scanLimit) {
-      const rows: {
-        id: string;
-        name: string;
-        app_id: string;
-        service_categories: string[];
-        features: string[];
-        certification_expires_on: string | null;
-        icp_filing_number: string | null;
-        vendor_id: string | null;
-        qualifications: { id: string; requirementCode: string; expiresOn: string | null }[];
-      }[] = await this.db.query(
-        `SELECT mp.id, mp.name, mp.app_id, mp.service_categories, mp.features, mp.certification_expires_on,
-                mp.icp_filing_number, mp.vendor_id,
-                COALESCE((SELECT json_agg(json_build_object('id', q.id, 'requirementCode', q.requirement_code, 'expiresOn', q.expires_on))
-                            FROM qualifications q WHERE q.organization_id = mp.organization_id AND q.mini_program_id = mp.id), '[]') AS qualifications
-           FROM mini_programs mp WHERE mp.organization_id = $1 AND ($2::uuid IS NULL OR mp.id > $2::uuid)
-          ORDER BY mp.id LIMIT 500`,
-        [ctx.organizationId, after],
-      );
-      if (!rows.length) break;
-      for (const r of rows) {
-        const items = complianceOf(
-          {
-            serviceCategories: r.service_categories,
-            features: r.features,
-            certificationExpiresOn: r.certification_expires_on,
-            icpFilingNumber: r.icp_filing_number,
-            hasVendor: r.vendor_id !== null,
-          },
-          r.qualifications,
-          catalogue,
-          today,
-        );
-        const missing = items.filter((i) => i.state === 'missing').length;
-        const expired = items.filter((i) => i.state === 'expired').length;
-        if ((missing || expired) && gaps.length < want)
-          gaps.push({ id: r.id, name: r.name, appId: r.app_id, missing, expired });
-      }
-      scanned += rows.length;
-      after = rows[rows.length - 1].id;
-    }
-    return { gaps, scanned };
+    const profiles = await this.db.query<
+      { service_categories: string[]; features: string[]; has_vendor: boolean }[]
+    >(
+      `SELECT DISTINCT service_categories, features, vendor_id IS NOT NULL AS has_vendor
+         FROM mini_programs WHERE organization_id = $1`,
+      [ctx.organizationId],
+    );
+    const required = profiles.map((p) => ({
+      categories: p.service_categories,
+      features: p.features,
+      has_vendor: p.has_vendor,
+      // With no certification, filing or qualification, every requirement that must be held is listed.
+      codes: complianceOf(
+        {
+          serviceCategories: p.service_categories,
+          features: p.features,
+          certificationExpiresOn: null,
+          icpFilingNumber: null,
+          hasVendor: p.has_vendor,
+        },
+        [],
+        catalogue,
+        today,
+      ).map((i) => i.requirementCode),
+    }));
+    const rows = await this.db.query<
+      { id: string; name: string; app_id: string; missing: number; expired: number; total: number }[]
+    >(
+      `WITH profile AS (
+         SELECT * FROM jsonb_to_recordset($2::jsonb)
+                AS p(categories text[], features text[], has_vendor boolean, codes text[])
+       ), required AS (
+         SELECT mp.id, mp.name, mp.app_id, mp.certification_expires_on, mp.icp_filing_number, code
+           FROM mini_programs mp
+           JOIN profile p ON p.categories = mp.service_categories AND p.features = mp.features
+                         AND p.has_vendor = (mp.vendor_id IS NOT NULL)
+          CROSS JOIN LATERAL unnest(p.codes) AS code
+          WHERE mp.organization_id = $1
+       ), held AS (
+         SELECT mini_program_id, requirement_code, bool_or(expires_on IS NULL) AS forever,
+                max(expires_on) AS latest
+           FROM qualifications WHERE organization_id = $1 GROUP BY mini_program_id, requirement_code
+       ), judged AS (
+         SELECT r.id, r.name, r.app_id,
+                CASE
+                  WHEN r.code = '${ANNUAL_REVIEW_CODE}' THEN
+                    CASE WHEN r.certification_expires_on IS NULL THEN 'missing'
+                         WHEN r.certification_expires_on < $3::date THEN 'expired' END
+                  WHEN h.requirement_code IS NULL THEN
+                    CASE WHEN r.code = '${ICP_FILING_CODE}' AND r.icp_filing_number <> '' THEN NULL
+                         ELSE 'missing' END
+                  WHEN h.forever THEN NULL
+                  WHEN h.latest < $3::date THEN 'expired'
+                END AS state
+           FROM required r
+           LEFT JOIN held h ON h.mini_program_id = r.id AND h.requirement_code = r.code
+       )
+       SELECT id, name, app_id, count(*) FILTER (WHERE state = 'missing')::int AS missing,
+              count(*) FILTER (WHERE state = 'expired')::int AS expired, (count(*) OVER ())::int AS total
+         FROM judged WHERE state IS NOT NULL
+        GROUP BY id, name, app_id
+        ORDER BY name, id LIMIT $4`,
+      [ctx.organizationId, JSON.stringify(required), today, want],
+    );
+    return {
+      gaps: rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        appId: r.app_id,
+        missing: r.missing,
+        expired: r.expired,
+      })),
+      total: rows[0]?.total ?? 0,
+    };
   }
 }
