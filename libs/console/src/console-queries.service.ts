@@ -4,12 +4,13 @@ import type { AuthContext } from '../../auth/src/auth-context.js';
 import { OrganizationEntity } from '../../auth/src/organization.entity.js';
 import { Clock } from '../../common/src/clock.js';
 import { type ComplianceItem, complianceOf } from '../../domain/src/compliance/index.js';
-import { localDateOf } from '../../domain/src/time/index.js';
+import { type LocalDate, localDateOf } from '../../domain/src/time/index.js';
+import type { Catalogue } from '../../catalogue/src/index.js';
+import { CatalogueService } from '../../requirements/src/catalogue.service.js';
 
 // The two requirements `complianceOf` judges on the mini-program's own fields rather than qualifications.
 const ANNUAL_REVIEW_CODE = 'wechat_certification_annual_review';
 const ICP_FILING_CODE = 'mini_program_icp_filing';
-import { CatalogueService } from '../../requirements/src/catalogue.service.js';
 
 export interface UnavailableVendor {
   id: string;
@@ -51,6 +52,82 @@ export interface ComplianceGap {
   missing: number;
   expired: number;
 }
+
+/** A mini-program's requirement profile as text, computed by the server in both statements below. */
+const PROFILE_KEY = (t: string) =>
+  `jsonb_build_array(${t}service_categories, ${t}features, ${t}vendor_id IS NOT NULL)::text`;
+
+/** The organization's distinct profiles (categories, features, has a vendor); $1 the organization. */
+export const GAP_PROFILES_SQL = `SELECT DISTINCT ${PROFILE_KEY('')} AS key, service_categories, features,
+          vendor_id IS NOT NULL AS has_vendor
+     FROM mini_programs WHERE organization_id = $1`;
+
+export interface GapProfile {
+  key: string;
+  service_categories: string[];
+  features: string[];
+  has_vendor: boolean;
+}
+
+/** For each profile, the requirements that must be held: `$2` of GAPS_SQL. */
+export function requiredByProfile(profiles: GapProfile[], catalogue: Catalogue, today: LocalDate): string {
+  const required: Record<string, { codes: string[]; plain: number; annual: boolean; icp: boolean }> = {};
+  for (const p of profiles) {
+    // With no certification, filing or qualification, every requirement that must be held is listed.
+    const codes = complianceOf(
+      {
+        serviceCategories: p.service_categories,
+        features: p.features,
+        certificationExpiresOn: null,
+        icpFilingNumber: null,
+        hasVendor: p.has_vendor,
+      },
+      [],
+      catalogue,
+      today,
+    ).map((i) => i.requirementCode);
+    const annual = codes.includes(ANNUAL_REVIEW_CODE);
+    const icp = codes.includes(ICP_FILING_CODE);
+    required[p.key] = { codes, plain: codes.length - Number(annual) - Number(icp), annual, icp };
+  }
+  return JSON.stringify(required);
+}
+
+/**
+ * Mini-programs with a missing or expired requirement, the first $4 by name, with how many there are in
+ * all; $1 the organization, $2 requiredByProfile(), $3 today. Without a qualification (most mini-programs)
+ * the counts are arithmetic on the row; with some, each required code is judged against what is held.
+ * Every row is read once, and the held qualifications are hashed once.
+ */
+export const GAPS_SQL = `WITH held AS (
+     -- A requirement's longest-lasting qualification has expired exactly when every one of them has.
+     SELECT mini_program_id, array_agg(requirement_code) AS codes,
+            array_agg(requirement_code) FILTER (WHERE expires_on < $3::date) AS lapsed,
+            array_agg(requirement_code) FILTER (WHERE expires_on IS NULL OR expires_on >= $3::date) AS live
+       FROM qualifications WHERE organization_id = $1
+      GROUP BY mini_program_id
+   ), subject AS MATERIALIZED (
+     -- Materialized so that each row's profile is looked up once, and the join below is a hash join.
+     SELECT id, name, app_id, certification_expires_on AS certified_to,
+            COALESCE(icp_filing_number, '') <> '' AS filed, $2::jsonb -> ${PROFILE_KEY('')} AS p
+       FROM mini_programs WHERE organization_id = $1
+   ), judged AS (
+     SELECT s.id, s.name, s.app_id,
+            CASE WHEN (s.p ->> 'annual')::boolean AND s.certified_to IS NULL THEN 1 ELSE 0 END
+            + CASE WHEN h.mini_program_id IS NULL
+                   THEN (s.p ->> 'plain')::int + CASE WHEN (s.p ->> 'icp')::boolean AND NOT s.filed THEN 1 ELSE 0 END
+                   ELSE (SELECT count(*)::int FROM jsonb_array_elements_text(s.p -> 'codes') AS code
+                          WHERE code <> '${ANNUAL_REVIEW_CODE}' AND code <> ALL(h.codes)
+                            AND (code <> '${ICP_FILING_CODE}' OR NOT s.filed)) END AS missing,
+            CASE WHEN (s.p ->> 'annual')::boolean AND s.certified_to < $3::date THEN 1 ELSE 0 END
+            + CASE WHEN h.lapsed IS NULL THEN 0
+                   ELSE (SELECT count(*)::int FROM jsonb_array_elements_text(s.p -> 'codes') AS code
+                          WHERE code = ANY(h.lapsed) AND NOT COALESCE(code = ANY(h.live), false)) END AS expired
+       FROM subject s LEFT JOIN held h ON h.mini_program_id = s.id
+   )
+   SELECT id, name, app_id, missing, expired, (count(*) OVER ())::int AS total
+     FROM judged WHERE missing > 0 OR expired > 0
+    ORDER BY name, id LIMIT $4`;
 
 /** Read-only questions the console's pages ask that the API has no endpoint for; always scoped by organization. */
 @Injectable()
@@ -155,70 +232,10 @@ export class ConsoleQueries {
     const org = await this.db.getRepository(OrganizationEntity).findOneByOrFail({ id: ctx.organizationId });
     const catalogue = this.catalogue.forOrganization(org.catalogueOverrides);
     const today = localDateOf(this.clock.now(), org.timeZone);
-    const profiles = await this.db.query<
-      { service_categories: string[]; features: string[]; has_vendor: boolean }[]
-    >(
-      `SELECT DISTINCT service_categories, features, vendor_id IS NOT NULL AS has_vendor
-         FROM mini_programs WHERE organization_id = $1`,
-      [ctx.organizationId],
-    );
-    const required = profiles.map((p) => ({
-      categories: p.service_categories,
-      features: p.features,
-      has_vendor: p.has_vendor,
-      // With no certification, filing or qualification, every requirement that must be held is listed.
-      codes: complianceOf(
-        {
-          serviceCategories: p.service_categories,
-          features: p.features,
-          certificationExpiresOn: null,
-          icpFilingNumber: null,
-          hasVendor: p.has_vendor,
-        },
-        [],
-        catalogue,
-        today,
-      ).map((i) => i.requirementCode),
-    }));
+    const profiles = await this.db.query<GapProfile[]>(GAP_PROFILES_SQL, [ctx.organizationId]);
     const rows = await this.db.query<
       { id: string; name: string; app_id: string; missing: number; expired: number; total: number }[]
-    >(
-      `WITH profile AS (
-         SELECT * FROM jsonb_to_recordset($2::jsonb)
-                AS p(categories text[], features text[], has_vendor boolean, codes text[])
-       ), required AS (
-         SELECT mp.id, mp.name, mp.app_id, mp.certification_expires_on, mp.icp_filing_number, code
-           FROM mini_programs mp
-           JOIN profile p ON p.categories = mp.service_categories AND p.features = mp.features
-                         AND p.has_vendor = (mp.vendor_id IS NOT NULL)
-          CROSS JOIN LATERAL unnest(p.codes) AS code
-          WHERE mp.organization_id = $1
-       ), held AS (
-         SELECT mini_program_id, requirement_code, bool_or(expires_on IS NULL) AS forever,
-                max(expires_on) AS latest
-           FROM qualifications WHERE organization_id = $1 GROUP BY mini_program_id, requirement_code
-       ), judged AS (
-         SELECT r.id, r.name, r.app_id,
-                CASE
-                  WHEN r.code = '${ANNUAL_REVIEW_CODE}' THEN
-                    CASE WHEN r.certification_expires_on IS NULL THEN 'missing'
-                         WHEN r.certification_expires_on < $3::date THEN 'expired' END
-                  WHEN h.requirement_code IS NULL THEN
-                    CASE WHEN r.code = '${ICP_FILING_CODE}' AND r.icp_filing_number <> '' THEN NULL
-                         ELSE 'missing' END
-                  WHEN h.forever THEN NULL
-                  WHEN h.latest < $3::date THEN 'expired'
-                END AS state
-           FROM required r
-           LEFT JOIN held h ON h.mini_program_id = r.id AND h.requirement_code = r.code
-       )
-       SELECT id, name, app_id, count(*) FILTER (WHERE state = 'missing')::int AS missing,
-              count(*) FILTER (WHERE state = 'expired')::int AS expired, (count(*) OVER ())::int AS total
-         FROM judged WHERE state IS NOT NULL
-        GROUP BY id, name, app_id
-        ORDER BY name, id LIMIT $4`,
-      [ctx.organizationId, JSON.stringify(required), today, want],
-    );
+    >(GAPS_SQL, [ctx.organizationId, requiredByProfile(profiles, catalogue, today), today, want]);
     return {
       gaps: rows.map((r) => ({
         id: r.id,
