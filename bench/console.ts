@@ -157,6 +157,7 @@ export async function consoleBench(
     // The overview's compliance gaps with the page's own two statements and parameters.
     const profiles = (await c.query<GapProfile>(GAP_PROFILES_SQL, [org.id])).rows;
     const required = requiredByProfile(profiles, loadCatalogue(), today);
+    const middleOffset = Math.floor(n / 100) * 50;
     const pages: ConsolePage[] = [
       {
         label: 'Overview',
@@ -211,7 +212,10 @@ export async function consoleBench(
           statements: search('程序'),
         },
       },
-      { label: 'Mini-programs, page 1,001 (offset 50,000)', path: '/console/mini-programs?offset=50000' },
+      {
+        label: `Mini-programs, the middle page (offset ${middleOffset.toLocaleString('en')})`,
+        path: `/console/mini-programs?offset=${middleOffset}`,
+      },
       {
         label: 'Deadlines, first page',
         path: '/console/deadlines',
