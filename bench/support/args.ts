@@ -1,4 +1,4 @@
-export type SizeName = 'small' | 'medium' | 'full';
+export type SizeName = 'small' | 'medium' | 'full' | 'large';
 
 export interface Sizes {
   name: SizeName;
@@ -16,10 +16,12 @@ export interface Sizes {
   /** Mini-programs of the one large organization (imported over HTTP), and requests timed per endpoint. */
   largeOrg: number;
   largeOrgSamples: number;
+  /** Mini-programs of the organization whose console pages are timed (issue #15 names 100,000). */
+  consoleOrg: number;
 }
 
 /** The issue's sizes (full), a CI smoke size (small) and an intermediate one for a shared machine. */
-export const SIZES: Record<SizeName, Sizes> = {
+const SIZE_TABLE: Record<Exclude<SizeName, 'large'>, Sizes> = {
   small: {
     name: 'small',
     runs: 2,
@@ -34,6 +36,7 @@ export const SIZES: Record<SizeName, Sizes> = {
     coldStarts: 1,
     largeOrg: 5_000,
     largeOrgSamples: 10,
+    consoleOrg: 5_000,
   },
   medium: {
     name: 'medium',
@@ -49,6 +52,7 @@ export const SIZES: Record<SizeName, Sizes> = {
     coldStarts: 3,
     largeOrg: 50_000,
     largeOrgSamples: 20,
+    consoleOrg: 100_000,
   },
   full: {
     name: 'full',
@@ -64,7 +68,14 @@ export const SIZES: Record<SizeName, Sizes> = {
     coldStarts: 3,
     largeOrg: 50_000,
     largeOrgSamples: 20,
+    consoleOrg: 100_000,
   },
+};
+
+/** `large` is `full` under the name an idle-machine run of the large-organization goals asks for. */
+export const SIZES: Record<SizeName, Sizes> = {
+  ...SIZE_TABLE,
+  large: { ...SIZE_TABLE.full, name: 'large' },
 };
 
 export const BENCHMARKS = [
@@ -73,6 +84,7 @@ export const BENCHMARKS = [
   'claim',
   'registry',
   'large-org',
+  'console',
   'exports',
   'cold-start',
 ] as const;
@@ -110,7 +122,7 @@ export function parseArgs(argv: string[]): Options {
       out = value();
     } else if (arg === '--help' || arg === '-h') {
       throw new Error(
-        `usage: npm run bench -- [--size small|medium|full] [--only ${BENCHMARKS.join(',')}] [--out FILE]`,
+        `usage: npm run bench -- [--size small|medium|full|large] [--only ${BENCHMARKS.join(',')}] [--out FILE]`,
       );
     } else {
       throw new Error(`unknown argument ${arg} (try --help)`);

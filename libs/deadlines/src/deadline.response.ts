@@ -91,9 +91,24 @@ export class DeadlineResponse {
   }
 }
 
+/** `page.total` of the deadline list is exact up to this many matches (or to the end of the page). */
+export const DEADLINES_COUNTED_UP_TO = 10_000;
+
+/** Counting 100,000 live deadlines costs as much as reading them: the list counts up to a cap. */
+export class DeadlineCountedPageInfo extends PageInfo {
+  @ApiProperty({
+    description:
+      'Rows matching the filters, counted up to 10,000 or to the end of this page if that is further. ' +
+      'When more match, `totalIsExact` is false and `total` is a lower bound (at least this many match).',
+  })
+  declare total: number;
+  @ApiProperty({ description: 'True when `total` is the exact number of matching rows.' })
+  totalIsExact!: boolean;
+}
+
 export class DeadlinePage {
   @ApiProperty({ type: [DeadlineResponse] }) items!: DeadlineResponse[];
-  @ApiProperty({ type: PageInfo }) page!: PageInfo;
+  @ApiProperty({ type: DeadlineCountedPageInfo }) page!: DeadlineCountedPageInfo;
 }
 
 export interface DeadlineOverview {

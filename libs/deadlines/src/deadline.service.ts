@@ -31,7 +31,7 @@ import type {
   ListDeadlinesQuery,
   SnoozeDeadlineDto,
 } from './dto/deadline.dto.js';
-import { type DeadlineOverview, DeadlineResponse } from './deadline.response.js';
+import { DEADLINES_COUNTED_UP_TO, type DeadlineOverview, DeadlineResponse } from './deadline.response.js';
 
 const URGENCY_SQL: Record<string, (today: string) => [string, Record<string, string>]> = {
   overdue: (t) => ['d.due_on < :t', { t }],
@@ -74,20 +74,30 @@ export class DeadlineService {
     }
     const desc = query.sort.startsWith('-');
     const column = query.sort.endsWith('actBy') ? 'd.act_by' : 'd.due_on';
-    const [rows, total] = await qb
-      .orderBy(column, desc ? 'DESC' : 'ASC')
-      .addOrderBy('d.id')
-      .offset(query.offset)
-      .limit(query.limit)
-      .getManyAndCount();
+    // Counting every live deadline of a large organization cost more than the page itself; matches are
+    // counted up to a cap (always past the end of this page, so `next` is right), as the mini-program list does.
+    const countLimit = Math.max(DEADLINES_COUNTED_UP_TO, query.offset + query.limit) + 1;
+    const [countSql, countParams] = qb.clone().select('1').limit(countLimit).getQueryAndParameters();
+    const [rows, counted] = await Promise.all([
+      qb
+        .orderBy(column, desc ? 'DESC' : 'ASC')
+        .addOrderBy('d.id')
+        .offset(query.offset)
+        .limit(query.limit)
+        .getMany(),
+      this.db
+        .query<{ n: number }[]>(`SELECT count(*)::int AS n FROM (${countSql}) AS m`, countParams)
+        .then(([row]) => row.n),
+    ]);
     const { limit: _l, offset: _o, ...filters } = query;
-    return toPage(
+    const { items, page } = toPage(
       await this.views(this.db.manager, ctx, rows, locale),
-      total,
+      counted,
       query,
       '/api/v1/deadlines',
       filters,
     );
+    return { items, page: { ...page, totalIsExact: counted < countLimit } };
   }
 
   /** Counts of live cycles per urgency, per state and per kind, as of the organization's today. */

@@ -105,8 +105,10 @@ export const en: Record<MessageKey, string> = {
   'overview.next': 'Coming up',
   'overview.noNext': 'No open deadlines.',
   'overview.gaps': 'Compliance gaps',
-  'overview.gapsNone': 'No checked mini-program lacks a qualification or holds an expired one.',
-  'overview.gapsScanned': '{n} mini-programs checked.',
+  'overview.gapsNone': 'No mini-program lacks a qualification or holds an expired one.',
+  // perf: compliance gaps over every mini-program, and the deadline list's capped count
+  'overview.gapsTotal': '{n} mini-programs have a gap; the first {shown} by name are listed.',
+  'deadlines.countCapped': 'Deadlines are counted up to {cap}; narrow the filters for an exact number.',
   'overview.gapMissing': '{n} missing',
   'overview.gapExpired': '{n} expired',
   'overview.vendors': 'Vendors unavailable',

@@ -100,8 +100,10 @@ export const zhCN = {
   'overview.next': '即将到期',
   'overview.noNext': '没有待办的截止事项。',
   'overview.gaps': '合规缺口',
-  'overview.gapsNone': '已检查的小程序没有缺失或过期的资质。',
-  'overview.gapsScanned': '已检查 {n} 个小程序。',
+  'overview.gapsNone': '没有小程序缺失资质或持有过期资质。',
+  // perf：合规缺口覆盖全部小程序；事项列表的计数有上限
+  'overview.gapsTotal': '共 {n} 个小程序有缺口，按名称列出前 {shown} 个。',
+  'deadlines.countCapped': '事项最多计数到 {cap} 条；缩小筛选范围可得到确切数目。',
   'overview.gapMissing': '缺少 {n} 项',
   'overview.gapExpired': '过期 {n} 项',
   'overview.vendors': '不可用的服务商',

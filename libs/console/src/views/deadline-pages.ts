@@ -1,5 +1,5 @@
 import type { LocalizedRequirement } from '../../../catalogue/src/index.js';
-import type { DeadlineResponse } from '../../../deadlines/src/deadline.response.js';
+import { DEADLINES_COUNTED_UP_TO, type DeadlineResponse } from '../../../deadlines/src/deadline.response.js';
 import { DEADLINE_KINDS, URGENCIES } from '../../../deadlines/src/dto/deadline.dto.js';
 import { roleAllows } from '../../../people/src/roles.js';
 import type { SignedInRequest } from '../console-context.js';
@@ -15,7 +15,7 @@ export type DeadlineRow = DeadlineResponse & { whoMustAct: string };
 export interface DeadlineListModel {
   filters: Record<string, string | undefined>;
   items: DeadlineRow[];
-  page: { total: number; limit: number; offset: number };
+  page: { total: number; limit: number; offset: number; totalIsExact?: boolean };
   vendors: { id: string; name: string }[];
   miniProgramName: string | null;
 }
@@ -79,7 +79,8 @@ export function deadlineListPage(c: SignedInRequest, m: DeadlineListModel): stri
             </div>`
           : html`<p>${t('deadlines.none')}</p>`
       }
-      ${pager(t, m.page, (offset) => `/console/deadlines${query({ ...f, offset })}`, m.items.length)}`,
+      ${pager(t, { ...m.page, exact: m.page.totalIsExact }, (offset) => `/console/deadlines${query({ ...f, offset })}`, m.items.length)}
+      ${m.page.totalIsExact === false ? html`<p class="muted">${t('deadlines.countCapped', { cap: DEADLINES_COUNTED_UP_TO.toLocaleString('en') })}</p>` : ''}`,
   );
 }
 

@@ -44,7 +44,12 @@ export function pager(
   const next = to < page.total ? page.offset + page.limit : null;
   return html`<nav class="pager" aria-label="${t('common.pages')}">
     <span
-      >${t(page.exact === false ? 'common.showingAtLeast' : 'common.showing', { from, to, total: page.total })}</span
+      >${
+        // An inexact total is a lower bound (at least that many): "more than" the one before it.
+        page.exact === false
+          ? t('common.showingAtLeast', { from, to, total: page.total - 1 })
+          : t('common.showing', { from, to, total: page.total })
+      }</span
     >
     ${prev !== null ? html`<a href="${href(prev)}" rel="prev">${t('common.previous')}</a>` : ''}
     ${next !== null ? html`<a href="${href(next)}" rel="next">${t('common.next')}</a>` : ''}

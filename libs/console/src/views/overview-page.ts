@@ -8,7 +8,7 @@ import { layout } from './layout.js';
 export interface OverviewModel {
   overview: DeadlineOverview;
   next: (DeadlineResponse & { whoMustAct: string })[];
-  gaps: { gaps: ComplianceGap[]; scanned: number };
+  gaps: { gaps: ComplianceGap[]; total: number };
   vendors: UnavailableVendor[];
   failed: FailedDelivery[];
 }
@@ -93,7 +93,7 @@ export function overviewPage(c: SignedInRequest, m: OverviewModel): string {
             </ul>`
           : html`<p>${t('overview.gapsNone')}</p>`
       }
-      <p class="muted">${t('overview.gapsScanned', { n: m.gaps.scanned })}</p>
+      ${m.gaps.total > m.gaps.gaps.length ? html`<p class="muted">${t('overview.gapsTotal', { n: m.gaps.total, shown: m.gaps.gaps.length })}</p>` : ''}
       <h2>${t('overview.vendors')}</h2>
       ${
         m.vendors.length

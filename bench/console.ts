@@ -1,0 +1,292 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import { loadCatalogue } from '../libs/catalogue/src/index.js';
+import {
+  GAP_PROFILES_SQL,
+  type GapProfile,
+  GAPS_SQL,
+  requiredByProfile,
+} from '../libs/console/src/console-queries.service.js';
+import { largeOrgCsv, seedLargeOrgExtras } from './large-org.js';
+import { createOrgWithKey, startApi } from './support/api.js';
+import { type BenchServer, connect } from './support/database.js';
+import type { BenchResult, ResultRow } from './support/report.js';
+import { quantile, summarize } from './support/stats.js';
+
+const p95 = (values: number[]) =>
+  quantile(
+    [...values].sort((a, b) => a - b),
+    0.95,
+  );
+const p50 = (values: number[]) =>
+  quantile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
+
+/**
+ * A console session made as the people service makes one at sign-in (a user, a membership, and a row in
+ * `sessions` holding the SHA-256 of the cookie's random value), so the bench needs no password hashing.
+ */
+async function signedInCookie(c: pg.Client, organizationId: string): Promise<string> {
+  const now = new Date();
+  const {
+    rows: [user],
+  } = await c.query<{ id: string }>(
+    `INSERT INTO users (email, name, locale, created_at) VALUES ('bench@example.cn', 'Bench', 'zh-CN', $1)
+     RETURNING id`,
+    [now],
+  );
+  await c.query(
+    `INSERT INTO memberships (user_id, organization_id, role, created_at) VALUES ($1, $2, 'admin', $3)`,
+    [user.id, organizationId, now],
+  );
+  const token = randomBytes(32).toString('base64url');
+  const day = 86_400_000;
+  await c.query(
+    `INSERT INTO sessions (token_hash, user_id, organization_id, csrf_token, created_at, last_seen_at,
+                           idle_expires_at, absolute_expires_at, ip)
+     VALUES ($1, $2, $3, $4, $5, $5, $6, $6, '127.0.0.1')`,
+    [
+      createHash('sha256').update(token).digest('hex'),
+      user.id,
+      organizationId,
+      randomBytes(32).toString('base64url'),
+      now,
+      new Date(now.getTime() + day),
+    ],
+  );
+  return `mpg_session=${token}`;
+}
+
+interface ConsolePage {
+  label: string;
+  path: string;
+  /** The statements the page's answer rests on, run one after the other through pg: its baseline. */
+  baseline?: { label: string; statements: { sql: string; params: unknown[] }[] };
+}
+
+async function timePage(base: string, page: ConsolePage, cookie: string): Promise<number> {
+  const started = performance.now();
+  const res = await fetch(`${base}${page.path}`, { headers: { Cookie: cookie }, redirect: 'manual' });
+  const body = await res.text();
+  if (res.status !== 200) throw new Error(`${page.path} answered ${res.status}: ${body.slice(0, 300)}`);
+  return performance.now() - started;
+}
+
+async function timeStatements(c: pg.Client, statements: { sql: string; params: unknown[] }[]) {
+  const started = performance.now();
+  for (const s of statements) await c.query(s.sql, s.params);
+  return performance.now() - started;
+}
+
+/**
+ * The console's pages at the size issue #15 names (100,000 mini-programs in one organization), each
+ * timed over HTTP with a signed-in session against the bare SQL the page's answer rests on.
+ */
+export async function consoleBench(
+  server: BenchServer,
+  sizes: { consoleOrg: number; largeOrgSamples: number },
+  log: (l: string) => void,
+): Promise<BenchResult> {
+  const started = performance.now();
+  const n = sizes.consoleOrg;
+  const samples = sizes.largeOrgSamples;
+  const url = await server.createDatabase('console');
+  const c = await connect(url);
+  c.on('error', () => undefined);
+  let api: Awaited<ReturnType<typeof startApi>> | null = null;
+  try {
+    const org = await createOrgWithKey(c, 'Console bench');
+    api = await startApi(url);
+    const chunk = 50_000;
+    for (let offset = 0; offset < n; offset += chunk) {
+      const rows = Math.min(chunk, n - offset);
+      log(`console: importing mini-programs ${offset + 1}–${offset + rows} over HTTP`);
+      const res = await fetch(`${api.base}/api/v1/mini-programs/import`, {
+        method: 'POST',
+        headers: { Authorization: org.bearer, 'Content-Type': 'text/csv; charset=utf-8' },
+        body: largeOrgCsv(rows, offset),
+      });
+      if (res.status !== 201)
+        throw new Error(`the import answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+    }
+    log('console: adding custody, qualifications, TLS checks and certificate deadlines');
+    await seedLargeOrgExtras(c, org.id);
+    const cookie = await signedInCookie(c, org.id);
+    const {
+      rows: [mp],
+    } = await c.query<{ id: string; name: string }>(
+      `SELECT id, name FROM mini_programs WHERE organization_id = $1 ORDER BY name, id OFFSET $2 LIMIT 1`,
+      [org.id, Math.floor(n / 2)],
+    );
+    const {
+      rows: [deadline],
+    } = await c.query<{ id: string }>(
+      `SELECT id FROM deadlines WHERE organization_id = $1 AND mini_program_id = $2 LIMIT 1`,
+      [org.id, mp.id],
+    );
+    const counts = (
+      await c.query<{ deadlines: number }>(
+        `SELECT count(*)::int AS deadlines FROM deadlines
+          WHERE organization_id = $1 AND state IN ('open', 'acknowledged', 'snoozed')`,
+        [org.id],
+      )
+    ).rows[0];
+
+    // Search terms: the middle of one name (its base-36 number, after "小程序 "), and a Chinese word in every name.
+    const middle = mp.name.split(' ')[1].slice(0, 3);
+    const columns = `mp.id, mp.app_id, mp.name, mp.owner_name, mp.owner_credit_code, mp.service_categories,
+                     mp.features, mp.vendor_id, mp.certification_expires_on, mp.icp_filing_number,
+                     mp.server_domains, mp.notes, mp.created_at, mp.updated_at`;
+    const search = (q: string) => {
+      const where = `mp.organization_id = $1 AND (mp.name ILIKE $2 OR mp.app_id ILIKE $2 OR mp.owner_name ILIKE $2)`;
+      return [
+        {
+          sql: `SELECT ${columns} FROM mini_programs mp WHERE ${where} ORDER BY mp.name, mp.id LIMIT 50`,
+          params: [org.id, `%${q}%`],
+        },
+        {
+          sql: `SELECT count(*) FROM (SELECT 1 FROM mini_programs mp WHERE ${where} LIMIT 1001) m`,
+          params: [org.id, `%${q}%`],
+        },
+      ];
+    };
+    const today = new Date().toISOString().slice(0, 10);
+    const live = `d.organization_id = $1 AND d.state IN ('open', 'acknowledged', 'snoozed')`;
+    // The overview's compliance gaps with the page's own two statements and parameters.
+    const profiles = (await c.query<GapProfile>(GAP_PROFILES_SQL, [org.id])).rows;
+    const required = requiredByProfile(profiles, loadCatalogue(), today);
+    const middleOffset = Math.floor(n / 100) * 50;
+    const pages: ConsolePage[] = [
+      {
+        label: 'Overview',
+        path: '/console',
+        baseline: {
+          label:
+            'the page’s statements: live deadlines per kind and state, the next 10 by act-by, the two gap statements',
+          statements: [
+            {
+              sql: `SELECT kind, state, count(*) FROM deadlines d WHERE ${live} GROUP BY kind, state`,
+              params: [org.id],
+            },
+            {
+              sql: `SELECT d.* FROM deadlines d WHERE ${live} ORDER BY d.act_by, d.id LIMIT 10`,
+              params: [org.id],
+            },
+            { sql: GAP_PROFILES_SQL, params: [org.id] },
+            { sql: GAPS_SQL, params: [org.id, required, today, 8] },
+          ],
+        },
+      },
+      {
+        label: 'Mini-programs, first page',
+        path: '/console/mini-programs',
+        baseline: {
+          label: 'the first 50 by name and the capped count',
+          statements: [
+            {
+              sql: `SELECT ${columns} FROM mini_programs mp WHERE mp.organization_id = $1 ORDER BY mp.name, mp.id LIMIT 50`,
+              params: [org.id],
+            },
+            {
+              sql: `SELECT count(*) FROM (SELECT 1 FROM mini_programs mp WHERE mp.organization_id = $1 LIMIT 1001) m`,
+              params: [org.id],
+            },
+          ],
+        },
+      },
+      {
+        label: `Mini-programs, search in the middle of a name ("${middle}")`,
+        path: `/console/mini-programs?q=${encodeURIComponent(middle)}`,
+        baseline: {
+          label: 'the same ILIKE: first 50 by name and the capped count',
+          statements: search(middle),
+        },
+      },
+      {
+        label: 'Mini-programs, search a Chinese word in every name ("程序")',
+        path: `/console/mini-programs?q=${encodeURIComponent('程序')}`,
+        baseline: {
+          label: 'the same ILIKE: first 50 by name and the capped count',
+          statements: search('程序'),
+        },
+      },
+      {
+        label: `Mini-programs, the middle page (offset ${middleOffset.toLocaleString('en')})`,
+        path: `/console/mini-programs?offset=${middleOffset}`,
+      },
+      {
+        label: 'Deadlines, first page',
+        path: '/console/deadlines',
+        baseline: {
+          label: 'the first 50 live deadlines by act-by and the count capped at 10,001',
+          statements: [
+            {
+              sql: `SELECT d.* FROM deadlines d WHERE ${live} ORDER BY d.act_by, d.id LIMIT 50`,
+              params: [org.id],
+            },
+            {
+              sql: `SELECT count(*) FROM (SELECT 1 FROM deadlines d WHERE ${live} LIMIT 10001) m`,
+              params: [org.id],
+            },
+          ],
+        },
+      },
+      { label: 'Deadlines, due within 30 days', path: '/console/deadlines?urgency=due_30' },
+      { label: 'One mini-program', path: `/console/mini-programs/${mp.id}` },
+      { label: 'One deadline', path: `/console/deadlines/${deadline.id}` },
+    ];
+
+    const rows: ResultRow[] = [];
+    const size = `${n.toLocaleString('en')} mini-programs`;
+    for (const page of pages) {
+      await timePage(api.base, page, cookie); // warm-up
+      const app: number[] = [];
+      const bare: number[] = [];
+      if (page.baseline) await timeStatements(c, page.baseline.statements);
+      // Interleaved, so both see the same moments of a shared machine's load.
+      for (let i = 0; i < samples; i++) {
+        app.push(await timePage(api.base, page, cookie));
+        if (page.baseline) bare.push(await timeStatements(c, page.baseline.statements));
+      }
+      const appP95 = p95(app);
+      log(
+        `console: ${page.label}: p95 ${appP95.toFixed(1)} ms` +
+          (bare.length ? `, baseline p95 ${p95(bare).toFixed(1)} ms` : ''),
+      );
+      rows.push({
+        work: 'Console',
+        size,
+        figure: `${page.label}: p95 of ${samples} (p50 ${p50(app).toFixed(1)} ms)`,
+        unit: 'ms',
+        value: summarize([appP95]),
+        baseline: page.baseline ? { label: page.baseline.label, value: summarize([p95(bare)]) } : undefined,
+        ratio: page.baseline ? appP95 / p95(bare) : undefined,
+        goal: 'p95 < 300 ms',
+        met: appP95 < 300,
+      });
+    }
+    const slowest = rows.reduce((a, b) => (b.value.median > a.value.median ? b : a));
+    const missed = rows.filter((r) => r.met === false).length;
+    return {
+      name: 'Console',
+      seconds: (performance.now() - started) / 1000,
+      rows,
+      notes: [
+        `Data: one organization, ${size} imported through the API in chunks of 50,000 (the large-organization ` +
+          `bench’s file), ${counts.deadlines.toLocaleString('en')} live deadlines, plus the same custody, ` +
+          'qualifications and TLS checks. A console session is written to `sessions` as sign-in writes it. Each ' +
+          `page: one warm-up, then ${samples} requests over HTTP, each followed by its baseline statements ` +
+          'through pg: the statements the page’s answer rests on, without Nest, rendering or the session check.',
+        // Derived from this run's figures only.
+        `In this run ${rows.length - missed} of ${rows.length} pages answered within 300 ms at p95; the slowest was ` +
+          `“${slowest.figure.split(':')[0]}” at ${slowest.value.median.toFixed(1)} ms.`,
+      ],
+    };
+  } finally {
+    await api?.child.stop();
+    await c.end();
+    await server.dropDatabase(url);
+  }
+}
