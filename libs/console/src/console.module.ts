@@ -11,13 +11,23 @@ import { DeadlinePagesController } from './deadline-pages.controller.js';
 import { ConsoleQueries } from './console-queries.service.js';
 import { MiniProgramPagesController } from './mini-program-pages.controller.js';
 import { OverviewController } from './overview.controller.js';
+import { HistoryPagesController } from './history-pages.controller.js';
+import { HistoryQueries } from './history-queries.service.js';
+import { InboxPagesController } from './inbox-pages.controller.js';
 
 /** The web console: server-rendered pages over the same services as the API, for people with a session. */
 @Module({
   imports: [PeopleModule, DeadlinesModule, RegistryModule, CatalogueModule],
   // OverviewController last: its catch-all answers the console's 404.
-  controllers: [SignInController, DeadlinePagesController, MiniProgramPagesController, OverviewController],
-  providers: [ConsoleGuard, AppStateService, ConsoleQueries],
+  controllers: [
+    SignInController,
+    DeadlinePagesController,
+    MiniProgramPagesController,
+    HistoryPagesController,
+    InboxPagesController,
+    OverviewController,
+  ],
+  providers: [ConsoleGuard, AppStateService, ConsoleQueries, HistoryQueries],
 })
 export class ConsoleModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -70,6 +70,9 @@ const ZH_RULES: [RegExp, (m: RegExpExecArray) => string][] = [
     /^must be a single address of the form name@example\.com$/,
     () => '请填写一个有效的邮箱地址，例如 name@example.com',
   ],
+  // History filters (console-history)
+  [/^must be a UUID$/, () => '必须是记录编号（UUID），可从记录页面的地址中复制'],
+  [/^must be a whole number$/, () => '必须是整数'],
 ];
 
 export function translateRule(rule: string, locale: ConsoleLocale, t: Translate): string {

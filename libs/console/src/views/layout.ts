@@ -2,8 +2,9 @@ import { STYLESHEET } from '../assets.js';
 import type { ConsoleRequest } from '../console-context.js';
 import { type Html, html, type SafeHtml } from '../html.js';
 import type { MessageKey } from '../i18n/messages.js';
+import { roleAllows } from '../../../people/src/roles.js';
 
-export type Section = 'overview' | 'deadlines' | 'miniPrograms' | 'people';
+export type Section = 'overview' | 'deadlines' | 'miniPrograms' | 'people' | 'history';
 
 export interface LayoutModel {
   c: ConsoleRequest;
@@ -17,6 +18,7 @@ const NAV: [Section, string, MessageKey][] = [
   ['deadlines', '/console/deadlines', 'nav.deadlines'],
   ['miniPrograms', '/console/mini-programs', 'nav.miniPrograms'],
   ['people', '/console/people', 'nav.people'],
+  ['history', '/console/history', 'nav.history'],
 ];
 
 export function csrfField(c: ConsoleRequest): SafeHtml {
@@ -64,7 +66,11 @@ export function layout(m: LayoutModel, body: SafeHtml): string {
     ? html`<nav class="main" aria-label="${t('nav.main')}">
         ${NAV.filter(([section]) => section !== 'people' || s.role === 'admin').map(
           ([section, href, key]) =>
-            html`<a href="${href}" ${section === m.section ? html` aria-current="page"` : ''}>${t(key)}</a>`,
+            html`<a
+              href="${section === 'history' && !roleAllows(s.role, 'manager') ? '/console/deliveries' : href}"
+              ${section === m.section ? html` aria-current="page"` : ''}
+              >${t(key)}</a
+            >`,
         )}
       </nav>`
     : '';
