@@ -66,7 +66,7 @@ ol.events>li{border:1px solid var(--line);border-radius:8px;padding:8px 12px;mar
 .event-title{font-size:1rem;margin:0}
 ol.events th[scope=row]{background:none;white-space:normal;font-weight:600}
 td.was,td.now,td.answer,pre.mail{overflow-wrap:anywhere;word-break:break-word}
-td.was{color:var(--muted);text-decoration:line-through}
+td.was{color:var(--muted)}
 pre.mail{white-space:pre-wrap;font:inherit;background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:12px}
 @media (max-width:600px){
   main{padding:12px}

@@ -123,15 +123,27 @@ function fieldName(t: Translate, path: string[]): string {
     .join(' › ');
 }
 
-function leafText(t: Translate, value: Leaf): Html {
+/** Fields whose values are codes with names in the catalogue, by kind of record ('*': any). */
+const VALUE_NAMES: Record<string, Record<string, string>> = {
+  '*': { state: 'state', urgency: 'urgency', vendorStatus: 'vendorStatus' },
+  deadline: { kind: 'kind' },
+  vendor: { status: 'vendorStatus' },
+  contact: { role: 'contactRole' },
+  invitation: { role: 'role' },
+  user: { role: 'role' },
+};
+
+function leafText(t: Translate, entityType: string, path: string[], value: Leaf): Html {
   if (value === null || value === '') return html`<span class="muted">${t('history.empty')}</span>`;
   if (typeof value === 'boolean') return t(value ? 'common.yes' : 'common.no');
-  return String(value);
+  const last = path.at(-1) ?? '';
+  const prefix = VALUE_NAMES[entityType]?.[last] ?? VALUE_NAMES['*'][last];
+  return prefix && typeof value === 'string' ? label(t, prefix, value) : String(value);
 }
 
 const MAX_ROWS = 30;
 
-function changesTable(t: Translate, changes: FieldChange[]): SafeHtml {
+function changesTable(t: Translate, entityType: string, changes: FieldChange[]): SafeHtml {
   if (!changes.length) return html`<p class="muted">${t('history.noChanges')}</p>`;
   const shown = changes.slice(0, MAX_ROWS);
   return html`${dataTable(
@@ -140,8 +152,8 @@ function changesTable(t: Translate, changes: FieldChange[]): SafeHtml {
     (ch) =>
       html`<tr>
         <th scope="row">${fieldName(t, ch.path)}</th>
-        <td class="was">${leafText(t, ch.before)}</td>
-        <td class="now">${leafText(t, ch.after)}</td>
+        <td class="was">${leafText(t, entityType, ch.path, ch.before)}</td>
+        <td class="now">${leafText(t, entityType, ch.path, ch.after)}</td>
       </tr>`,
     '',
   )}${changes.length > MAX_ROWS ? html`<p class="muted">${t('history.more', { n: changes.length - MAX_ROWS })}</p>` : ''}`;
@@ -195,7 +207,7 @@ export function auditLogPage(c: SignedInRequest, m: AuditLogModel): string {
                       ${page ? html` · <a href="${page}${e.entity_id}">${t('history.openRecord')}</a>` : ''}
                       ${e.entity_id ? html` · <a href="/console/history${query({ entityId: e.entity_id })}">${t('history.recordHistory')}</a>` : ''}
                     </p>
-                    ${changesTable(t, recordDiff(e.before, e.after))}
+                    ${changesTable(t, e.entity_type, recordDiff(e.before, e.after))}
                   </article>
                 </li>`;
               })}
