@@ -182,7 +182,7 @@ beforeAll(async () => {
     sessions[role] = await new ConsoleSession(t.http).signIn(`${role}@tenant-a.test`, PASSWORD);
   sessions.adminB = await new ConsoleSession(t.http).signIn('admin@tenant-b.test', PASSWORD);
   routes = registeredRoutes(t.app);
-}, 120_000);
+}, 400_000);
 
 afterAll(async () => {
   await t?.close();
@@ -211,7 +211,7 @@ describe('every console route, from the router', () => {
     expect(answers).toEqual(expected);
     expect(answers.length).toBeGreaterThan(15);
     expect(await countAudit(a)).toBe(before);
-  }, 120_000);
+  }, 400_000);
 
   it("shows none of another organization's records on any page without parameters", async () => {
     const leaks: string[] = [];
@@ -225,7 +225,7 @@ describe('every console route, from the router', () => {
     // ...while A's admin does see them where they belong (the markers are real).
     expect((await sessions.admin.get('/console/mini-programs')).text).toContain(A_MARKERS[0]);
     expect((await sessions.admin.get('/console/history')).text).toContain(A_MARKERS[0]);
-  }, 120_000);
+  }, 400_000);
 
   it('refuses each route to every role below its minimum with 403, and lets the minimum role open its pages', async () => {
     const before = await countAudit(a);
@@ -246,7 +246,7 @@ describe('every console route, from the router', () => {
     }
     expect(answers).toEqual(expected);
     expect(await countAudit(a)).toBe(before);
-  }, 180_000);
+  }, 400_000);
 
   it('refuses every POST without the form token with 403, for an admin too, and changes nothing', async () => {
     const before = await countAudit(a);
@@ -262,7 +262,7 @@ describe('every console route, from the router', () => {
     expect(await countAudit(a)).toBe(before);
     // The session survived all of it (sign-out without a token is refused too).
     expect((await sessions.admin.get('/console')).status).toBe(200);
-  }, 120_000);
+  }, 400_000);
 
   it('sends a signed-out visitor of every non-anonymous page to sign in', async () => {
     const stranger = new ConsoleSession(t.http);
@@ -274,5 +274,5 @@ describe('every console route, from the router', () => {
         wrong.push(`${r.path} → ${res.status}`);
     }
     expect(wrong).toEqual([]);
-  }, 60_000);
+  }, 300_000);
 });

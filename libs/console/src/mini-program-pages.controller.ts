@@ -34,7 +34,6 @@ import { ConsoleQueries } from './console-queries.service.js';
 import { requireId } from './deadline-pages.controller.js';
 import { formFields, lines, validated } from './form-input.js';
 import { translateRule } from './i18n/rules.js';
-import { problemsToErrors } from './sign-in.controller.js';
 import { submitted } from './form-outcome.js';
 import {
   importPage,
