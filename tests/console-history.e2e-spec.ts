@@ -80,7 +80,7 @@ async function organization(h: ConsoleHarness, name: string, domain: string, ope
     .http()
     .get(`/api/v1/deadlines?miniProgramId=${mp.id}`)
     .set('Authorization', org.bearer);
-  const review = (deadlines.body.items as { id: string; kind: string; dueOn: string }[]).find(
+  const review = (deadlines.body.items as { id: string; kind: string; dueOn: string; actBy: string }[]).find(
     (d) => d.kind === 'annual_review',
   )!;
   return { org, mp: mp.id, review };
@@ -159,9 +159,16 @@ describe('history: audit log and deliveries', () => {
     await m.goto(`${h.baseUrl}/console/history?entityId=${a.mp}`);
     expect(await events.filter({ hasText: '确认了截止事项' }).count()).toBe(0);
     expect(await events.filter({ hasText: '修改了小程序' }).count()).toBe(1);
+    // Everything 王操作 did happened on 2026-11-25 in Shanghai (02:00 UTC and a few minutes): the day's
+    // range has all of it, the days on either side none.
+    await m.goto(`${h.baseUrl}/console/history?who=%E7%8E%8B`);
+    const all = await events.count();
+    expect(all).toBeGreaterThanOrEqual(2);
     await m.goto(`${h.baseUrl}/console/history?from=2026-11-25&to=2026-11-25&who=%E7%8E%8B`);
-    expect(await events.count()).toBe(2);
+    expect(await events.count()).toBe(all);
     await m.goto(`${h.baseUrl}/console/history?from=2026-11-26&who=%E7%8E%8B`);
+    expect(await events.count()).toBe(0);
+    await m.goto(`${h.baseUrl}/console/history?to=2026-11-24&who=%E7%8E%8B`);
     expect(await events.count()).toBe(0);
     // A bad filter is named beside its field, in Chinese, with a 400.
     const bad = await m.goto(`${h.baseUrl}/console/history?to=2026-02-30&entityId=nope`);
@@ -182,7 +189,11 @@ describe('history: audit log and deliveries', () => {
     expect(await failed.count()).toBe(1);
     expect(await failed.locator('td').first().innerText()).toContain('失败');
     expect(await failed.locator('td.answer').innerText()).toMatch(/550/);
-    expect(await failed.locator('td').nth(2).innerText()).toContain('到期前 30 天');
+    // By hand: the review's last day to act is 2026-11-30 (checked below); on 2026-11-25 the most severe
+    // stage due is 7 days before it, planned for 2026-11-23.
+    expect(a.review.actBy).toBe('2026-11-30');
+    expect(await failed.locator('td').nth(2).innerText()).toContain('到期前 7 天');
+    expect(await failed.locator('td').nth(2).innerText()).toContain('2026-11-23');
     expect(await failed.locator(`a[href="/console/deadlines/${a.review.id}"]`).count()).toBe(1);
     const sent = rows.filter({ hasText: 'manager@kangning-test.cn' });
     expect(await sent.locator('td').first().innerText()).toContain('已被邮件服务器接收');
@@ -227,8 +238,9 @@ describe('local inbox: the embedded setup, one organization at a time', () => {
   });
 
   it("shows an admin only the current organization's mail, each with its planned day and send time", async () => {
-    // Precondition, by hand: due 2026-12-20, so on 2026-11-25 the d-30 stage is due, planned for 2026-11-20.
-    expect(a.review.dueOn).toBe('2026-12-20');
+    // By hand: the last day to act is 2026-11-30, so on 2026-11-25 the 7-days-before stage is due,
+    // planned for 2026-11-23.
+    expect(a.review.actBy).toBe('2026-11-30');
     const { context, page } = await signedIn(h, adminA);
     await page.goto(`${h.baseUrl}/console/inbox`);
     const rows = page.locator('table tbody tr');
@@ -239,7 +251,7 @@ describe('local inbox: the embedded setup, one organization at a time', () => {
     expect(text).not.toContain('yi.test');
     for (const row of await rows.all()) {
       const cells = row.locator('td');
-      expect(await cells.nth(0).innerText()).toBe('2026-11-20');
+      expect(await cells.nth(0).innerText()).toBe('2026-11-23');
       expect(await cells.nth(1).innerText()).toBe('2026-11-25 10:00');
     }
     await check(page, 'inbox');
@@ -248,7 +260,7 @@ describe('local inbox: the embedded setup, one organization at a time', () => {
     await submit(page, page.locator('form.filters button[type=submit]'));
     expect(await rows.count()).toBe(1);
     await submit(page, rows.first().locator('a'));
-    expect(await page.locator('dl.facts').innerText()).toContain('2026-11-20');
+    expect(await page.locator('dl.facts').innerText()).toContain('2026-11-23');
     expect(await page.locator('pre.mail a').count()).toBeGreaterThan(0);
     await check(page, 'inbox-mail');
 

@@ -64,7 +64,8 @@ nav.tabs a[aria-current=page]{font-weight:700;border-bottom:3px solid var(--acce
 ol.events{list-style:none;padding:0;margin:0}
 ol.events>li{border:1px solid var(--line);border-radius:8px;padding:8px 12px;margin:0 0 12px}
 .event-title{font-size:1rem;margin:0}
-ol.events th[scope=row]{background:none;white-space:normal;font-weight:600}
+ol.events table{table-layout:fixed}
+ol.events th[scope=row]{background:none;white-space:normal;font-weight:600;overflow-wrap:anywhere}
 td.was,td.now,td.answer,pre.mail{overflow-wrap:anywhere;word-break:break-word}
 td.was{color:var(--muted)}
 pre.mail{white-space:pre-wrap;font:inherit;background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:12px}

@@ -133,9 +133,12 @@ const VALUE_NAMES: Record<string, Record<string, string>> = {
   user: { role: 'role' },
 };
 
-function leafText(t: Translate, entityType: string, path: string[], value: Leaf): Html {
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+function leafText(t: Translate, tz: string, entityType: string, path: string[], value: Leaf): Html {
   if (value === null || value === '') return html`<span class="muted">${t('history.empty')}</span>`;
   if (typeof value === 'boolean') return t(value ? 'common.yes' : 'common.no');
+  if (typeof value === 'string' && INSTANT.test(value)) return formatInstant(value, tz);
   const last = path.at(-1) ?? '';
   const prefix = VALUE_NAMES[entityType]?.[last] ?? VALUE_NAMES['*'][last];
   return prefix && typeof value === 'string' ? label(t, prefix, value) : String(value);
@@ -143,7 +146,7 @@ function leafText(t: Translate, entityType: string, path: string[], value: Leaf)
 
 const MAX_ROWS = 30;
 
-function changesTable(t: Translate, entityType: string, changes: FieldChange[]): SafeHtml {
+function changesTable(t: Translate, tz: string, entityType: string, changes: FieldChange[]): SafeHtml {
   if (!changes.length) return html`<p class="muted">${t('history.noChanges')}</p>`;
   const shown = changes.slice(0, MAX_ROWS);
   return html`${dataTable(
@@ -152,8 +155,8 @@ function changesTable(t: Translate, entityType: string, changes: FieldChange[]):
     (ch) =>
       html`<tr>
         <th scope="row">${fieldName(t, ch.path)}</th>
-        <td class="was">${leafText(t, entityType, ch.path, ch.before)}</td>
-        <td class="now">${leafText(t, entityType, ch.path, ch.after)}</td>
+        <td class="was">${leafText(t, tz, entityType, ch.path, ch.before)}</td>
+        <td class="now">${leafText(t, tz, entityType, ch.path, ch.after)}</td>
       </tr>`,
     '',
   )}${changes.length > MAX_ROWS ? html`<p class="muted">${t('history.more', { n: changes.length - MAX_ROWS })}</p>` : ''}`;
@@ -207,7 +210,7 @@ export function auditLogPage(c: SignedInRequest, m: AuditLogModel): string {
                       ${page ? html` · <a href="${page}${e.entity_id}">${t('history.openRecord')}</a>` : ''}
                       ${e.entity_id ? html` · <a href="/console/history${query({ entityId: e.entity_id })}">${t('history.recordHistory')}</a>` : ''}
                     </p>
-                    ${changesTable(t, e.entity_type, recordDiff(e.before, e.after))}
+                    ${changesTable(t, tz, e.entity_type, recordDiff(e.before, e.after))}
                   </article>
                 </li>`;
               })}
