@@ -95,7 +95,7 @@ export class InboxPagesController {
     return {
       id,
       subject: mail.subject ?? '',
-      sentAt: mail.date ?? f.sent_at,
+      sentAt: f.sent_at ?? mail.date ?? null, // the app's clock, as recorded at send; the Date header is the machine's
       to: `${f.name} <${f.email}>`,
       kind: f.kind,
       stage: f.stage,
