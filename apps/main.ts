@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   say(`Health   ${config.publicUrl}/health`);
   say(
     mail.describe().kind === 'local-inbox'
-      ? `Inbox    ${config.publicUrl}/inbox   (no SMTP_URL: reminders are kept here, SMTP ${mail.describe().target})`
+      ? `Inbox    ${config.publicUrl}/console/inbox   (no SMTP_URL: reminders are kept here, SMTP ${mail.describe().target})`
       : `Mail     ${mail.describe().target}`,
   );
   say(`Ready in ${Math.round(performance.now() - startedAt)} ms.`);

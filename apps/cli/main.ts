@@ -252,7 +252,7 @@ program
       const { kind, target } = mail.describe();
       out(
         kind === 'local-inbox'
-          ? `mail is in the local inbox (${target}); with npm start running see /inbox`
+          ? `mail is in the local inbox (${target}); with npm start running see /console/inbox`
           : `mail sent to ${target}`,
       );
     }, clock);

@@ -64,6 +64,17 @@ td.wrap{overflow-wrap:anywhere;min-width:8em}
 .score strong,.score-cell{font-size:1.25rem;font-weight:700}
 caption{text-align:left;font-weight:600;padding:4px 0}
 h3{font-size:1.05rem;margin:1rem 0 .5rem}
+nav.tabs{display:flex;flex-wrap:wrap;gap:4px 16px;margin:0 0 12px;border-bottom:1px solid var(--line)}
+nav.tabs a{padding:6px 0;text-decoration:none}
+nav.tabs a[aria-current=page]{font-weight:700;border-bottom:3px solid var(--accent)}
+ol.events{list-style:none;padding:0;margin:0}
+ol.events>li{border:1px solid var(--line);border-radius:8px;padding:8px 12px;margin:0 0 12px}
+.event-title{font-size:1rem;margin:0}
+ol.events table{table-layout:fixed}
+ol.events th[scope=row]{background:none;white-space:normal;font-weight:600;overflow-wrap:anywhere}
+td.was,td.now,td.answer,pre.mail{overflow-wrap:anywhere;word-break:break-word}
+td.was{color:var(--muted)}
+pre.mail{white-space:pre-wrap;font:inherit;background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:12px}
 @media (max-width:600px){
   main{padding:12px}
   dl.facts{grid-template-columns:1fr}

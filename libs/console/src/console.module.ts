@@ -15,6 +15,9 @@ import { ContactPagesController } from './contact-pages.controller.js';
 import { ContinuityPagesController } from './continuity-pages.controller.js';
 import { ContinuityQueries } from './continuity-queries.service.js';
 import { VendorPagesController } from './vendor-pages.controller.js';
+import { HistoryPagesController } from './history-pages.controller.js';
+import { HistoryQueries } from './history-queries.service.js';
+import { InboxPagesController } from './inbox-pages.controller.js';
 
 /** The web console: server-rendered pages over the same services as the API, for people with a session. */
 @Module({
@@ -28,9 +31,12 @@ import { VendorPagesController } from './vendor-pages.controller.js';
     VendorPagesController,
     ContactPagesController,
     ContinuityPagesController,
+    // history and the local inbox (issue 16, items 7-8)
+    HistoryPagesController,
+    InboxPagesController,
     OverviewController,
   ],
-  providers: [ConsoleGuard, AppStateService, ConsoleQueries, ContinuityQueries],
+  providers: [ConsoleGuard, AppStateService, ConsoleQueries, ContinuityQueries, HistoryQueries],
 })
 export class ConsoleModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -34,7 +34,7 @@ import { ConsoleQueries } from './console-queries.service.js';
 import { requireId } from './deadline-pages.controller.js';
 import { formFields, lines, validated } from './form-input.js';
 import { translateRule } from './i18n/rules.js';
-import { problemsToErrors } from './sign-in.controller.js';
+import { submitted } from './form-outcome.js';
 import {
   importPage,
   MINI_PROGRAM_FIELDS,
@@ -121,23 +121,17 @@ export class MiniProgramPagesController {
   @Post()
   @NeedsRole('operator')
   async create(@Page() c: SignedInRequest, @Body() body: unknown, @Res() res: Response) {
-    try {
-      const dto = await validated(CreateMiniProgramDto, miniProgramInput(body, false));
-      const created = await this.miniPrograms.create(c.ctx, dto);
-      res.redirect(303, `/console/mini-programs/${created.id}?done=created`);
-    } catch (error) {
-      if (!(error instanceof DomainError) || !error.problems.length) throw error;
-      res
-        .status(400)
-        .type('html')
-        .send(
-          await this.form(c, {
-            values: formFields(body, MINI_PROGRAM_FIELDS),
-            features: featuresOf(body),
-            errors: problemsToErrors(error, c),
-          }),
-        );
-    }
+    await submitted(
+      c,
+      res,
+      async () => {
+        const dto = await validated(CreateMiniProgramDto, miniProgramInput(body, false));
+        const created = await this.miniPrograms.create(c.ctx, dto);
+        return `/console/mini-programs/${created.id}?done=created`;
+      },
+      (errors) =>
+        this.form(c, { values: formFields(body, MINI_PROGRAM_FIELDS), features: featuresOf(body), errors }),
+    );
   }
 
   @Get('import')
@@ -265,26 +259,20 @@ export class MiniProgramPagesController {
     @Res() res: Response,
   ) {
     requireId(id);
-    try {
-      const dto = await validated(UpdateMiniProgramDto, miniProgramInput(body, true));
-      await this.miniPrograms.update(c.ctx, id, dto);
-      res.redirect(303, `/console/mini-programs/${id}?done=updated`);
-    } catch (error) {
-      if (!(error instanceof DomainError) || !error.problems.length) throw error;
-      const mp = await this.miniPrograms.get(c.ctx, id);
-      res
-        .status(400)
-        .type('html')
-        .send(
-          await this.form(c, {
-            id,
-            name: mp.name,
-            values: formFields(body, MINI_PROGRAM_FIELDS),
-            features: featuresOf(body),
-            errors: problemsToErrors(error, c),
-          }),
-        );
-    }
+    await submitted(
+      c,
+      res,
+      async () => {
+        const dto = await validated(UpdateMiniProgramDto, miniProgramInput(body, true));
+        await this.miniPrograms.update(c.ctx, id, dto);
+        return `/console/mini-programs/${id}?done=updated`;
+      },
+      async (errors) => {
+        const mp = await this.miniPrograms.get(c.ctx, id);
+        const values = formFields(body, MINI_PROGRAM_FIELDS);
+        return this.form(c, { id, name: mp.name, values, features: featuresOf(body), errors });
+      },
+    );
   }
 
   @Get(':id/qualifications/new')
@@ -304,16 +292,15 @@ export class MiniProgramPagesController {
   ) {
     const mp = await this.miniPrograms.get(c.ctx, requireId(id));
     const values = formFields(body, QUALIFICATION_FIELDS);
-    try {
-      await this.miniPrograms.addQualification(c.ctx, id, await validated(CreateQualificationDto, values));
-      res.redirect(303, `/console/mini-programs/${id}?done=qualification`);
-    } catch (error) {
-      if (!(error instanceof DomainError) || !error.problems.length) throw error;
-      res
-        .status(400)
-        .type('html')
-        .send(this.qualificationForm(c, mp, undefined, values, problemsToErrors(error, c)));
-    }
+    await submitted(
+      c,
+      res,
+      async () => {
+        await this.miniPrograms.addQualification(c.ctx, id, await validated(CreateQualificationDto, values));
+        return `/console/mini-programs/${id}?done=qualification`;
+      },
+      (errors) => this.qualificationForm(c, mp, undefined, values, errors),
+    );
   }
 
   @Get(':id/qualifications/:qid/edit')
@@ -352,21 +339,16 @@ export class MiniProgramPagesController {
     const input: Record<string, unknown> = { ...values };
     for (const key of ['number', 'issuer', 'issuedOn', 'expiresOn'] as const)
       if (!(key in values)) input[key] = null;
-    try {
-      await this.miniPrograms.updateQualification(
-        c.ctx,
-        id,
-        qid,
-        await validated(UpdateQualificationDto, input),
-      );
-      res.redirect(303, `/console/mini-programs/${id}?done=qualification`);
-    } catch (error) {
-      if (!(error instanceof DomainError) || !error.problems.length) throw error;
-      res
-        .status(400)
-        .type('html')
-        .send(this.qualificationForm(c, mp, q, values, problemsToErrors(error, c)));
-    }
+    await submitted(
+      c,
+      res,
+      async () => {
+        const dto = await validated(UpdateQualificationDto, input);
+        await this.miniPrograms.updateQualification(c.ctx, id, qid, dto);
+        return `/console/mini-programs/${id}?done=qualification`;
+      },
+      (errors) => this.qualificationForm(c, mp, q, values, errors),
+    );
   }
 
   private qualificationForm(

@@ -47,6 +47,23 @@ export function problemsToErrors(error: DomainError, c: ConsoleRequest): FieldEr
   return errors;
 }
 
+const LINK_PATHS = ['console/invitations/:token', 'console/reset/:token'];
+const purposeOf = (req: Request): InvitationPurpose =>
+  req.path.startsWith('/console/invitations/') ? 'invite' : 'reset';
+
+type LinkInvitation = Extract<Awaited<ReturnType<PeopleService['inspect']>>, { ok: true }>['invitation'];
+function linkModel(token: string, purpose: InvitationPurpose, inv: LinkInvitation) {
+  return {
+    token,
+    purpose,
+    inviter: inv.invitedBy,
+    organizationName: inv.organizationName,
+    email: inv.email,
+    role: inv.role,
+    existingUser: inv.existingUser,
+  };
+}
+
 /** Signing in and out, invitations, password resets, language and organization switches. */
 @ApiExcludeController()
 @Public()
@@ -151,24 +168,6 @@ export class SignInController {
     res.redirect(303, '/console');
   }
 
-  @Get('console/invitations/:token')
-  @Anonymous()
-  invitation(@Page() c: ConsoleRequest, @Param('token') token: string, @Res() res: Response) {
-    return this.showLink(c, token, 'invite', res);
-  }
-
-  @Post('console/invitations/:token')
-  @Anonymous()
-  accept(
-    @Page() c: ConsoleRequest,
-    @Param('token') token: string,
-    @Body() body: Form,
-    @Req() req: Request,
-    @Res() res: Response,
-  ) {
-    return this.useLink(c, token, 'invite', body, req, res);
-  }
-
   @Get('console/reset')
   @Anonymous()
   resetForm(@Page() c: ConsoleRequest, @Res() res: Response): void {
@@ -185,25 +184,31 @@ export class SignInController {
       .send(resetRequestPage(c, { sent: true }));
   }
 
-  @Get('console/reset/:token')
+  /** An invitation's or a password reset's one-time link: the same page, told apart by its path. */
+  @Get(LINK_PATHS)
   @Anonymous()
-  reset(@Page() c: ConsoleRequest, @Param('token') token: string, @Res() res: Response) {
-    return this.showLink(c, token, 'reset', res);
+  showLink(
+    @Page() c: ConsoleRequest,
+    @Param('token') token: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    return this.linkPage(c, token, purposeOf(req), res);
   }
 
-  @Post('console/reset/:token')
+  @Post(LINK_PATHS)
   @Anonymous()
-  setPassword(
+  useLink(
     @Page() c: ConsoleRequest,
     @Param('token') token: string,
     @Body() body: Form,
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    return this.useLink(c, token, 'reset', body, req, res);
+    return this.acceptLink(c, token, purposeOf(req), body, req, res);
   }
 
-  private async showLink(c: ConsoleRequest, token: string, purpose: InvitationPurpose, res: Response) {
+  private async linkPage(c: ConsoleRequest, token: string, purpose: InvitationPurpose, res: Response) {
     // The token is in the URL: it must not leak to another site through the Referer header.
     res.set('Referrer-Policy', 'no-referrer');
     const state = await this.people.inspect(token, purpose);
@@ -214,21 +219,10 @@ export class SignInController {
         .send(linkUnusablePage(c, state.reason));
       return;
     }
-    const inv = state.invitation;
-    res.type('html').send(
-      invitationPage(c, {
-        token,
-        purpose,
-        inviter: inv.invitedBy,
-        organizationName: inv.organizationName,
-        email: inv.email,
-        role: inv.role,
-        existingUser: inv.existingUser,
-      }),
-    );
+    res.type('html').send(invitationPage(c, linkModel(token, purpose, state.invitation)));
   }
 
-  private async useLink(
+  private async acceptLink(
     c: ConsoleRequest,
     token: string,
     purpose: InvitationPurpose,
@@ -259,19 +253,12 @@ export class SignInController {
       if (error instanceof DomainError && error.problems.length) {
         const state = await this.people.inspect(token, purpose);
         if (!state.ok) throw error;
-        const inv = state.invitation;
         res
           .status(400)
           .type('html')
           .send(
             invitationPage(c, {
-              token,
-              purpose,
-              inviter: inv.invitedBy,
-              organizationName: inv.organizationName,
-              email: inv.email,
-              role: inv.role,
-              existingUser: inv.existingUser,
+              ...linkModel(token, purpose, state.invitation),
               name: str(body.name),
               errors: problemsToErrors(error, c),
             }),

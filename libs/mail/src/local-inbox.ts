@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { SMTPServer } from 'smtp-server';
@@ -79,6 +79,32 @@ export class LocalInbox implements OnApplicationShutdown {
     );
   }
 
+  /**
+   * Every captured mail, newest first, with the Message-ID it was sent with (read from its header block
+   * only): what the console's inbox needs to tell whose mail it is before reading any mail in full.
+   */
+  async index(): Promise<{ id: string; messageId: string | null }[]> {
+    let names: string[];
+    try {
+      names = (await readdir(this.folder)).filter((n) => /^[\w-]+\.eml$/.test(n));
+    } catch {
+      return [];
+    }
+    names.sort().reverse();
+    return Promise.all(names.map(async (id) => ({ id, messageId: messageIdOf(await this.head(id)) })));
+  }
+
+  private async head(id: string): Promise<string> {
+    const file = await open(path.join(this.folder, id), 'r');
+    try {
+      const buffer = Buffer.alloc(16 * 1024);
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
+      return buffer.subarray(0, bytesRead).toString('latin1');
+    } finally {
+      await file.close();
+    }
+  }
+
   async read(id: string): Promise<Buffer | null> {
     if (!/^[\w-]+\.eml$/.test(id)) return null;
     try {
@@ -93,4 +119,12 @@ export class LocalInbox implements OnApplicationShutdown {
     this.server = null;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+}
+
+/** The Message-ID header of a raw mail's header block (folded lines unfolded), or null. */
+export function messageIdOf(raw: string): string | null {
+  const end = raw.search(/\r?\n\r?\n/);
+  const headers = (end < 0 ? raw : raw.slice(0, end)).replace(/\r?\n[ \t]+/g, ' ');
+  const m = /^message-id:[ \t]*(<[^<>\s]+>)/im.exec(headers);
+  return m ? m[1] : null;
 }

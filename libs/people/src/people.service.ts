@@ -137,12 +137,14 @@ export class PeopleService {
 
   async revokeInvitation(ctx: AuthContext, id: string): Promise<void> {
     await this.db.transaction(async (m) => {
-      const [row] = await m.query<{ id: string }[]>(
+      // For an UPDATE, TypeORM answers [rows, affected count], not the rows: `[row]` was always truthy,
+      // so another organization's (or a used) invitation "revoked" with 303 and an audit event.
+      const [rows] = await m.query<[{ id: string }[], number]>(
         `UPDATE invitations SET revoked_at = $3 WHERE id = $1 AND organization_id = $2 AND used_at IS NULL
            AND revoked_at IS NULL RETURNING id`,
         [id, ctx.organizationId, this.clock.now()],
       );
-      if (!row) throw DomainError.notFound('Invitation');
+      if (!rows.length) throw DomainError.notFound('Invitation');
       await this.audit.record(m, ctx, {
         action: 'invitation.revoked',
         entityType: 'invitation',

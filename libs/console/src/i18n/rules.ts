@@ -75,6 +75,9 @@ const ZH_RULES: [RegExp, (m: RegExpExecArray) => string][] = [
     /^must not contain secrets: looks like (.*)$/,
     (m) => `不能填写密钥或密码：内容看起来像${SECRET_KINDS_ZH[m[1]] ?? m[1]}`,
   ],
+  // History filters (console-history)
+  [/^must be a UUID$/, () => '必须是记录编号（UUID），可从记录页面的地址中复制'],
+  [/^must be a whole number$/, () => '必须是整数'],
 ];
 
 const SECRET_KINDS_ZH: Record<string, string> = {

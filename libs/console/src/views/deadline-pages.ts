@@ -9,6 +9,7 @@ import { stageName } from '../i18n/messages.js';
 import { errorSummary, type FieldErrors, field, select } from './forms.js';
 import { daysLeftText, formatInstant, label, pager, query, urgencyTag } from './format.js';
 import { csrfField, layout } from './layout.js';
+import { anyOf, dataTable, filterForm } from './table.js';
 
 export type DeadlineRow = DeadlineResponse & { whoMustAct: string };
 
@@ -29,56 +30,47 @@ export function deadlineListPage(c: SignedInRequest, m: DeadlineListModel): stri
   return layout(
     { c, title: t('deadlines.title'), section: 'deadlines' },
     html`<h1>${t('deadlines.title')}${m.miniProgramName ? html` · ${m.miniProgramName}` : ''}</h1>
-      <form method="get" action="/console/deadlines" class="filters">
-        ${f.miniProgramId ? html`<input type="hidden" name="miniProgramId" value="${f.miniProgramId}" />` : ''}
-        ${select({ name: 'urgency', label: t('deadlines.urgency'), value: f.urgency, options: [any, ...URGENCIES.map((u): [string, string] => [u, label(t, 'urgency', u)])] })}
-        ${select({ name: 'state', label: t('deadlines.state'), value: f.state, options: [any, ...STATES.map((s): [string, string] => [s, label(t, 'state', s)])] })}
-        ${select({ name: 'kind', label: t('deadlines.kind'), value: f.kind, options: [any, ...DEADLINE_KINDS.map((k): [string, string] => [k, label(t, 'kind', k)])] })}
-        ${select({ name: 'vendorId', label: t('deadlines.vendor'), value: f.vendorId, options: [any, ...m.vendors.map((v): [string, string] => [v.id, v.name])] })}
-        <div>
-          <button type="submit">${t('common.apply')}</button>
-          <a href="/console/deadlines">${t('common.clear')}</a>
-        </div>
-      </form>
-      ${
-        m.items.length
-          ? html`<div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">${t('deadlines.item')}</th>
-                    <th scope="col">${t('deadlines.miniProgram')}</th>
-                    <th scope="col">${t('deadlines.actBy')}</th>
-                    <th scope="col">${t('deadlines.dueOn')}</th>
-                    <th scope="col">${t('deadlines.state')}</th>
-                    <th scope="col">${t('deadlines.whoMustAct')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${m.items.map(
-                    (d) =>
-                      html`<tr>
-                        <td>
-                          <a href="/console/deadlines/${d.id}">${d.requirementName}</a
-                          ><br />${urgencyTag(t, d.urgency)}
-                          <span class="muted">${label(t, 'kind', d.kind)}</span>
-                        </td>
-                        <td>
-                          ${d.miniProgram ? html`<a href="/console/mini-programs/${d.miniProgram.id}">${d.miniProgram.name}</a>` : d.vendor ? d.vendor.name : t('deadlines.organizationLevel')}
-                        </td>
-                        <td>${d.actBy}</td>
-                        <td>${d.dueOn}<br /><span class="muted">${daysLeftText(t, d.daysLeft)}</span></td>
-                        <td>${label(t, 'state', d.state)}</td>
-                        <td>
-                          ${d.whoMustAct}${d.vendor && d.vendor.status !== 'active' ? html` <span class="tag danger">${t('common.vendorUnavailable')}</span>` : ''}
-                        </td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`
-          : html`<p>${t('deadlines.none')}</p>`
-      }
+      ${filterForm(
+        t,
+        '/console/deadlines',
+        html`${select({ name: 'urgency', label: t('deadlines.urgency'), value: f.urgency, options: anyOf(t, URGENCIES, (u) => label(t, 'urgency', u)) })}
+        ${select({ name: 'state', label: t('deadlines.state'), value: f.state, options: anyOf(t, STATES, (s) => label(t, 'state', s)) })}
+        ${select({ name: 'kind', label: t('deadlines.kind'), value: f.kind, options: anyOf(t, DEADLINE_KINDS, (k) => label(t, 'kind', k)) })}
+        ${select({ name: 'vendorId', label: t('deadlines.vendor'), value: f.vendorId, options: [any, ...m.vendors.map((v): [string, string] => [v.id, v.name])] })}`,
+        {
+          hidden: f.miniProgramId
+            ? html`<input type="hidden" name="miniProgramId" value="${f.miniProgramId}" />`
+            : '',
+        },
+      )}
+      ${dataTable(
+        [
+          t('deadlines.item'),
+          t('deadlines.miniProgram'),
+          t('deadlines.actBy'),
+          t('deadlines.dueOn'),
+          t('deadlines.state'),
+          t('deadlines.whoMustAct'),
+        ],
+        m.items,
+        (d) =>
+          html`<tr>
+            <td>
+              <a href="/console/deadlines/${d.id}">${d.requirementName}</a><br />${urgencyTag(t, d.urgency)}
+              <span class="muted">${label(t, 'kind', d.kind)}</span>
+            </td>
+            <td>
+              ${d.miniProgram ? html`<a href="/console/mini-programs/${d.miniProgram.id}">${d.miniProgram.name}</a>` : d.vendor ? d.vendor.name : t('deadlines.organizationLevel')}
+            </td>
+            <td>${d.actBy}</td>
+            <td>${d.dueOn}<br /><span class="muted">${daysLeftText(t, d.daysLeft)}</span></td>
+            <td>${label(t, 'state', d.state)}</td>
+            <td>
+              ${d.whoMustAct}${d.vendor && d.vendor.status !== 'active' ? html` <span class="tag danger">${t('common.vendorUnavailable')}</span>` : ''}
+            </td>
+          </tr>`,
+        t('deadlines.none'),
+      )}
       ${pager(t, { ...m.page, exact: m.page.totalIsExact }, (offset) => `/console/deadlines${query({ ...f, offset })}`, m.items.length)}
       ${m.page.totalIsExact === false ? html`<p class="muted">${t('deadlines.countCapped', { cap: DEADLINES_COUNTED_UP_TO.toLocaleString('en') })}</p>` : ''}`,
   );
@@ -174,40 +166,28 @@ export function deadlineDetailPage(c: SignedInRequest, m: DeadlineDetailModel): 
           : html`<p>${t('deadlines.noChecklist')}</p>`
       }
       <h2>${t('deadlines.history')}</h2>
-      ${
-        m.history.length
-          ? html`<div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">${t('deadlines.stage')}</th>
-                    <th scope="col">${t('deadlines.recipient')}</th>
-                    <th scope="col">${t('deadlines.sentAt')}</th>
-                    <th scope="col">${t('deadlines.delivery')}</th>
-                    <th scope="col">${t('deadlines.smtp')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${m.history.map(
-                    (h) =>
-                      html`<tr>
-                        <td>
-                          ${h.kind === 'reminder' ? stageName(h.stage, t) : label(t, 'mailKind', h.kind) === h.kind ? stageName(h.stage, t) : label(t, 'mailKind', h.kind)}
-                        </td>
-                        <td>
-                          ${h.name} &lt;${h.email}&gt;<br /><span class="muted"
-                            >${label(t, 'contactRole', h.role)}</span
-                          >
-                        </td>
-                        <td>${formatInstant(h.sent_at ?? h.updated_at, tz)}</td>
-                        <td>${label(t, 'delivery', h.status)}</td>
-                        <td>${h.smtp_response ?? h.last_error ?? ''}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`
-          : html`<p>${t('deadlines.historyNone')}</p>`
-      }`,
+      ${dataTable(
+        [
+          t('deadlines.stage'),
+          t('deadlines.recipient'),
+          t('deadlines.sentAt'),
+          t('deadlines.delivery'),
+          t('deadlines.smtp'),
+        ],
+        m.history,
+        (h) =>
+          html`<tr>
+            <td>
+              ${h.kind === 'reminder' ? stageName(h.stage, t) : label(t, 'mailKind', h.kind) === h.kind ? stageName(h.stage, t) : label(t, 'mailKind', h.kind)}
+            </td>
+            <td>
+              ${h.name} &lt;${h.email}&gt;<br /><span class="muted">${label(t, 'contactRole', h.role)}</span>
+            </td>
+            <td>${formatInstant(h.sent_at ?? h.updated_at, tz)}</td>
+            <td>${label(t, 'delivery', h.status)}</td>
+            <td>${h.smtp_response ?? h.last_error ?? ''}</td>
+          </tr>`,
+        t('deadlines.historyNone'),
+      )}`,
   );
 }

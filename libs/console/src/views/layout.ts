@@ -2,6 +2,7 @@ import { STYLESHEET } from '../assets.js';
 import type { ConsoleRequest } from '../console-context.js';
 import { type Html, html, type SafeHtml } from '../html.js';
 import type { MessageKey } from '../i18n/messages.js';
+import { roleAllows } from '../../../people/src/roles.js';
 
 export type Section =
   | 'overview'
@@ -11,7 +12,8 @@ export type Section =
   // vendor continuity (issue 16, items 1-4)
   | 'vendors'
   | 'contacts'
-  | 'risk';
+  | 'risk'
+  | 'history';
 
 export interface LayoutModel {
   c: ConsoleRequest;
@@ -28,6 +30,7 @@ const NAV: [Section, string, MessageKey][] = [
   ['contacts', '/console/contacts', 'nav.contacts'],
   ['risk', '/console/risk', 'nav.risk'],
   ['people', '/console/people', 'nav.people'],
+  ['history', '/console/history', 'nav.history'],
 ];
 
 export function csrfField(c: ConsoleRequest): SafeHtml {
@@ -75,7 +78,11 @@ export function layout(m: LayoutModel, body: SafeHtml): string {
     ? html`<nav class="main" aria-label="${t('nav.main')}">
         ${NAV.filter(([section]) => section !== 'people' || s.role === 'admin').map(
           ([section, href, key]) =>
-            html`<a href="${href}" ${section === m.section ? html` aria-current="page"` : ''}>${t(key)}</a>`,
+            html`<a
+              href="${section === 'history' && !roleAllows(s.role, 'manager') ? '/console/deliveries' : href}"
+              ${section === m.section ? html` aria-current="page"` : ''}
+              >${t(key)}</a
+            >`,
         )}
       </nav>`
     : '';

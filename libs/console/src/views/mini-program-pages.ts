@@ -9,6 +9,7 @@ import { html } from '../html.js';
 import { errorSummary, type FieldErrors, field, select } from './forms.js';
 import { daysLeftText, label, pager, query, urgencyTag } from './format.js';
 import { csrfField, layout } from './layout.js';
+import { anyOf, dataTable, filterForm } from './table.js';
 import { type WechatStatus, wechatSection } from './wechat-section.js';
 
 export interface MiniProgramListModel {
@@ -27,48 +28,37 @@ export function miniProgramListPage(c: SignedInRequest, m: MiniProgramListModel)
     { c, title: t('mp.title'), section: 'miniPrograms' },
     html`<h1>${t('mp.title')}</h1>
       ${canWrite ? html`<p class="actions"><a class="button" href="/console/mini-programs/new">${t('mp.new')}</a> <a class="button secondary" href="/console/mini-programs/import">${t('mp.import')}</a></p>` : ''}
-      <form method="get" action="/console/mini-programs" class="filters" role="search">
-        ${field({ name: 'q', label: t('mp.search'), type: 'search', value: f.q })}
-        ${select({ name: 'vendorStatus', label: t('mp.vendorStatus'), value: f.vendorStatus, options: [any, ...VENDOR_STATUSES.map((s): [string, string] => [s, label(t, 'vendorStatus', s)])] })}
+      ${filterForm(
+        t,
+        '/console/mini-programs',
+        html`${field({ name: 'q', label: t('mp.search'), type: 'search', value: f.q })}
+        ${select({ name: 'vendorStatus', label: t('mp.vendorStatus'), value: f.vendorStatus, options: anyOf(t, VENDOR_STATUSES, (s) => label(t, 'vendorStatus', s)) })}
         ${select({ name: 'vendorId', label: t('deadlines.vendor'), value: f.vendorId, options: [any, ...m.vendors.map((v): [string, string] => [v.id, v.name])] })}
         ${field({ name: 'serviceCategory', label: t('mp.serviceCategory'), value: f.serviceCategory })}
-        ${select({ name: 'sort', label: t('mp.sort'), value: f.sort ?? 'name', options: MINI_PROGRAM_SORTS.map((s): [string, string] => [s, t(`mp.sort.${s}`)]) })}
-        <div>
-          <button type="submit">${t('common.apply')}</button>
-          <a href="/console/mini-programs">${t('common.clear')}</a>
-        </div>
-      </form>
-      ${
-        m.items.length
-          ? html`<div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">${t('mp.field.name')}</th>
-                    <th scope="col">${t('mp.field.appId')}</th>
-                    <th scope="col">${t('mp.field.ownerName')}</th>
-                    <th scope="col">${t('mp.field.vendorId')}</th>
-                    <th scope="col">${t('mp.field.certificationExpiresOn')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${m.items.map(
-                    (p) =>
-                      html`<tr>
-                        <td><a href="/console/mini-programs/${p.id}">${p.name}</a></td>
-                        <td>${p.appId}</td>
-                        <td>${p.ownerName}</td>
-                        <td>
-                          ${p.vendor ? html`${p.vendor.name}${p.vendor.status !== 'active' ? html` <span class="tag danger">${label(t, 'vendorStatus', p.vendor.status)}</span>` : ''}` : ''}
-                        </td>
-                        <td>${p.certificationExpiresOn ?? ''}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`
-          : html`<p>${t('mp.none')}</p>`
-      }
+        ${select({ name: 'sort', label: t('mp.sort'), value: f.sort ?? 'name', options: MINI_PROGRAM_SORTS.map((s): [string, string] => [s, t(`mp.sort.${s}`)]) })}`,
+        { search: true },
+      )}
+      ${dataTable(
+        [
+          t('mp.field.name'),
+          t('mp.field.appId'),
+          t('mp.field.ownerName'),
+          t('mp.field.vendorId'),
+          t('mp.field.certificationExpiresOn'),
+        ],
+        m.items,
+        (p) =>
+          html`<tr>
+            <td><a href="/console/mini-programs/${p.id}">${p.name}</a></td>
+            <td>${p.appId}</td>
+            <td>${p.ownerName}</td>
+            <td>
+              ${p.vendor ? html`${p.vendor.name}${p.vendor.status !== 'active' ? html` <span class="tag danger">${label(t, 'vendorStatus', p.vendor.status)}</span>` : ''}` : ''}
+            </td>
+            <td>${p.certificationExpiresOn ?? ''}</td>
+          </tr>`,
+        t('mp.none'),
+      )}
       ${pager(t, { ...m.page, exact: m.page.totalIsExact }, (offset) => `/console/mini-programs${query({ ...f, offset })}`, m.items.length)}`,
   );
 }

@@ -4,6 +4,7 @@ import type { ComplianceGap, FailedDelivery, UnavailableVendor } from '../consol
 import { html } from '../html.js';
 import { daysLeftText, formatInstant, label, stageLabel, urgencyTag } from './format.js';
 import { layout } from './layout.js';
+import { dataTable } from './table.js';
 
 export interface OverviewModel {
   overview: DeadlineOverview;
@@ -110,34 +111,19 @@ export function overviewPage(c: SignedInRequest, m: OverviewModel): string {
           : html`<p>${t('overview.vendorsNone')}</p>`
       }
       <h2>${t('overview.failed')}</h2>
-      ${
-        m.failed.length
-          ? html`<div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">${t('deadlines.recipient')}</th>
-                    <th scope="col">${t('deadlines.stage')}</th>
-                    <th scope="col">${t('deadlines.sentAt')}</th>
-                    <th scope="col">${t('deadlines.smtp')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${m.failed.map(
-                    (f) =>
-                      html`<tr>
-                        <td>${f.name} &lt;${f.email}&gt;</td>
-                        <td>
-                          ${f.deadline_id ? html`<a href="/console/deadlines/${f.deadline_id}">${stageLabel(t, f.kind, f.stage)}</a>` : stageLabel(t, f.kind, f.stage)}
-                        </td>
-                        <td>${formatInstant(f.updated_at, tz)}</td>
-                        <td>${f.last_error ?? ''}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`
-          : html`<p>${t('overview.failedNone')}</p>`
-      }`,
+      ${dataTable(
+        [t('deadlines.recipient'), t('deadlines.stage'), t('deadlines.sentAt'), t('deadlines.smtp')],
+        m.failed,
+        (f) =>
+          html`<tr>
+            <td>${f.name} &lt;${f.email}&gt;</td>
+            <td>
+              ${f.deadline_id ? html`<a href="/console/deadlines/${f.deadline_id}">${stageLabel(t, f.kind, f.stage)}</a>` : stageLabel(t, f.kind, f.stage)}
+            </td>
+            <td>${formatInstant(f.updated_at, tz)}</td>
+            <td>${f.last_error ?? ''}</td>
+          </tr>`,
+        t('overview.failedNone'),
+      )}`,
   );
 }
