@@ -62,6 +62,27 @@ const MINIMUM: Record<string, Role | 'anonymous'> = {
   'get /console/deliveries': 'viewer',
   'get /console/inbox': 'admin',
   'get /console/inbox/:id': 'admin',
+  // vendor continuity (issue 16, items 1-4)
+  'get /console/vendors': 'viewer',
+  'get /console/vendors/:id': 'viewer',
+  'post /console/vendors/:id/status': 'operator',
+  'post /console/vendors/:id/status/confirm': 'operator',
+  'get /console/contacts': 'viewer',
+  'get /console/contacts/new': 'operator',
+  'post /console/contacts': 'operator',
+  'get /console/contacts/:id/edit': 'operator',
+  'post /console/contacts/:id': 'operator',
+  'post /console/contacts/:id/delete': 'operator',
+  'get /console/risk': 'viewer',
+  'get /console/mini-programs/:id/continuity': 'viewer',
+  'get /console/mini-programs/:id/handover.:format': 'viewer',
+  'get /console/mini-programs/:id/assets/new': 'operator',
+  'post /console/mini-programs/:id/assets': 'operator',
+  'get /console/mini-programs/:id/assets/:assetId/edit': 'operator',
+  'post /console/mini-programs/:id/assets/:assetId': 'operator',
+  'post /console/mini-programs/:id/assets/:assetId/delete': 'operator',
+  'get /console/custody/import': 'operator',
+  'post /console/custody/import': 'operator',
 };
 
 let t: TestApp;
@@ -172,6 +193,7 @@ beforeAll(async () => {
     'invitations:id': pending.id,
     'people:id': members[0].id,
     'people:personId': members[0].id,
+    'handover.:format': 'md',
     'inbox:id': `2026-11-25T02-00-00-000Z-${deadline}.eml`,
     // anonymous routes: no organization in them, any value will do
     'assets:name': 'console.css',
