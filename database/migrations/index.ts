@@ -12,6 +12,7 @@ import { People1764240000000 } from './1764240000000-People.js';
 import { WechatSync1764250000000 } from './1764250000000-WechatSync.js';
 import { LargeOrganizations1764270000000 } from './1764270000000-LargeOrganizations.js';
 import { AuditEventPublicIds1764280000000 } from './1764280000000-AuditEventPublicIds.js';
+import { ConsoleLocale1764330000000 } from './1764330000000-ConsoleLocale.js';
 
 /** Every migration, oldest first. ESM cannot glob, so each one is listed here. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   WechatSync1764250000000,
   LargeOrganizations1764270000000,
   AuditEventPublicIds1764280000000,
+  ConsoleLocale1764330000000,
 ];

@@ -58,6 +58,28 @@ ol.timeline{list-style:none;padding:0;margin:0;border-left:3px solid var(--line)
 ol.timeline li{padding:4px 0 8px 12px}
 .pager{display:flex;gap:12px;align-items:center;margin:12px 0;flex-wrap:wrap}
 .narrow{max-width:420px;margin:32px auto}
+/* exports, calendar feeds and settings (console-settings) */
+.issued{background:#fff8e1;border:1px solid #e0c060;border-radius:8px;padding:12px;margin:12px 0}
+input.secret{width:100%;font:14px/1.4 ui-monospace,Menlo,Consolas,monospace;padding:6px 8px;border:1px solid #8c959f;border-radius:6px;background:#fff}
+.row-actions{display:flex;flex-wrap:wrap;gap:6px;align-items:center}
+.row-actions form{margin:0;display:flex;gap:6px;align-items:center}
+.row-actions select{width:auto}
+.pair{display:flex;flex-wrap:wrap;gap:0 16px}
+.pair .field{flex:1 1 200px}
+fieldset{border:1px solid var(--line);border-radius:8px;padding:8px 12px;margin:0 0 14px}
+legend{font-weight:600;padding:0 4px}
+fieldset.formats{display:flex;flex-wrap:wrap;gap:8px}
+fieldset.roles{border:none;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:2px 10px}
+label.check{display:inline-flex;gap:4px;align-items:center;font-weight:400;white-space:nowrap}
+table.ladder input.code{width:8em}
+table.ladder input.num{width:5em}
+table.ladder input{font:inherit;padding:4px 6px;border:1px solid #8c959f;border-radius:6px}
+table.ladder input[aria-invalid=true]{border-color:var(--danger);border-width:2px}
+table.ladder th .hint{font-weight:400;white-space:normal}
+section.override{border-top:1px solid var(--line);margin-top:12px}
+fieldset.fact{max-width:640px}
+button.danger{color:var(--danger);border-color:var(--danger)}
+.cards.settings li{display:flex;flex-direction:column;gap:4px}
 @media (max-width:600px){
   main{padding:12px}
   dl.facts{grid-template-columns:1fr}

@@ -11,13 +11,25 @@ import { DeadlinePagesController } from './deadline-pages.controller.js';
 import { ConsoleQueries } from './console-queries.service.js';
 import { MiniProgramPagesController } from './mini-program-pages.controller.js';
 import { OverviewController } from './overview.controller.js';
+import { AuthModule } from '../../auth/src/auth.module.js';
+import { ExportsModule } from '../../exports/src/exports.module.js';
+import { ReminderSettingsService } from '../../reminders/src/reminder-settings.service.js';
+import { ExportPagesController } from './export-pages.controller.js';
+import { SettingsPagesController } from './settings-pages.controller.js';
 
 /** The web console: server-rendered pages over the same services as the API, for people with a session. */
 @Module({
-  imports: [PeopleModule, DeadlinesModule, RegistryModule, CatalogueModule],
+  imports: [PeopleModule, DeadlinesModule, RegistryModule, CatalogueModule, AuthModule, ExportsModule],
   // OverviewController last: its catch-all answers the console's 404.
-  controllers: [SignInController, DeadlinePagesController, MiniProgramPagesController, OverviewController],
-  providers: [ConsoleGuard, AppStateService, ConsoleQueries],
+  controllers: [
+    SignInController,
+    DeadlinePagesController,
+    MiniProgramPagesController,
+    ExportPagesController,
+    SettingsPagesController,
+    OverviewController,
+  ],
+  providers: [ConsoleGuard, AppStateService, ConsoleQueries, ReminderSettingsService],
 })
 export class ConsoleModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -3,7 +3,7 @@ import type { ConsoleRequest } from '../console-context.js';
 import { type Html, html, type SafeHtml } from '../html.js';
 import type { MessageKey } from '../i18n/messages.js';
 
-export type Section = 'overview' | 'deadlines' | 'miniPrograms' | 'people';
+export type Section = 'overview' | 'deadlines' | 'miniPrograms' | 'people' | 'exports' | 'settings';
 
 export interface LayoutModel {
   c: ConsoleRequest;
@@ -17,7 +17,12 @@ const NAV: [Section, string, MessageKey][] = [
   ['deadlines', '/console/deadlines', 'nav.deadlines'],
   ['miniPrograms', '/console/mini-programs', 'nav.miniPrograms'],
   ['people', '/console/people', 'nav.people'],
+  ['exports', '/console/exports', 'nav.exports'],
+  ['settings', '/console/settings', 'nav.settings'],
 ];
+
+/** Sections only an administrator sees (the server refuses their routes to anyone else as well). */
+const ADMIN_SECTIONS: readonly Section[] = ['people', 'settings'];
 
 export function csrfField(c: ConsoleRequest): SafeHtml {
   return html`<input type="hidden" name="_csrf" value="${c.csrf}" />`;
@@ -62,7 +67,7 @@ export function layout(m: LayoutModel, body: SafeHtml): string {
     : html`<a href="${languageLink}" lang="${other}">${t('nav.language')}</a>`;
   const nav = s
     ? html`<nav class="main" aria-label="${t('nav.main')}">
-        ${NAV.filter(([section]) => section !== 'people' || s.role === 'admin').map(
+        ${NAV.filter(([section]) => !ADMIN_SECTIONS.includes(section) || s.role === 'admin').map(
           ([section, href, key]) =>
             html`<a href="${href}" ${section === m.section ? html` aria-current="page"` : ''}>${t(key)}</a>`,
         )}
