@@ -76,10 +76,12 @@ table.ladder input.num{width:5em}
 table.ladder input{font:inherit;padding:4px 6px;border:1px solid #8c959f;border-radius:6px}
 table.ladder input[aria-invalid=true]{border-color:var(--danger);border-width:2px}
 table.ladder th .hint{font-weight:400;white-space:normal}
-section.override{border-top:1px solid var(--line);margin-top:12px}
-fieldset.fact{max-width:640px}
 button.danger{color:var(--danger);border-color:var(--danger)}
 .cards.settings li{display:flex;flex-direction:column;gap:4px}
+.inline-inputs{display:flex;gap:6px;align-items:center;flex-wrap:wrap}
+table.overrides input.num{width:5em;font:inherit;padding:4px 6px;border:1px solid #8c959f;border-radius:6px}
+table.overrides select{width:auto}
+table.overrides input[aria-invalid=true]{border-color:var(--danger);border-width:2px}
 @media (max-width:600px){
   main{padding:12px}
   dl.facts{grid-template-columns:1fr}
@@ -87,6 +89,18 @@ button.danger{color:var(--danger);border-color:var(--danger)}
   th,td{padding:4px 6px;font-size:14px}
   .table-wrap table{min-width:560px}
   td:first-child{min-width:7em}
+  .table-wrap table.ladder,.table-wrap table.stacked{min-width:0}
+  table.stacked thead{position:absolute;left:-999px}
+  table.stacked tr{display:block;border-bottom:1px solid var(--line);padding:6px 0}
+  table.stacked td{display:block;border:none;padding:2px 0;min-width:0}
+  table.stacked td[data-label]::before{content:attr(data-label);display:block;font-size:13px;font-weight:600;color:var(--muted)}
+  table.ladder thead{position:absolute;left:-999px}
+  table.ladder tr{display:grid;grid-template-columns:1fr 1fr;gap:4px 12px;border-bottom:1px solid var(--line);padding:8px 0}
+  table.ladder th,table.ladder td{display:block;border:none;padding:0;min-width:0}
+  table.ladder th[scope=row]{grid-column:1/-1}
+  table.ladder td:nth-child(4){grid-column:1/-1}
+  table.ladder label.skip{position:static;font-size:14px}
+  table.ladder input.code,table.ladder input.num{width:100%}
 }
 `;
 

@@ -340,6 +340,8 @@ export class SettingsPagesController {
   ) {
     const settings = await this.ladders.get(c.ctx);
     const padded = [...rows];
+    const blank = (r: LadderRowModel) => !r.code && !r.offset && !r.repeat && !r.roles.length;
+    while (padded.length && blank(padded[padded.length - 1])) padded.pop();
     for (let i = 0; i < BLANK_ROWS && padded.length < MAX_ROWS; i++)
       padded.push({ code: '', offset: '', roles: [], repeat: '' });
     return ladderPage(c, {

@@ -51,7 +51,7 @@ export function exportsPage(c: SignedInRequest, m: ExportsModel): string {
               </div>`
             : ''
         }
-        <form method="post" action="/console/calendar-feeds" class="filters">
+        <form method="post" action="/console/calendar-feeds" class="stack">
           ${csrfField(c)}
           ${select({ name: 'feedMiniProgramId', label: t('feeds.scope'), value: f.feedMiniProgramId, options: scopeOptions, errors: m.errors })}
           <div><button type="submit">${t('feeds.create')}</button></div>
@@ -59,7 +59,7 @@ export function exportsPage(c: SignedInRequest, m: ExportsModel): string {
         ${
           m.feeds.length
             ? html`<div class="table-wrap">
-                <table>
+                <table class="stacked">
                   <thead>
                     <tr>
                       <th scope="col">${t('feeds.scope')}</th>
@@ -72,16 +72,18 @@ export function exportsPage(c: SignedInRequest, m: ExportsModel): string {
                     ${m.feeds.map(
                       (feed) =>
                         html`<tr>
-                          <td>${feed.miniProgramName ?? t('exports.allMiniPrograms')}</td>
-                          <td>${formatInstant(feed.createdAt, tz)}</td>
-                          <td>
+                          <td data-label="${t('feeds.scope')}">
+                            ${feed.miniProgramName ?? t('exports.allMiniPrograms')}
+                          </td>
+                          <td data-label="${t('feeds.created')}">${formatInstant(feed.createdAt, tz)}</td>
+                          <td data-label="${t('feeds.status')}">
                             ${
                               feed.revokedAt
                                 ? t('feeds.revokedAt', { at: formatInstant(feed.revokedAt, tz) })
                                 : html`<span class="tag ok">${t('feeds.active')}</span>`
                             }
                           </td>
-                          <td>
+                          <td data-label="${t('common.actions')}">
                             ${
                               feed.revokedAt
                                 ? ''

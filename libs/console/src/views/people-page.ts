@@ -24,7 +24,7 @@ export function peoplePage(c: SignedInRequest, m: PeopleModel): string {
       ${alert(m.alertText)}
       <h2>${t('people.members')}</h2>
       <div class="table-wrap">
-        <table>
+        <table class="stacked">
           <thead>
             <tr>
               <th scope="col">${t('people.name')}</th>
@@ -37,10 +37,12 @@ export function peoplePage(c: SignedInRequest, m: PeopleModel): string {
             ${m.members.map(
               (p) =>
                 html`<tr>
-                  <td>${p.name} ${p.id === c.session.person.id ? t('people.you') : ''}</td>
-                  <td>${p.email}</td>
-                  <td>${label(t, 'role', p.role)}</td>
-                  <td>
+                  <td data-label="${t('people.name')}">
+                    ${p.name} ${p.id === c.session.person.id ? t('people.you') : ''}
+                  </td>
+                  <td data-label="${t('people.email')}">${p.email}</td>
+                  <td data-label="${t('people.role')}">${label(t, 'role', p.role)}</td>
+                  <td data-label="${t('people.actions')}">
                     <div class="row-actions">
                       <form method="post" action="/console/people/${p.id}/role" class="inline">
                         ${csrfField(c)}
@@ -80,7 +82,7 @@ export function peoplePage(c: SignedInRequest, m: PeopleModel): string {
       ${
         m.pending.length
           ? html`<div class="table-wrap">
-              <table>
+              <table class="stacked">
                 <thead>
                   <tr>
                     <th scope="col">${t('people.email')}</th>
@@ -93,10 +95,10 @@ export function peoplePage(c: SignedInRequest, m: PeopleModel): string {
                   ${m.pending.map(
                     (i) =>
                       html`<tr>
-                        <td>${i.email}</td>
-                        <td>${label(t, 'role', i.role)}</td>
-                        <td>${formatInstant(i.expires_at, tz)}</td>
-                        <td>
+                        <td data-label="${t('people.email')}">${i.email}</td>
+                        <td data-label="${t('people.role')}">${label(t, 'role', i.role)}</td>
+                        <td data-label="${t('people.expires')}">${formatInstant(i.expires_at, tz)}</td>
+                        <td data-label="${t('common.actions')}">
                           <form method="post" action="/console/people/invitations/${i.id}/revoke">
                             ${csrfField(c)}<button type="submit" class="secondary">
                               ${t('people.revoke')}

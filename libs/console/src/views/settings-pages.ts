@@ -77,7 +77,7 @@ export function apiKeysPage(c: SignedInRequest, m: ApiKeysModel): string {
           : ''
       }
       ${errorSummary(m.errors, t('common.errorsAbove'))}
-      <form method="post" action="/console/settings/api-keys" class="filters">
+      <form method="post" action="/console/settings/api-keys" class="stack">
         ${csrfField(c)}
         ${field({ name: 'name', label: t('keys.name'), hint: t('keys.nameHint'), value: m.values?.name, errors: m.errors, required: true })}
         <div><button type="submit">${t('keys.create')}</button></div>
@@ -85,7 +85,7 @@ export function apiKeysPage(c: SignedInRequest, m: ApiKeysModel): string {
       ${
         m.keys.length
           ? html`<div class="table-wrap">
-              <table>
+              <table class="stacked">
                 <thead>
                   <tr>
                     <th scope="col">${t('keys.name')}</th>
@@ -100,18 +100,20 @@ export function apiKeysPage(c: SignedInRequest, m: ApiKeysModel): string {
                   ${m.keys.map(
                     (k) =>
                       html`<tr>
-                        <td>${k.name}</td>
-                        <td><code>mpg_${k.prefix}_…</code></td>
-                        <td>${formatInstant(k.createdAt, tz)}</td>
-                        <td>${k.lastUsedAt ? formatInstant(k.lastUsedAt, tz) : t('keys.never')}</td>
-                        <td>
+                        <td data-label="${t('keys.name')}">${k.name}</td>
+                        <td data-label="${t('keys.prefix')}"><code>mpg_${k.prefix}_…</code></td>
+                        <td data-label="${t('keys.created')}">${formatInstant(k.createdAt, tz)}</td>
+                        <td data-label="${t('keys.lastUsed')}">
+                          ${k.lastUsedAt ? formatInstant(k.lastUsedAt, tz) : t('keys.never')}
+                        </td>
+                        <td data-label="${t('keys.status')}">
                           ${
                             k.revokedAt
                               ? t('keys.revokedAt', { at: formatInstant(k.revokedAt, tz) })
                               : html`<span class="tag ok">${t('keys.active')}</span>`
                           }
                         </td>
-                        <td>
+                        <td data-label="${t('common.actions')}">
                           ${
                             k.revokedAt
                               ? ''
@@ -237,7 +239,7 @@ export function ladderPage(c: SignedInRequest, m: LadderModel): string {
       <h2>${t('ladder.effective')}</h2>
       <p>${t('ladder.effectiveIntro', { n: m.leadDays })}</p>
       <div class="table-wrap">
-        <table>
+        <table class="stacked">
           <thead>
             <tr>
               <th scope="col">${t('ladder.name')}</th>
@@ -249,13 +251,15 @@ export function ladderPage(c: SignedInRequest, m: LadderModel): string {
             ${m.effective.map(
               (s) =>
                 html`<tr>
-                  <td>${stageName(s.code, t)} <code>${s.code}</code></td>
-                  <td>
+                  <td data-label="${t('ladder.name')}">${stageName(s.code, t)} <code>${s.code}</code></td>
+                  <td data-label="${t('ladder.offset')}">
                     ${s.offsetDays}${
                       s.repeatEveryDays ? html` · ${t('ladder.repeatEvery', { n: s.repeatEveryDays })}` : ''
                     }
                   </td>
-                  <td>${s.roles.map((r) => label(t, 'contactRole', r)).join('、')}</td>
+                  <td data-label="${t('ladder.roles')}">
+                    ${s.roles.map((r) => label(t, 'contactRole', r)).join('、')}
+                  </td>
                 </tr>`,
             )}
           </tbody>
@@ -320,24 +324,69 @@ export interface OverridesModel {
 
 const UNITS = ['days', 'working_days', 'months'] as const;
 
+/** One input of the overrides table: a hidden label naming requirement and fact, its error beside it. */
+function overrideInput(
+  name: string,
+  labelText: string,
+  value: string,
+  errors: FieldErrors | undefined,
+  options?: [string, string][],
+): Html {
+  const id = `f-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+  const errs = errors?.[name] ?? [];
+  const invalid = errs.length ? html` aria-invalid="true" aria-describedby="${id}-error"` : '';
+  return html`<label for="${id}" class="skip">${labelText}</label>${
+      options
+        ? html`<select id="${id}" name="${name}" ${invalid}>
+            ${options.map(
+              ([v, text]) =>
+                html`<option value="${v}" ${v === value ? html` selected` : ''}>${text}</option>`,
+            )}
+          </select>`
+        : html`<input
+            type="text"
+            inputmode="numeric"
+            class="num"
+            id="${id}"
+            name="${name}"
+            value="${value}"
+            ${invalid}
+          />`
+    }${errs.length ? html`<span class="error" id="${id}-error">${errs.join(' ')}</span>` : ''}`;
+}
+
 export function overridesPage(c: SignedInRequest, m: OverridesModel): string {
   const t = c.t;
   const v = (name: string, fallback: string) => m.values?.[name] ?? fallback;
+  const tag = (on: boolean | undefined) =>
+    on ? html` <span class="tag warn">${t('overrides.overridden')}</span>` : '';
   const offset = (row: OverrideRow, fact: 'windowOpensBefore' | 'applyBy'): Html => {
     const f = row[fact];
-    if (!f) return '';
+    if (!f) return html`<span class="muted">—</span>`;
     const base = `${f.base.amount} ${label(t, 'unit', f.base.unit)}`;
-    return html`<fieldset class="fact">
-      <legend>
-        ${t(`overrides.${fact}`)}
-        ${f.now.overridden ? html`<span class="tag warn">${t('overrides.overridden')}</span>` : ''}
-      </legend>
-      <span class="hint">${t('overrides.catalogueValue', { value: base })}</span>
-      <div class="pair">
-        ${field({ name: `${row.code}.${fact}.amount`, label: t('overrides.amount'), value: v(`${row.code}.${fact}.amount`, String(f.now.amount)), errors: m.errors })}
-        ${select({ name: `${row.code}.${fact}.unit`, label: t('overrides.unit'), value: v(`${row.code}.${fact}.unit`, f.now.unit), errors: m.errors, options: UNITS.map((u): [string, string] => [u, label(t, 'unit', u)]) })}
-      </div>
-    </fieldset>`;
+    const what = `${row.name} · ${t(`overrides.${fact}`)}`;
+    return html`<span class="hint"
+        >${t('overrides.catalogueValue', { value: base })}${tag(f.now.overridden)}</span
+      >
+      <span class="inline-inputs">
+        ${overrideInput(`${row.code}.${fact}.amount`, `${what} · ${t('overrides.amount')}`, v(`${row.code}.${fact}.amount`, String(f.now.amount)), m.errors)}
+        ${overrideInput(
+          `${row.code}.${fact}.unit`,
+          `${what} · ${t('overrides.unit')}`,
+          v(`${row.code}.${fact}.unit`, f.now.unit),
+          m.errors,
+          UNITS.map((u): [string, string] => [u, label(t, 'unit', u)]),
+        )}
+      </span>`;
+  };
+  const validity = (row: OverrideRow): Html => {
+    const f = row.validity;
+    if (!f) return html`<span class="muted">—</span>`;
+    const base = f.baseYears === null ? t('overrides.issuerDefined') : String(f.baseYears);
+    return html`<span class="hint"
+        >${t('overrides.catalogueValue', { value: base })}${tag(f.overridden)}</span
+      >
+      ${overrideInput(`${row.code}.validity.years`, `${row.name} · ${t('overrides.validity')}`, v(`${row.code}.validity.years`, f.nowYears === null ? '' : String(f.nowYears)), m.errors)}`;
   };
   return layout(
     { c, title: t('overrides.title'), section: 'settings', flash: m.flash },
@@ -349,41 +398,38 @@ export function overridesPage(c: SignedInRequest, m: OverridesModel): string {
         m.rows.length
           ? html`<form method="post" action="/console/settings/catalogue">
               ${csrfField(c)}
-              ${m.rows.map(
-                (row) =>
-                  html`<section class="override">
-                    <h2>${row.name}</h2>
-                    <p class="muted">
-                      <code>${row.code}</code> · ${t('overrides.confidence')}:
-                      ${label(t, 'confidence', row.confidence)}
-                    </p>
-                    ${offset(row, 'windowOpensBefore')} ${offset(row, 'applyBy')}
-                    ${
-                      row.validity
-                        ? html`<fieldset class="fact">
-                            <legend>
-                              ${t('overrides.validity')}
-                              ${
-                                row.validity.overridden
-                                  ? html`<span class="tag warn">${t('overrides.overridden')}</span>`
-                                  : ''
-                              }
-                            </legend>
+              <div class="table-wrap">
+                <table class="stacked overrides">
+                  <thead>
+                    <tr>
+                      <th scope="col">${t('overrides.requirement')}</th>
+                      <th scope="col">${t('overrides.windowOpensBefore')}</th>
+                      <th scope="col">${t('overrides.applyBy')}</th>
+                      <th scope="col">${t('overrides.validity')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${m.rows.map(
+                      (row) =>
+                        html`<tr>
+                          <td>
+                            <strong>${row.name}</strong>
                             <span class="hint"
-                              >${t('overrides.catalogueValue', {
-                                value:
-                                  row.validity.baseYears === null
-                                    ? t('overrides.issuerDefined')
-                                    : String(row.validity.baseYears),
-                              })}</span
+                              ><code>${row.code}</code> · ${t('overrides.confidence')}:
+                              ${label(t, 'confidence', row.confidence)}</span
                             >
-                            ${field({ name: `${row.code}.validity.years`, label: t('overrides.years'), value: v(`${row.code}.validity.years`, row.validity.nowYears === null ? '' : String(row.validity.nowYears)), errors: m.errors })}
-                          </fieldset>`
-                        : ''
-                    }
-                  </section>`,
-              )}
-              <button type="submit">${t('overrides.save')}</button>
+                          </td>
+                          <td data-label="${t('overrides.windowOpensBefore')}">
+                            ${offset(row, 'windowOpensBefore')}
+                          </td>
+                          <td data-label="${t('overrides.applyBy')}">${offset(row, 'applyBy')}</td>
+                          <td data-label="${t('overrides.validity')}">${validity(row)}</td>
+                        </tr>`,
+                    )}
+                  </tbody>
+                </table>
+              </div>
+              <p><button type="submit">${t('overrides.save')}</button></p>
             </form>`
           : html`<p>${t('overrides.none')}</p>`
       }`,
