@@ -77,7 +77,7 @@ async function download(page: Page, format: string) {
     page.waitForEvent('download'),
     page.locator(`button[name=format][value=${format}]`).click(),
   ]);
-  return { name: file.suggestedFilename(), bytes: await readFile((await file.path())!) };
+  return { name: file.suggestedFilename(), bytes: await readFile(await file.path()) };
 }
 
 async function pdfText(bytes: Buffer): Promise<string> {
@@ -146,7 +146,7 @@ describe('console exports', () => {
     const csv = await download(page, 'csv');
     expect(csv.name).toBe('mp-guard-checklist_全部小程序_2026-11-25.csv');
     expect([...csv.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const records = parse(csv.bytes, { bom: true, columns: true }) as Record<string, string>[];
+    const records = parse<Record<string, string>>(csv.bytes, { bom: true, columns: true });
     const names = new Set(records.map((r) => r['小程序']));
     expect(names.has('康宁互联网医院')).toBe(true);
     expect(names.has('康宁优选商城')).toBe(true);
@@ -162,7 +162,18 @@ describe('console exports', () => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(xlsx.bytes as unknown as ArrayBuffer);
     const cells: string[] = [];
-    book.eachSheet((sheet) => sheet.eachRow((row) => row.eachCell((cell) => cells.push(String(cell.text)))));
+    // a date cell holds a Date of another realm (jest's VM), so its type says so, not instanceof
+    book.eachSheet((sheet) =>
+      sheet.eachRow((row) =>
+        row.eachCell((cell) =>
+          cells.push(
+            cell.type === ExcelJS.ValueType.Date
+              ? (cell.value as Date).toISOString().slice(0, 10)
+              : String(cell.text),
+          ),
+        ),
+      ),
+    );
     expect(cells).toContain('康宁互联网医院');
     expect(cells).not.toContain('康宁优选商城');
     expect(cells).toContain('2026-12-20');

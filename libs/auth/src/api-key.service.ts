@@ -95,14 +95,12 @@ export class ApiKeyService {
     if (rule) throw DomainError.invalid([{ field: 'name', rule }]);
     const generated = generateApiKey();
     return this.db.transaction(async (m) => {
-      const saved = await m.getRepository(ApiKeyEntity).save({
-        organizationId: ctx.organizationId,
-        name,
-        prefix: generated.prefix,
-        secretHash: generated.secretHash,
-        lastUsedAt: null,
-        revokedAt: null,
-      });
+      // created_at from the injected clock, like every instant the console shows
+      const [saved] = await m.query<{ id: string }[]>(
+        `INSERT INTO api_keys (organization_id, name, prefix, secret_hash, created_at)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+        [ctx.organizationId, name, generated.prefix, generated.secretHash, this.clock.now()],
+      );
       await this.audit.record(m, ctx, {
         action: 'api_key.created',
         entityType: 'api_key',
