@@ -14,6 +14,7 @@ import { LargeOrganizations1764270000000 } from './1764270000000-LargeOrganizati
 import { AuditEventPublicIds1764280000000 } from './1764280000000-AuditEventPublicIds.js';
 import { Channels1764300000000 } from './1764300000000-Channels.js';
 import { Digests1764310000000 } from './1764310000000-Digests.js';
+import { ConsoleLocale1764330000000 } from './1764330000000-ConsoleLocale.js';
 import { HistoryPageIndexes1764340000000 } from './1764340000000-HistoryPageIndexes.js';
 import { ConsoleSearchIndexes1764350000000 } from './1764350000000-ConsoleSearchIndexes.js';
 import { DomainRegistrationRdap1764360000000 } from './1764360000000-DomainRegistrationRdap.js';
@@ -36,6 +37,7 @@ export const migrations = [
   AuditEventPublicIds1764280000000,
   Channels1764300000000,
   Digests1764310000000,
+  ConsoleLocale1764330000000,
   HistoryPageIndexes1764340000000,
   ConsoleSearchIndexes1764350000000,
   DomainRegistrationRdap1764360000000,

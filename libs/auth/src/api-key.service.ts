@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull } from 'typeorm';
+import { AuditService } from '../../audit/src/audit.service.js';
 import { Clock } from '../../common/src/clock.js';
 import { DomainError } from '../../common/src/domain.error.js';
+import { validateFreeText } from '../../domain/src/validation/index.js';
 import { ApiKeyEntity } from './api-key.entity.js';
 import { generateApiKey, parseApiKey, secretMatches } from './api-key.js';
 import type { AuthContext } from './auth-context.js';
@@ -19,6 +21,7 @@ export class ApiKeyService {
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {}
 
   async authenticate(presented: string): Promise<AuthContext | null> {
@@ -79,5 +82,51 @@ export class ApiKeyService {
     if (!key) throw DomainError.notFound('API key');
     await repo.update({ id: key.id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
     return (await repo.findOneBy({ id: key.id }))!;
+  }
+
+  /**
+   * A key issued by a person (the console): name checked like every free text, the key and its audit
+   * event in one transaction. The key is returned this once; only its hash is kept.
+   */
+  async issue(ctx: AuthContext, nameInput: string): Promise<IssuedKey> {
+    const name = nameInput.trim();
+    const rule =
+      name.length > 100 ? 'must be 1 to 100 characters' : validateFreeText(name, { maxLength: 100 });
+    if (rule) throw DomainError.invalid([{ field: 'name', rule }]);
+    const generated = generateApiKey();
+    return this.db.transaction(async (m) => {
+      // created_at from the injected clock, like every instant the console shows
+      const [saved] = await m.query<{ id: string }[]>(
+        `INSERT INTO api_keys (organization_id, name, prefix, secret_hash, created_at)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+        [ctx.organizationId, name, generated.prefix, generated.secretHash, this.clock.now()],
+      );
+      await this.audit.record(m, ctx, {
+        action: 'api_key.created',
+        entityType: 'api_key',
+        entityId: saved.id,
+        after: { name, prefix: generated.prefix },
+      });
+      return { id: saved.id, name, key: generated.key };
+    });
+  }
+
+  /** Revokes one key of the organization with its audit event; revoking twice records nothing more. */
+  async revokeFor(ctx: AuthContext, id: string): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const [row] = await m.query<{ id: string; name: string; prefix: string; revoked_at: Date | null }[]>(
+        `SELECT id, name, prefix, revoked_at FROM api_keys WHERE id = $1 AND organization_id = $2 FOR UPDATE`,
+        [id, ctx.organizationId],
+      );
+      if (!row) throw DomainError.notFound('API key');
+      if (row.revoked_at) return;
+      await m.query(`UPDATE api_keys SET revoked_at = $2 WHERE id = $1`, [id, this.clock.now()]);
+      await this.audit.record(m, ctx, {
+        action: 'api_key.revoked',
+        entityType: 'api_key',
+        entityId: id,
+        before: { name: row.name, prefix: row.prefix },
+      });
+    });
   }
 }

@@ -8,6 +8,11 @@ export interface AuthContext {
   actorType: 'api_key' | 'cli' | 'system' | 'link' | 'user';
   actorId: string | null;
   actorLabel: string;
+  /**
+   * A person's role in the organization (console requests). An API key has none: it acts for the whole
+   * organization, like an administrator, so services check it only for people.
+   */
+  role?: 'admin' | 'manager' | 'operator' | 'viewer';
 }
 
 export const IS_PUBLIC = 'mp-guard:public';

@@ -75,6 +75,30 @@ ol.events th[scope=row]{background:none;white-space:normal;font-weight:600;overf
 td.was,td.now,td.answer,pre.mail{overflow-wrap:anywhere;word-break:break-word}
 td.was{color:var(--muted)}
 pre.mail{white-space:pre-wrap;font:inherit;background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:12px}
+/* exports, calendar feeds and settings (console-settings) */
+.issued{background:#fff8e1;border:1px solid #e0c060;border-radius:8px;padding:12px;margin:12px 0}
+input.secret{width:100%;font:14px/1.4 ui-monospace,Menlo,Consolas,monospace;padding:6px 8px;border:1px solid #8c959f;border-radius:6px;background:#fff}
+.row-actions{display:flex;flex-wrap:wrap;gap:6px;align-items:center}
+.row-actions form{margin:0;display:flex;gap:6px;align-items:center}
+.row-actions select{width:auto}
+.pair{display:flex;flex-wrap:wrap;gap:0 16px}
+.pair .field{flex:1 1 200px}
+fieldset{border:1px solid var(--line);border-radius:8px;padding:8px 12px;margin:0 0 14px}
+legend{font-weight:600;padding:0 4px}
+fieldset.formats{display:flex;flex-wrap:wrap;gap:8px}
+fieldset.roles{border:none;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:2px 10px}
+label.check{display:inline-flex;gap:4px;align-items:center;font-weight:400;white-space:nowrap}
+table.ladder input.code{width:8em}
+table.ladder input.num{width:5em}
+table.ladder input{font:inherit;padding:4px 6px;border:1px solid #8c959f;border-radius:6px}
+table.ladder input[aria-invalid=true]{border-color:var(--danger);border-width:2px}
+table.ladder th .hint{font-weight:400;white-space:normal}
+button.danger{color:var(--danger);border-color:var(--danger)}
+.cards.settings li{display:flex;flex-direction:column;gap:4px}
+.inline-inputs{display:flex;gap:6px;align-items:center;flex-wrap:wrap}
+table.overrides input.num{width:5em;font:inherit;padding:4px 6px;border:1px solid #8c959f;border-radius:6px}
+table.overrides select{width:auto}
+table.overrides input[aria-invalid=true]{border-color:var(--danger);border-width:2px}
 @media (max-width:600px){
   main{padding:12px}
   dl.facts{grid-template-columns:1fr}
@@ -89,6 +113,18 @@ pre.mail{white-space:pre-wrap;font:inherit;background:var(--bg);border:1px solid
   table.stack-sm tr{border-bottom:1px solid var(--line);padding:6px 0}
   table.stack-sm td{border:none;padding:2px 6px;min-width:0}
   table.stack-sm td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:var(--muted)}
+  .table-wrap table.ladder,.table-wrap table.stacked{min-width:0}
+  table.stacked thead{position:absolute;left:-999px}
+  table.stacked tr{display:block;border-bottom:1px solid var(--line);padding:6px 0}
+  table.stacked td{display:block;border:none;padding:2px 0;min-width:0}
+  table.stacked td[data-label]::before{content:attr(data-label);display:block;font-size:13px;font-weight:600;color:var(--muted)}
+  table.ladder thead{position:absolute;left:-999px}
+  table.ladder tr{display:grid;grid-template-columns:1fr 1fr;gap:4px 12px;border-bottom:1px solid var(--line);padding:8px 0}
+  table.ladder th,table.ladder td{display:block;border:none;padding:0;min-width:0}
+  table.ladder th[scope=row]{grid-column:1/-1}
+  table.ladder td:nth-child(4){grid-column:1/-1}
+  table.ladder label.skip{position:static;font-size:14px}
+  table.ladder input.code,table.ladder input.num{width:100%}
 }
 `;
 

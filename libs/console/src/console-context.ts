@@ -125,8 +125,12 @@ export class ConsoleGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<WithConsole>();
     const res = context.switchToHttp().getResponse<Response>();
-    const locale = negotiateLocale(readCookie(req, LOCALE_COOKIE), req.headers['accept-language']);
     const session = await this.sessions.resolve(readCookie(req, SESSION_COOKIE));
+    // The language a signed-in person chose is kept on the user and follows them to any browser; the
+    // cookie is the choice before sign-in (and of someone who never chose).
+    const locale =
+      session?.consoleLocale ??
+      negotiateLocale(readCookie(req, LOCALE_COOKIE), req.headers['accept-language']);
     let csrf: string;
     if (session) {
       csrf = session.csrfToken;
@@ -153,6 +157,7 @@ export class ConsoleGuard implements CanActivate {
             session.organization.id,
             session.organization.timeZone,
             session.organization.locale,
+            session.role,
           )
         : null,
       path: req.originalUrl,

@@ -18,10 +18,15 @@ import { VendorPagesController } from './vendor-pages.controller.js';
 import { HistoryPagesController } from './history-pages.controller.js';
 import { HistoryQueries } from './history-queries.service.js';
 import { InboxPagesController } from './inbox-pages.controller.js';
+import { AuthModule } from '../../auth/src/auth.module.js';
+import { ExportsModule } from '../../exports/src/exports.module.js';
+import { ReminderSettingsService } from '../../reminders/src/reminder-settings.service.js';
+import { ExportPagesController } from './export-pages.controller.js';
+import { SettingsPagesController } from './settings-pages.controller.js';
 
 /** The web console: server-rendered pages over the same services as the API, for people with a session. */
 @Module({
-  imports: [PeopleModule, DeadlinesModule, RegistryModule, CatalogueModule],
+  imports: [PeopleModule, DeadlinesModule, RegistryModule, CatalogueModule, AuthModule, ExportsModule],
   // OverviewController last: its catch-all answers the console's 404.
   controllers: [
     SignInController,
@@ -34,9 +39,19 @@ import { InboxPagesController } from './inbox-pages.controller.js';
     // history and the local inbox (issue 16, items 7-8)
     HistoryPagesController,
     InboxPagesController,
+    // exports and settings (issue 16, items 5-6)
+    ExportPagesController,
+    SettingsPagesController,
     OverviewController,
   ],
-  providers: [ConsoleGuard, AppStateService, ConsoleQueries, ContinuityQueries, HistoryQueries],
+  providers: [
+    ConsoleGuard,
+    AppStateService,
+    ConsoleQueries,
+    ContinuityQueries,
+    HistoryQueries,
+    ReminderSettingsService,
+  ],
 })
 export class ConsoleModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

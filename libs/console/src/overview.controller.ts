@@ -14,6 +14,7 @@ import { formFields, validated } from './form-input.js';
 import { problemsToErrors } from './sign-in.controller.js';
 import { overviewPage } from './views/overview-page.js';
 import { peoplePage } from './views/people-page.js';
+import { peopleFlash } from './settings-pages.controller.js';
 
 /** The overview, the people of the organization (admins only), and the console's own 404. */
 @ApiExcludeController()
@@ -60,7 +61,7 @@ export class OverviewController {
         ? c.t('people.revoked')
         : typeof done === 'string' && done.startsWith('invited:')
           ? c.t('people.invited', { email: done.slice(8) })
-          : null;
+          : peopleFlash(c, done);
     res.type('html').send(await this.peoplePage(c, { flash }));
   }
 

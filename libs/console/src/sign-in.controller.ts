@@ -95,8 +95,16 @@ export class SignInController {
 
   @Get('console/language')
   @Anonymous()
-  language(@Query('to') to: unknown, @Query('next') next: unknown, @Res() res: Response): void {
-    if (to === 'en' || to === 'zh-CN') setCookie(res, this.config, LOCALE_COOKIE, to, 365 * 86_400);
+  async language(
+    @Page() c: ConsoleRequest,
+    @Query('to') to: unknown,
+    @Query('next') next: unknown,
+    @Res() res: Response,
+  ): Promise<void> {
+    if (to === 'en' || to === 'zh-CN') {
+      setCookie(res, this.config, LOCALE_COOKIE, to, 365 * 86_400);
+      if (c.session) await this.people.setConsoleLocale(c.session.person.id, to);
+    }
     res.redirect(
       303,
       typeof next === 'string' && /^\/console\/(sign-in|invitations|reset)/.test(next)
@@ -142,6 +150,8 @@ export class SignInController {
       (await this.sessions.lastOrganization(result.person.id)) ?? result.memberships[0].organizationId;
     const token = await this.sessions.start(result.person.id, organizationId, clientAddress(req));
     setCookie(res, this.config, SESSION_COOKIE, token);
+    const chosen = (await this.sessions.resolve(token))?.consoleLocale;
+    if (chosen) setCookie(res, this.config, LOCALE_COOKIE, chosen, 365 * 86_400);
     res.redirect(303, next);
   }
 

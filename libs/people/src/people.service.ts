@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
 import type { AuthContext } from '../../auth/src/auth-context.js';
 import { Clock } from '../../common/src/clock.js';
-import { DomainError } from '../../common/src/domain.error.js';
+import { DomainError, ErrorCode } from '../../common/src/domain.error.js';
 import { APP_CONFIG, type AppConfig } from '../../config/src/app-config.js';
 import { localDateOf } from '../../domain/src/time/index.js';
 import { validateEmail } from '../../domain/src/validation/index.js';
@@ -12,6 +12,10 @@ import { insertDeliveries, mailDomainOf } from '../../reminders/src/planner.serv
 import { type InvitationPurpose, signInvitation, verifyInvitation } from './invitation-token.js';
 import { DUMMY_HASH, hashPassword, passwordProblem, verifyPassword } from './password.js';
 import { isRole, type Role } from './roles.js';
+
+/** Why a change that would leave the organization without an administrator is refused. */
+export const LAST_ADMIN_RULE =
+  'is the last administrator of the organization: make another member admin first';
 
 /** Invitations and reset links are usable for seven days. */
 export const INVITATION_DAYS = 7;
@@ -167,6 +171,77 @@ export class PeopleService {
       `SELECT u.id, u.email, u.name, m.role FROM memberships m JOIN users u ON u.id = m.user_id
         WHERE m.organization_id = $1 ORDER BY u.name, u.email`,
       [ctx.organizationId],
+    );
+  }
+
+  /**
+   * Changes a member's role. Under a lock on the organization's memberships, so two administrators
+   * demoting each other at once cannot leave the organization without one.
+   */
+  async changeRole(ctx: AuthContext, userId: string, roleInput: string): Promise<void> {
+    if (!isRole(roleInput)) throw invalid('role', 'must be one of: admin, manager, operator, viewer');
+    const role: Role = roleInput;
+    await this.db.transaction(async (m) => {
+      const members = await this.lockMembers(m, ctx.organizationId);
+      const member = members.find((x) => x.user_id === userId);
+      if (!member) throw DomainError.notFound('Member');
+      if (member.role === role) return;
+      if (member.role === 'admin' && members.filter((x) => x.role === 'admin').length === 1)
+        throw new DomainError(ErrorCode.Conflict, LAST_ADMIN_RULE, [
+          { field: 'role', rule: LAST_ADMIN_RULE },
+        ]);
+      await m.query(`UPDATE memberships SET role = $3 WHERE user_id = $1 AND organization_id = $2`, [
+        userId,
+        ctx.organizationId,
+        role,
+      ]);
+      await this.audit.record(m, ctx, {
+        action: 'membership.role_changed',
+        entityType: 'user',
+        entityId: userId,
+        before: { email: member.email, role: member.role },
+        after: { email: member.email, role },
+      });
+    });
+  }
+
+  /** Removes a member from the organization (their sessions there end at once); never the last admin. */
+  async removeMember(ctx: AuthContext, userId: string): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const members = await this.lockMembers(m, ctx.organizationId);
+      const member = members.find((x) => x.user_id === userId);
+      if (!member) throw DomainError.notFound('Member');
+      if (member.role === 'admin' && members.filter((x) => x.role === 'admin').length === 1)
+        throw new DomainError(ErrorCode.Conflict, LAST_ADMIN_RULE, [
+          { field: 'member', rule: LAST_ADMIN_RULE },
+        ]);
+      await m.query(`DELETE FROM memberships WHERE user_id = $1 AND organization_id = $2`, [
+        userId,
+        ctx.organizationId,
+      ]);
+      await m.query(
+        `UPDATE sessions SET revoked_at = $3 WHERE user_id = $1 AND organization_id = $2 AND revoked_at IS NULL`,
+        [userId, ctx.organizationId, this.clock.now()],
+      );
+      await this.audit.record(m, ctx, {
+        action: 'membership.removed',
+        entityType: 'user',
+        entityId: userId,
+        before: { email: member.email, role: member.role },
+      });
+    });
+  }
+
+  /** The console language a person chose: kept on the user, so it follows them to another browser. */
+  async setConsoleLocale(userId: string, locale: 'zh-CN' | 'en'): Promise<void> {
+    await this.db.query(`UPDATE users SET console_locale = $2 WHERE id = $1`, [userId, locale]);
+  }
+
+  private lockMembers(m: EntityManager, organizationId: string) {
+    return m.query<{ user_id: string; email: string; role: Role }[]>(
+      `SELECT mb.user_id, u.email, mb.role FROM memberships mb JOIN users u ON u.id = mb.user_id
+        WHERE mb.organization_id = $1 ORDER BY mb.user_id FOR UPDATE OF mb`,
+      [organizationId],
     );
   }
 
@@ -453,6 +528,7 @@ export function personContext(
   organizationId: string,
   timeZone: string,
   locale: 'zh-CN' | 'en',
+  role?: Role,
 ): AuthContext {
   return {
     organizationId,
@@ -461,5 +537,6 @@ export function personContext(
     actorType: 'user',
     actorId: person.id,
     actorLabel: `${person.name} <${person.email}>`,
+    ...(role ? { role } : {}),
   };
 }

@@ -12,6 +12,8 @@ export interface ActiveSession {
   person: Person;
   organization: { id: string; name: string; timeZone: string; locale: 'zh-CN' | 'en' };
   role: Role;
+  /** The console language the person chose (kept on the user); null when never chosen. */
+  consoleLocale: 'zh-CN' | 'en' | null;
 }
 
 /** Only a SHA-256 of the cookie's 256-bit random value is stored: a leaked table opens no session. */
@@ -75,6 +77,7 @@ export class SessionService {
         email: string;
         user_name: string;
         user_locale: 'zh-CN' | 'en';
+        console_locale: 'zh-CN' | 'en' | null;
         organization_id: string;
         org_name: string;
         time_zone: string;
@@ -83,7 +86,7 @@ export class SessionService {
       }[]
     >(
       `SELECT s.id, s.csrf_token, s.last_seen_at, u.id AS user_id, u.email, u.name AS user_name,
-              u.locale AS user_locale, o.id AS organization_id, o.name AS org_name, o.time_zone,
+              u.locale AS user_locale, u.console_locale, o.id AS organization_id, o.name AS org_name, o.time_zone,
               o.locale AS org_locale, mb.role
          FROM sessions s
          JOIN users u ON u.id = s.user_id
@@ -111,6 +114,7 @@ export class SessionService {
         locale: row.org_locale,
       },
       role: row.role,
+      consoleLocale: row.console_locale,
     };
   }
 

@@ -7,11 +7,11 @@ import { Auth, type AuthContext } from '../../auth/src/auth-context.js';
 import { OrganizationEntity } from '../../auth/src/organization.entity.js';
 import { DomainError } from '../../common/src/domain.error.js';
 import { PageQuery, toPage } from '../../common/src/pagination.js';
-import type { StoredLadder } from '../../common/src/stored-ladder.js';
 import { DeadlineEntity } from '../../deadlines/src/deadline.entity.js';
-import { DEFAULT_LADDER, validateLadder } from '../../domain/src/reminders/index.js';
+import { DEFAULT_LADDER } from '../../domain/src/reminders/index.js';
 import { uuid } from '../../registry/src/contacts.controller.js';
 import { MailTransport } from '../../mail/src/mail-transport.js';
+import { checkedLadder, ReminderSettingsService } from './reminder-settings.service.js';
 
 const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed', 'cancelled'] as const;
 
@@ -73,6 +73,7 @@ export class NotificationsController {
     private readonly db: DataSource,
     private readonly audit: AuditService,
     @Inject(MailTransport) private readonly transport: MailTransport,
+    private readonly ladders: ReminderSettingsService,
   ) {}
 
   @Get('deadlines/:id/notifications')
@@ -129,18 +130,7 @@ export class NotificationsController {
   @Put('organization/reminders/ladder')
   @ApiOperation({ summary: 'Replace the organization escalation ladder (validated)' })
   async putLadder(@Auth() auth: AuthContext, @Body() dto: LadderDto) {
-    const ladder = this.checked(dto.stages);
-    await this.db.transaction(async (m) => {
-      const org = await m.findOneByOrFail(OrganizationEntity, { id: auth.organizationId });
-      await m.update(OrganizationEntity, { id: org.id }, { reminderLadder: ladder });
-      await this.audit.record(m, auth, {
-        action: 'organization.ladder_changed',
-        entityType: 'organization',
-        entityId: org.id,
-        before: { ladder: org.reminderLadder },
-        after: { ladder },
-      });
-    });
+    await this.ladders.replaceLadder(auth, dto.stages);
     return this.settings(auth);
   }
 
@@ -168,7 +158,7 @@ export class NotificationsController {
     summary: 'Override the escalation ladder of one deadline (null stages: back to the organization ladder)',
   })
   async putDeadlineLadder(@Auth() auth: AuthContext, @Param('id', uuid) id: string, @Body() dto: LadderDto) {
-    const ladder = dto.stages.length ? this.checked(dto.stages) : null;
+    const ladder = dto.stages.length ? checkedLadder(dto.stages) : null;
     return this.db.transaction(async (m) => {
       const row = await m.findOne(DeadlineEntity, {
         where: { id, organizationId: auth.organizationId },
@@ -185,11 +175,5 @@ export class NotificationsController {
       });
       return { deadlineId: id, ladder: ladder ?? null };
     });
-  }
-
-  private checked(stages: unknown[]): StoredLadder {
-    const { ladder, problems } = validateLadder({ stages });
-    if (!ladder) throw DomainError.invalid(problems.map((p) => ({ field: p.field, rule: p.rule })));
-    return ladder;
   }
 }

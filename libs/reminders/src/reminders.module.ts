@@ -9,6 +9,7 @@ import { LinksController } from './links.controller.js';
 import { NotificationsController } from './notifications.controller.js';
 import { PlannerService } from './planner.service.js';
 import { ReminderComposer } from './reminder-composer.js';
+import { ReminderSettingsService } from './reminder-settings.service.js';
 import { ReminderScheduler } from './reminder-scheduler.js';
 import { TickService } from './tick.service.js';
 
@@ -32,6 +33,7 @@ export class RemindersModule implements OnModuleInit {
         DeliveryService,
         DigestService,
         ReminderComposer,
+        ReminderSettingsService,
         TickService,
         ...(options.worker ? [ReminderScheduler] : []),
       ],

@@ -78,6 +78,36 @@ const ZH_RULES: [RegExp, (m: RegExpExecArray) => string][] = [
   // History filters (console-history)
   [/^must be a UUID$/, () => '必须是记录编号（UUID），可从记录页面的地址中复制'],
   [/^must be a whole number$/, () => '必须是整数'],
+  // Settings (console-settings): organization, ladder, people, catalogue overrides
+  [/^must be an IANA time zone such as Asia\/Shanghai$/, () => '必须是 IANA 时区名，例如 Asia/Shanghai'],
+  [/^must be 'zh-CN' or 'en'$/, () => '请选择中文或 English'],
+  [
+    /^is the last administrator of the organization/,
+    () => '是本机构唯一的管理员，请先把另一位成员设为管理员',
+  ],
+  [
+    /^must be 1-20 lowercase letters, digits or hyphens/,
+    () => '必须是 1 至 20 个小写字母、数字或 -，例如 d-30',
+  ],
+  [/^'early' is reserved/, () => '「early」保留给服务商失联时的提前提醒'],
+  [/^'closed' is reserved/, () => '「closed」保留给办理窗口关闭时的提醒'],
+  [/^must be unique; '(.*)' is used by an earlier stage$/, (m) => `不能重复：前面的阶段已使用「${m[1]}」`],
+  [/^clashes with the repeats of the last stage/, () => '与最后一个阶段的重复提醒代号冲突'],
+  [/^must be a whole number of days relative to the due date$/, () => '必须是整数天数'],
+  [/^must be between (-?\d+) and (-?\d+)$/, (m) => `必须在 ${m[1]} 到 ${m[2]} 之间`],
+  [/^must be greater than the previous stage's \((-?\d+)\)$/, (m) => `必须大于上一阶段的天数（${m[1]}）`],
+  [/^must be a non-empty list of/, () => '至少选择一个角色'],
+  [/^must be one of operator/, () => '请从列表中选择'],
+  [/^'.*' is listed twice$/, () => '重复选择了同一个角色'],
+  [/^is only allowed on the last stage$/, () => '只有最后一个阶段可以重复'],
+  [
+    /^must be a whole number of days between (\d+) and (\d+)$/,
+    (m) => `必须是 ${m[1]} 到 ${m[2]} 之间的整数天数`,
+  ],
+  [/^must have (\d+) to (\d+) stages$/, (m) => `必须有 ${m[1]} 到 ${m[2]} 个阶段`],
+  [/^is confirmed and cannot be overridden$/, () => '已证实，不能覆盖'],
+  [/^must be a whole number between (\d+) and (\d+)$/, (m) => `必须是 ${m[1]} 到 ${m[2]} 之间的整数`],
+  [/^must be on or after dueFrom \((.*)\)$/, (m) => `不能早于开始日期（${m[1]}）`],
 ];
 
 const SECRET_KINDS_ZH: Record<string, string> = {

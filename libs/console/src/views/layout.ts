@@ -13,7 +13,10 @@ export type Section =
   | 'vendors'
   | 'contacts'
   | 'risk'
-  | 'history';
+  | 'history'
+  // exports and settings (issue 16, items 5-6)
+  | 'exports'
+  | 'settings';
 
 export interface LayoutModel {
   c: ConsoleRequest;
@@ -31,7 +34,12 @@ const NAV: [Section, string, MessageKey][] = [
   ['risk', '/console/risk', 'nav.risk'],
   ['people', '/console/people', 'nav.people'],
   ['history', '/console/history', 'nav.history'],
+  ['exports', '/console/exports', 'nav.exports'],
+  ['settings', '/console/settings', 'nav.settings'],
 ];
+
+/** Sections only an administrator sees (the server refuses their routes to anyone else as well). */
+const ADMIN_SECTIONS: readonly Section[] = ['people', 'settings'];
 
 export function csrfField(c: ConsoleRequest): SafeHtml {
   return html`<input type="hidden" name="_csrf" value="${c.csrf}" />`;
@@ -76,7 +84,7 @@ export function layout(m: LayoutModel, body: SafeHtml): string {
     : html`<a href="${languageLink}" lang="${other}">${t('nav.language')}</a>`;
   const nav = s
     ? html`<nav class="main" aria-label="${t('nav.main')}">
-        ${NAV.filter(([section]) => section !== 'people' || s.role === 'admin').map(
+        ${NAV.filter(([section]) => !ADMIN_SECTIONS.includes(section) || s.role === 'admin').map(
           ([section, href, key]) =>
             html`<a
               href="${section === 'history' && !roleAllows(s.role, 'manager') ? '/console/deliveries' : href}"

@@ -1,7 +1,7 @@
 import { ROLES } from '../../../people/src/roles.js';
 import type { SignedInRequest } from '../console-context.js';
 import { html } from '../html.js';
-import { errorSummary, type FieldErrors, field, select } from './forms.js';
+import { alert, errorSummary, type FieldErrors, field, select } from './forms.js';
 import { formatInstant, label } from './format.js';
 import { csrfField, layout } from './layout.js';
 
@@ -11,6 +11,8 @@ export interface PeopleModel {
   values?: Record<string, string | undefined>;
   errors?: FieldErrors;
   flash?: string | null;
+  /** A refusal about a member (the last administrator), shown above the table. */
+  alertText?: string | null;
 }
 
 export function peoplePage(c: SignedInRequest, m: PeopleModel): string {
@@ -19,23 +21,50 @@ export function peoplePage(c: SignedInRequest, m: PeopleModel): string {
   return layout(
     { c, title: t('people.title'), section: 'people', flash: m.flash },
     html`<h1>${t('people.title')}</h1>
+      ${alert(m.alertText)}
       <h2>${t('people.members')}</h2>
       <div class="table-wrap">
-        <table>
+        <table class="stacked">
           <thead>
             <tr>
               <th scope="col">${t('people.name')}</th>
               <th scope="col">${t('people.email')}</th>
               <th scope="col">${t('people.role')}</th>
+              <th scope="col">${t('people.actions')}</th>
             </tr>
           </thead>
           <tbody>
             ${m.members.map(
               (p) =>
                 html`<tr>
-                  <td>${p.name}</td>
-                  <td>${p.email}</td>
-                  <td>${label(t, 'role', p.role)}</td>
+                  <td data-label="${t('people.name')}">
+                    ${p.name} ${p.id === c.session.person.id ? t('people.you') : ''}
+                  </td>
+                  <td data-label="${t('people.email')}">${p.email}</td>
+                  <td data-label="${t('people.role')}">${label(t, 'role', p.role)}</td>
+                  <td data-label="${t('people.actions')}">
+                    <div class="row-actions">
+                      <form method="post" action="/console/people/${p.id}/role" class="inline">
+                        ${csrfField(c)}
+                        <label for="role-${p.id}" class="skip">${t('people.roleOf', { name: p.name })}</label>
+                        <select id="role-${p.id}" name="role">
+                          ${[...ROLES]
+                            .reverse()
+                            .map(
+                              (r) =>
+                                html`<option value="${r}" ${r === p.role ? html` selected` : ''}>
+                                  ${label(t, 'role', r)}
+                                </option>`,
+                            )}
+                        </select>
+                        <button type="submit" class="secondary">${t('people.changeRole')}</button>
+                      </form>
+                      <form method="post" action="/console/people/${p.id}/remove" class="inline">
+                        ${csrfField(c)}
+                        <button type="submit" class="secondary danger">${t('people.remove')}</button>
+                      </form>
+                    </div>
+                  </td>
                 </tr>`,
             )}
           </tbody>
@@ -53,7 +82,7 @@ export function peoplePage(c: SignedInRequest, m: PeopleModel): string {
       ${
         m.pending.length
           ? html`<div class="table-wrap">
-              <table>
+              <table class="stacked">
                 <thead>
                   <tr>
                     <th scope="col">${t('people.email')}</th>
@@ -66,10 +95,10 @@ export function peoplePage(c: SignedInRequest, m: PeopleModel): string {
                   ${m.pending.map(
                     (i) =>
                       html`<tr>
-                        <td>${i.email}</td>
-                        <td>${label(t, 'role', i.role)}</td>
-                        <td>${formatInstant(i.expires_at, tz)}</td>
-                        <td>
+                        <td data-label="${t('people.email')}">${i.email}</td>
+                        <td data-label="${t('people.role')}">${label(t, 'role', i.role)}</td>
+                        <td data-label="${t('people.expires')}">${formatInstant(i.expires_at, tz)}</td>
+                        <td data-label="${t('common.actions')}">
                           <form method="post" action="/console/people/invitations/${i.id}/revoke">
                             ${csrfField(c)}<button type="submit" class="secondary">
                               ${t('people.revoke')}
