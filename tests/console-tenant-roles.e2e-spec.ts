@@ -83,6 +83,24 @@ const MINIMUM: Record<string, Role | 'anonymous'> = {
   'post /console/mini-programs/:id/assets/:assetId/delete': 'operator',
   'get /console/custody/import': 'operator',
   'post /console/custody/import': 'operator',
+  // exports and settings (issue 16, items 5-6)
+  'get /console/exports': 'viewer',
+  'get /console/exports/download': 'viewer',
+  'post /console/calendar-feeds': 'admin',
+  'post /console/calendar-feeds/:id/rotate': 'admin',
+  'post /console/calendar-feeds/:id/revoke': 'admin',
+  'get /console/settings': 'admin',
+  'post /console/people/:id/role': 'admin',
+  'post /console/people/:id/remove': 'admin',
+  'get /console/settings/api-keys': 'admin',
+  'post /console/settings/api-keys': 'admin',
+  'post /console/settings/api-keys/:id/revoke': 'admin',
+  'get /console/settings/reminders': 'admin',
+  'post /console/settings/reminders/ladder': 'admin',
+  'get /console/settings/organization': 'admin',
+  'post /console/settings/organization': 'admin',
+  'get /console/settings/catalogue': 'admin',
+  'post /console/settings/catalogue': 'admin',
 };
 
 let t: TestApp;
@@ -180,6 +198,9 @@ beforeAll(async () => {
     { mail: false },
   );
   const members = await people.members(ctxOf(a));
+  const [apiKey] = await t.app
+    .get(DataSource)
+    .query<{ id: string }[]>(`SELECT id FROM api_keys WHERE organization_id = $1 LIMIT 1`, [a.id]);
   Object.assign(fixtures, {
     'deadlines:id': deadline,
     'mini-programs:id': mp.id,
@@ -194,6 +215,7 @@ beforeAll(async () => {
     'people:id': members[0].id,
     'people:personId': members[0].id,
     'handover.:format': 'md',
+    'api-keys:id': apiKey.id,
     'inbox:id': `2026-11-25T02-00-00-000Z-${deadline}.eml`,
     // anonymous routes: no organization in them, any value will do
     'assets:name': 'console.css',

@@ -751,13 +751,11 @@ export const en: Record<MessageKey, string> = {
     'Each stage: days relative to the last day to act (from the due date on, to the due date), negative before; and the roles it reaches. Stages run from earliest to latest; only the last may repeat.',
   'ladder.isDefault': 'The built-in default ladder is in force.',
   'ladder.isCustom': "This organization's own ladder is in force.",
-  'ladder.stage': 'Stage',
   'ladder.code': 'Code',
   'ladder.codeHint': 'Lowercase letters, digits or -, e.g. d-30',
   'ladder.offset': 'Days',
   'ladder.offsetHint': '-30 is 30 days before, 0 the day itself',
-  'ladder.roles': 'Roles reached',
-  'ladder.repeat': 'Repeat every (days)',
+  'ladder.repeatColumn': 'Repeat every (days)',
   'ladder.repeatHint': 'Last stage only',
   'ladder.blankRows':
     'Blank rows are ignored; to delete a stage, clear its code and days and untick its roles.',
@@ -775,8 +773,6 @@ export const en: Record<MessageKey, string> = {
   'org.localeHint': 'Of mails, exports and the calendar',
   'org.save': 'Save',
   'org.saved': 'Time zone and language saved.',
-  'locale.zh-CN': '中文',
-  'locale.en': 'English',
   'overrides.title': 'Catalogue overrides',
   'overrides.intro':
     'Facts the catalogue marks likely or open may be replaced by your own values. On saving, every open deadline of the organization is recalculated at once. A value equal to the catalogue is not an override.',

@@ -210,7 +210,7 @@ export function ladderPage(c: SignedInRequest, m: LadderModel): string {
                 <th scope="col">${t('ladder.code')}<span class="hint">${t('ladder.codeHint')}</span></th>
                 <th scope="col">${t('ladder.offset')}<span class="hint">${t('ladder.offsetHint')}</span></th>
                 <th scope="col">${t('ladder.roles')}</th>
-                <th scope="col">${t('ladder.repeat')}<span class="hint">${t('ladder.repeatHint')}</span></th>
+                <th scope="col">${t('ladder.repeatColumn')}<span class="hint">${t('ladder.repeatHint')}</span></th>
               </tr>
             </thead>
             <tbody>
@@ -226,7 +226,7 @@ export function ladderPage(c: SignedInRequest, m: LadderModel): string {
                     </td>
                     <td>${roleCell(i, row)}</td>
                     <td>
-                      ${ladderCell(`repeat_${i}`, `${t('ladder.repeat')} · ${t('ladder.stage')} ${i + 1}`, row.repeat, m.errors, 'number')}
+                      ${ladderCell(`repeat_${i}`, `${t('ladder.repeatColumn')} · ${t('ladder.stage')} ${i + 1}`, row.repeat, m.errors, 'number')}
                     </td>
                   </tr>`,
               )}
