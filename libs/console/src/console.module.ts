@@ -18,6 +18,7 @@ import { VendorPagesController } from './vendor-pages.controller.js';
 import { HistoryPagesController } from './history-pages.controller.js';
 import { HistoryQueries } from './history-queries.service.js';
 import { InboxPagesController } from './inbox-pages.controller.js';
+import { ChannelPagesController } from './channel-pages.controller.js';
 
 /** The web console: server-rendered pages over the same services as the API, for people with a session. */
 @Module({
@@ -34,6 +35,8 @@ import { InboxPagesController } from './inbox-pages.controller.js';
     // history and the local inbox (issue 16, items 7-8)
     HistoryPagesController,
     InboxPagesController,
+    // chat channels (issue 17)
+    ChannelPagesController,
     OverviewController,
   ],
   providers: [ConsoleGuard, AppStateService, ConsoleQueries, ContinuityQueries, HistoryQueries],

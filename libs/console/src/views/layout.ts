@@ -13,7 +13,9 @@ export type Section =
   | 'vendors'
   | 'contacts'
   | 'risk'
-  | 'history';
+  | 'history'
+  // chat channels (issue 17)
+  | 'channels';
 
 export interface LayoutModel {
   c: ConsoleRequest;
@@ -31,6 +33,7 @@ const NAV: [Section, string, MessageKey][] = [
   ['risk', '/console/risk', 'nav.risk'],
   ['people', '/console/people', 'nav.people'],
   ['history', '/console/history', 'nav.history'],
+  ['channels', '/console/channels', 'nav.channels'],
 ];
 
 export function csrfField(c: ConsoleRequest): SafeHtml {
@@ -76,7 +79,11 @@ export function layout(m: LayoutModel, body: SafeHtml): string {
     : html`<a href="${languageLink}" lang="${other}">${t('nav.language')}</a>`;
   const nav = s
     ? html`<nav class="main" aria-label="${t('nav.main')}">
-        ${NAV.filter(([section]) => section !== 'people' || s.role === 'admin').map(
+        ${NAV.filter(
+          ([section]) =>
+            (section !== 'people' || s.role === 'admin') &&
+            (section !== 'channels' || roleAllows(s.role, 'manager')),
+        ).map(
           ([section, href, key]) =>
             html`<a
               href="${section === 'history' && !roleAllows(s.role, 'manager') ? '/console/deliveries' : href}"
