@@ -78,10 +78,11 @@ export class ChannelPagesController {
   @Get('new')
   @NeedsRole('admin')
   async newForm(@Page() c: SignedInRequest, @Query('kind') kind: unknown, @Res() res: Response) {
-    if (!isChannelKind(kind)) throw DomainError.notFound('Page');
+    const chosen = kind === undefined ? 'wecom' : kind;
+    if (!isChannelKind(chosen)) throw DomainError.notFound('Page');
     res
       .type('html')
-      .send(await this.form(c, { kind: kind as string }, ['operator', 'manager', 'executive', 'legal']));
+      .send(await this.form(c, { kind: chosen }, ['operator', 'manager', 'executive', 'legal']));
   }
 
   @Post()
