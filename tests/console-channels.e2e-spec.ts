@@ -163,7 +163,7 @@ describe('chat channels in the console', () => {
       page,
       page.locator('tr', { hasText: '合规群' }).getByRole('button', { name: '发送测试消息' }),
     );
-    expect(await textOf(page.locator('#test-answer'))).toBe('测试消息已送达。 平台答复：代码 0，ok');
+    expect(await textOf(page.locator('#test-answer'))).toBe('测试消息已送达。 平台答复：0 ok');
     expect(wecom.violations).toEqual([]);
     expect(wecom.received).toHaveLength(1);
     const seen = wecom.received[0];

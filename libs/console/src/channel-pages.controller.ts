@@ -61,7 +61,6 @@ export class ChannelPagesController {
         ? {
             channelId: q.tested,
             outcome: q.outcome,
-            code: typeof q.code === 'string' && q.code !== '' ? q.code.slice(0, 20) : null,
             message: typeof q.message === 'string' ? q.message.slice(0, 300) : '',
           }
         : null;
@@ -117,7 +116,6 @@ export class ChannelPagesController {
     const q = new URLSearchParams({
       tested: id,
       outcome: r.outcome,
-      code: r.code === null ? '' : String(r.code),
       message: r.retryAt ? `${r.message} (${r.retryAt})` : r.message,
     });
     res.redirect(303, `/console/channels?${q.toString()}#test-answer`);

@@ -721,7 +721,7 @@ export const en: Record<MessageKey, string> = {
   'channels.test.permanent': 'The platform refused the message.',
   'channels.test.unreachable': 'The platform could not be reached.',
   'channels.test.deferred': "The robot's rate limit is reached: nothing was posted.",
-  'channels.test.answer': "The platform's answer: code {code}, {message}",
+  'channels.test.answer': "The platform's answer: {message}",
   'contacts.reminders': 'Reminders',
   'contacts.reminderMode': 'Reminder mails',
   'contacts.reminderMode.hint':

@@ -701,7 +701,7 @@ export const zhCN = {
   'channels.test.permanent': '平台拒绝了这条消息。',
   'channels.test.unreachable': '连不上平台。',
   'channels.test.deferred': '已达到机器人的发送频率上限，未发出。',
-  'channels.test.answer': '平台答复：代码 {code}，{message}',
+  'channels.test.answer': '平台答复：{message}',
   'contacts.reminders': '提醒方式',
   'contacts.reminderMode': '提醒方式',
   'contacts.reminderMode.hint': '逐条：每个提醒阶段一封邮件；每日汇总：每天一封，列出当天到期的所有阶段',

@@ -19,7 +19,6 @@ export const kindName = (c: SignedInRequest, kind: string): string =>
 export interface TestAnswer {
   channelId: string;
   outcome: string;
-  code: string | null;
   message: string;
 }
 
@@ -58,7 +57,7 @@ function testAnswer(c: SignedInRequest, a: TestAnswer | null | undefined, ch: Ch
   if (!outcome) return '';
   const text = t(`channels.test.${outcome}`);
   return html`<p class="${outcome === 'ok' ? 'flash' : 'alert'}" role="status" id="test-answer">
-    ${text} ${t('channels.test.answer', { code: a.code ?? '—', message: a.message })}
+    ${text} ${t('channels.test.answer', { message: a.message })}
   </p>`;
 }
 
