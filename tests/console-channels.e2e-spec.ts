@@ -156,6 +156,26 @@ describe('chat channels in the console', () => {
     await context.close();
   }, 120_000);
 
+  it('asks DingTalk for its signing secret and never sends a refused secret back to the page', async () => {
+    const { context, page } = await signedIn(admin);
+    await page.goto(`${h.baseUrl}/console/channels/new?kind=dingtalk`);
+    expect(await textOf(page.locator('h1'))).toBe('添加钉钉渠道');
+    await page.locator('#f-name').fill('钉钉合规群');
+    await page
+      .locator('#f-url')
+      .fill(`https://oapi.dingtalk.com/robot/send?access_token=${randomBytes(16).toString('hex')}`);
+    const wrongSecret = `SEC-not-hex-${randomBytes(8).toString('hex')}`;
+    await page.locator('#f-secret').fill(wrongSecret);
+    await Promise.all([page.waitForNavigation(), page.locator('form.stack button[type=submit]').click()]);
+    expect(await textOf(page.locator('#f-secret-error'))).toBe('必须是机器人的加签密钥：SEC 加十六进制字符');
+    expect(await page.locator('#f-secret').inputValue()).toBe('');
+    expect(await page.content()).not.toContain(wrongSecret);
+    expect(await page.locator('#f-name').inputValue()).toBe('钉钉合规群');
+    expect((await channels()).map((c) => c.name)).toEqual(['合规群']);
+    await check(page, 'channel-new-dingtalk-errors');
+    await context.close();
+  }, 60_000);
+
   it('sends one test message through the robot and shows the platform answer', async () => {
     const { context, page } = await signedIn(admin);
     await page.goto(`${h.baseUrl}/console/channels`);
@@ -300,6 +320,7 @@ describe('chat channels in the console', () => {
     expect(shots.sort()).toEqual(
       [
         'channel-delete-confirm',
+        'channel-new-dingtalk-errors',
         'channel-new-errors',
         'channels',
         'channels-manager',
