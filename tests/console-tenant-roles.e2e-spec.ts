@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { FixedClock } from '../libs/common/src/clock.js';
+import { generateSecretKey } from '../libs/common/src/secret-box.js';
 import { PeopleService } from '../libs/people/src/people.service.js';
 import { ROLES, type Role } from '../libs/people/src/roles.js';
 import { contactBody, miniProgramBody, vendorBody } from './factories/registry.factory.js';
@@ -101,6 +102,15 @@ const MINIMUM: Record<string, Role | 'anonymous'> = {
   'post /console/settings/organization': 'admin',
   'get /console/settings/catalogue': 'admin',
   'post /console/settings/catalogue': 'admin',
+  // chat channels (issue 17): managers see them masked, administrators change them
+  'get /console/channels': 'manager',
+  'get /console/channels/new': 'admin',
+  'post /console/channels': 'admin',
+  'post /console/channels/:id/test': 'admin',
+  'post /console/channels/:id/pause': 'admin',
+  'post /console/channels/:id/resume': 'admin',
+  'get /console/channels/:id/delete': 'admin',
+  'post /console/channels/:id/delete': 'admin',
 };
 
 /** Pages that need a query to answer at all: the checklist download is read as CSV and searched for A's names. */
@@ -151,7 +161,15 @@ async function countAudit(org: TestOrg): Promise<number> {
 
 beforeAll(async () => {
   sink = await SmtpSink.start();
-  t = await startTestApp({ clock, env: { SMTP_URL: sink.url(), PUBLIC_URL: 'http://console.test' } });
+  t = await startTestApp({
+    clock,
+    env: {
+      SMTP_URL: sink.url(),
+      PUBLIC_URL: 'http://console.test',
+      // Channels seal their URL with the secrets key; no test here posts to a robot.
+      SECRETS_KEY: generateSecretKey(),
+    },
+  });
   a = await t.createOrg('Tenant A');
   b = await t.createOrg('Tenant B');
   const post = (path: string, body: object) =>
@@ -179,6 +197,11 @@ beforeAll(async () => {
     location: 'A-place',
   });
   const feed = await post('/api/v1/calendar-feeds', {});
+  const channel = await post('/api/v1/channels', {
+    kind: 'wecom',
+    name: 'A-channel',
+    url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=a-tenant-key-0001',
+  });
   const deadlines = await t
     .http()
     .get(`/api/v1/deadlines?miniProgramId=${mp.id}`)
@@ -212,6 +235,7 @@ beforeAll(async () => {
     'assets:id': asset.id,
     'vendors:id': vendor.id,
     'contacts:id': contact.id,
+    'channels:id': channel.id,
     'calendar-feeds:id': feed.id,
     'feeds:id': feed.id,
     'invitations:id': pending.id,

@@ -23,6 +23,7 @@ import { ExportsModule } from '../../exports/src/exports.module.js';
 import { ReminderSettingsService } from '../../reminders/src/reminder-settings.service.js';
 import { ExportPagesController } from './export-pages.controller.js';
 import { SettingsPagesController } from './settings-pages.controller.js';
+import { ChannelPagesController } from './channel-pages.controller.js';
 
 /** The web console: server-rendered pages over the same services as the API, for people with a session. */
 @Module({
@@ -42,6 +43,8 @@ import { SettingsPagesController } from './settings-pages.controller.js';
     // exports and settings (issue 16, items 5-6)
     ExportPagesController,
     SettingsPagesController,
+    // chat channels (issue 17)
+    ChannelPagesController,
     OverviewController,
   ],
   providers: [

@@ -17,6 +17,19 @@ import { problemsToErrors } from './sign-in.controller.js';
 import type { FieldErrors } from './views/forms.js';
 import { CONTACT_FIELDS, contactFormPage, contactsPage, type StageRow } from './views/continuity-pages.js';
 
+/**
+ * The form's fields as the DTO takes them: the digest hour is a number (its select posts digits, or
+ * nothing for the organization's hour); anything else is passed on as text for the DTO to refuse.
+ */
+function contactInput(values: Record<string, string>, update: boolean): Record<string, unknown> {
+  const input: Record<string, unknown> = { ...values };
+  if (values.digestHour !== undefined && /^\d{1,2}$/.test(values.digestHour))
+    input.digestHour = Number(values.digestHour);
+  if (update)
+    for (const key of ['phone', 'vendorId', 'digestHour'] as const) if (!(key in values)) input[key] = null;
+  return input;
+}
+
 const DONE = {
   created: 'contacts.done.created',
   updated: 'contacts.done.updated',
@@ -105,7 +118,7 @@ export class ContactPagesController {
   async create(@Page() c: SignedInRequest, @Body() body: unknown, @Res() res: Response) {
     const values = formFields(body, CONTACT_FIELDS);
     try {
-      await this.contacts.create(c.ctx, await validated(CreateContactDto, values));
+      await this.contacts.create(c.ctx, await validated(CreateContactDto, contactInput(values, false)));
       res.redirect(303, '/console/contacts?done=created');
     } catch (error) {
       if (!(error instanceof DomainError) || !error.problems.length) throw error;
@@ -131,6 +144,8 @@ export class ContactPagesController {
           locale: p.locale,
           phone: p.phone ?? undefined,
           vendorId: p.vendorId ?? undefined,
+          reminderMode: p.reminderMode,
+          digestHour: p.digestHour === null ? undefined : String(p.digestHour),
         },
       }),
     );
@@ -146,10 +161,8 @@ export class ContactPagesController {
   ) {
     const p = await this.contacts.get(c.ctx, requireId(id));
     const values = formFields(body, CONTACT_FIELDS);
-    const input: Record<string, unknown> = { ...values };
-    for (const key of ['phone', 'vendorId'] as const) if (!(key in values)) input[key] = null;
     try {
-      await this.contacts.update(c.ctx, id, await validated(UpdateContactDto, input));
+      await this.contacts.update(c.ctx, id, await validated(UpdateContactDto, contactInput(values, true)));
       res.redirect(303, '/console/contacts?done=updated');
     } catch (error) {
       if (!(error instanceof DomainError) || !error.problems.length) throw error;

@@ -12,7 +12,11 @@ export interface ServedMiniProgram {
   vendorId: string;
 }
 
-export type ListedContact = ReminderContact & { phone: string | null };
+export type ListedContact = ReminderContact & {
+  phone: string | null;
+  reminderMode: string;
+  digestHour: number | null;
+};
 
 /** The most contacts the contact page lists and computes the ladder table over. */
 export const CONTACTS_SHOWN = 1000;
@@ -54,7 +58,8 @@ export class ContinuityQueries {
   /** Every contact in the planner's order (created_at, id), as recipientsFor reads them. */
   contacts(ctx: AuthContext): Promise<ListedContact[]> {
     return this.db.query<ListedContact[]>(
-      `SELECT id, email, name, role, locale, vendor_id AS "vendorId", phone FROM contacts
+      `SELECT id, email, name, role, locale, vendor_id AS "vendorId", phone,
+              reminder_mode AS "reminderMode", digest_hour AS "digestHour" FROM contacts
         WHERE organization_id = $1 ORDER BY created_at, id LIMIT ${CONTACTS_SHOWN + 1}`,
       [ctx.organizationId],
     );

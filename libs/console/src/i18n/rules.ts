@@ -108,6 +108,27 @@ const ZH_RULES: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^is confirmed and cannot be overridden$/, () => '已证实，不能覆盖'],
   [/^must be a whole number between (\d+) and (\d+)$/, (m) => `必须是 ${m[1]} 到 ${m[2]} 之间的整数`],
   [/^must be on or after dueFrom \((.*)\)$/, (m) => `不能早于开始日期（${m[1]}）`],
+  // Chat channels (issue 17, libs/domain/src/channels/targets.ts and ChannelService)
+  [/^must be the WeCom robot webhook (\S+)$/, (m) => `必须是企业微信群机器人的地址 ${m[1]}`],
+  [/^must be the DingTalk robot webhook (\S+)$/, (m) => `必须是钉钉机器人的地址 ${m[1]}`],
+  [/^must be the Feishu bot webhook (\S+)$/, (m) => `必须是飞书机器人的地址 ${m[1]}`],
+  [
+    /^must be an https:\/\/ URL without user name or password$/,
+    () => '必须是 https:// 地址，不能带用户名或密码',
+  ],
+  [/^is required: the robot's 加签 secret/, () => '请填写机器人的加签密钥（以 SEC 开头）'],
+  [/^must be the robot's 加签 secret/, () => '必须是机器人的加签密钥：SEC 加十六进制字符'],
+  [/^is required: the bot's 签名校验 secret$/, () => '请填写机器人的签名校验密钥'],
+  [/^must be the bot's 签名校验 secret/, () => '必须是机器人的签名校验密钥（字母和数字）'],
+  [/^is required: a Standard Webhooks secret/, () => '请填写 Standard Webhooks 密钥 whsec_…'],
+  [/^must be whsec_ followed by the base64/, () => '必须是 whsec_ 加 24 至 64 个随机字节的 base64'],
+  [
+    /^must be 1 to 100 characters, without control characters$/,
+    () => '请填写，最多 100 个字符，不能包含控制字符',
+  ],
+  [/^must be a non-empty list of /, () => '请至少选择一个角色'],
+  [/^must be the id of one of your vendors$/, () => '请选择本机构的服务商'],
+  [/^must be a whole hour from 0 to 23$/, () => '必须是 0 至 23 的整点'],
 ];
 
 const SECRET_KINDS_ZH: Record<string, string> = {

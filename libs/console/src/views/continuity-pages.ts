@@ -9,7 +9,7 @@ import {
 } from '../../../domain/src/continuity/index.js';
 import type { Role } from '../../../domain/src/reminders/ladder.js';
 import { roleAllows } from '../../../people/src/roles.js';
-import { CONTACT_ROLES, LOCALES } from '../../../registry/src/contact.entity.js';
+import { CONTACT_ROLES, LOCALES, REMINDER_MODES } from '../../../registry/src/contact.entity.js';
 import type { VendorResponse } from '../../../registry/src/responses.js';
 import { VENDOR_STATUSES } from '../../../registry/src/vendor.entity.js';
 import type { SignedInRequest } from '../console-context.js';
@@ -334,7 +334,22 @@ export interface ContactRow {
   role: string;
   locale: string;
   phone: string | null;
+  reminderMode: string;
+  digestHour: number | null;
 }
+
+/** How a contact gets reminder mails: one per stage, or the daily digest at their hour. */
+function reminderText(t: Translate, p: ContactRow): string {
+  if (p.reminderMode !== 'digest') return label(t, 'reminderMode', p.reminderMode);
+  const hour =
+    p.digestHour === null ? t('contacts.digestHour.default') : `${String(p.digestHour).padStart(2, '0')}:00`;
+  return t('contacts.digestAt', { hour });
+}
+
+const HOURS = Array.from({ length: 24 }, (_, h): [string, string] => [
+  String(h),
+  `${String(h).padStart(2, '0')}:00`,
+]);
 
 export interface ContactsModel {
   own: ContactRow[];
@@ -358,6 +373,7 @@ function contactTable(c: SignedInRequest, contacts: ContactRow[], caption: strin
           <th scope="col">${t('contacts.role')}</th>
           <th scope="col">${t('contacts.locale')}</th>
           <th scope="col">${t('contacts.phone')}</th>
+          <th scope="col">${t('contacts.reminders')}</th>
           ${canWrite(c) ? html`<th scope="col">${t('common.actions')}</th>` : ''}
         </tr>
       </thead>
@@ -370,6 +386,7 @@ function contactTable(c: SignedInRequest, contacts: ContactRow[], caption: strin
               <td data-label="${t('contacts.role')}">${label(t, 'contactRole', p.role)}</td>
               <td data-label="${t('contacts.locale')}">${label(t, 'locale', p.locale)}</td>
               <td data-label="${t('contacts.phone')}">${p.phone ?? ''}</td>
+              <td data-label="${t('contacts.reminders')}">${reminderText(t, p)}</td>
               ${
                 canWrite(c)
                   ? html`<td class="row-actions">
@@ -418,7 +435,16 @@ export function contactsPage(c: SignedInRequest, m: ContactsModel): string {
   );
 }
 
-export const CONTACT_FIELDS = ['name', 'email', 'role', 'locale', 'phone', 'vendorId'] as const;
+export const CONTACT_FIELDS = [
+  'name',
+  'email',
+  'role',
+  'locale',
+  'phone',
+  'vendorId',
+  'reminderMode',
+  'digestHour',
+] as const;
 
 export interface ContactFormModel {
   id?: string;
@@ -449,6 +475,8 @@ export function contactFormPage(c: SignedInRequest, m: ContactFormModel): string
         ${select({ name: 'locale', label: t('contacts.locale'), value: v.locale ?? c.ctx.locale, errors: e, options: LOCALES.map((l): [string, string] => [l, label(t, 'locale', l)]) })}
         ${field({ name: 'phone', label: `${t('contacts.phone')} ${t('common.optional')}`, value: v.phone, errors: e })}
         ${select({ name: 'vendorId', label: t('contacts.worksFor'), value: v.vendorId ?? '', errors: e, options: [['', t('contacts.worksForOwner')], ...m.vendors.map((x): [string, string] => [x.id, x.name])] })}
+        ${select({ name: 'reminderMode', label: t('contacts.reminderMode'), hint: t('contacts.reminderMode.hint'), value: v.reminderMode ?? 'immediate', errors: e, options: REMINDER_MODES.map((r): [string, string] => [r, label(t, 'reminderMode', r)]) })}
+        ${select({ name: 'digestHour', label: t('contacts.digestHour'), hint: t('contacts.digestHour.hint'), value: v.digestHour ?? '', errors: e, options: [['', t('contacts.digestHour.default')], ...HOURS] })}
         <button type="submit">${t('common.save')}</button>
         <a href="/console/contacts">${t('common.cancel')}</a>
       </form>`,

@@ -16,7 +16,9 @@ export type Section =
   | 'history'
   // exports and settings (issue 16, items 5-6)
   | 'exports'
-  | 'settings';
+  | 'settings'
+  // chat channels (issue 17)
+  | 'channels';
 
 export interface LayoutModel {
   c: ConsoleRequest;
@@ -36,6 +38,7 @@ const NAV: [Section, string, MessageKey][] = [
   ['history', '/console/history', 'nav.history'],
   ['exports', '/console/exports', 'nav.exports'],
   ['settings', '/console/settings', 'nav.settings'],
+  ['channels', '/console/channels', 'nav.channels'],
 ];
 
 /** Sections only an administrator sees (the server refuses their routes to anyone else as well). */
@@ -84,7 +87,11 @@ export function layout(m: LayoutModel, body: SafeHtml): string {
     : html`<a href="${languageLink}" lang="${other}">${t('nav.language')}</a>`;
   const nav = s
     ? html`<nav class="main" aria-label="${t('nav.main')}">
-        ${NAV.filter(([section]) => !ADMIN_SECTIONS.includes(section) || s.role === 'admin').map(
+        ${NAV.filter(
+          ([section]) =>
+            (!ADMIN_SECTIONS.includes(section) || s.role === 'admin') &&
+            (section !== 'channels' || roleAllows(s.role, 'manager')),
+        ).map(
           ([section, href, key]) =>
             html`<a
               href="${section === 'history' && !roleAllows(s.role, 'manager') ? '/console/deliveries' : href}"
