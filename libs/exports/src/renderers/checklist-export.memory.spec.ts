@@ -1,4 +1,6 @@
 import type { Writable } from 'node:stream';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 import { describe, expect, it } from '@jest/globals';
 
@@ -11,32 +13,39 @@ type Writer = (rows: AsyncIterable<ChecklistRow>, header: ExportHeader, out: Wri
 
 const ROWS = 10_000;
 /**
- * Peak heap growth allowed while exporting 10,000 deadlines (60,000 CSV lines, 1,000 mini-program sheets).
- * Measured: CSV about 18 MB, XLSX 30-40 MB; holding all rows or an in-memory workbook would exceed it.
+ * Peak growth of live memory (heap and buffers, after a full GC) allowed while exporting 10,000 deadlines.
+ * Measured on 2026-12-01: CSV 2.9-3.6 MB and XLSX 12.7-16.6 MB when streaming; 18.3 MB and 40.9 MB when every
+ * written chunk is kept (the bug of buffering the whole file), so these bounds tell the two apart.
  */
-const HEAP_BOUND_MB = 64;
+const CSV_BOUND_MB = 12;
+const XLSX_BOUND_MB = 32;
+
+// Live memory, not garbage: heapUsed between collections depends on when V8 chose to collect (this spec once
+// read 83 MB on a busy machine for the same CSV that retains a few MB), so each sample is taken after a full GC.
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
+const liveHeap = (): number => {
+  collect();
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return heapUsed + arrayBuffers;
+};
 
 async function measure(write: Writer, count: number): Promise<{ ms: number; peakMb: number; bytes: number }> {
-  const baseline = process.memoryUsage().heapUsed;
+  const baseline = liveHeap();
   let peak = baseline;
   const sample = (): void => {
-    peak = Math.max(peak, process.memoryUsage().heapUsed);
+    peak = Math.max(peak, liveHeap());
   };
   async function* sampled(): AsyncGenerator<ChecklistRow> {
     let i = 0;
     for await (const row of generatedRows(count)) {
-      if (++i % 100 === 0) sample();
+      if (++i % 500 === 0) sample();
       yield row;
     }
   }
-  const timer = setInterval(sample, 5);
   const sink = countingSink();
   const started = process.hrtime.bigint();
-  try {
-    await write(sampled(), headerFor('zh-CN'), sink.out);
-  } finally {
-    clearInterval(timer);
-  }
+  await write(sampled(), headerFor('zh-CN'), sink.out);
   sample();
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const result = { ms: Math.round(ms), peakMb: Math.round((peak - baseline) / 1e5) / 10, bytes: sink.size() };
@@ -45,15 +54,15 @@ async function measure(write: Writer, count: number): Promise<{ ms: number; peak
 }
 
 describe('exports of 10,000 deadlines', () => {
-  it(`streams CSV with peak heap growth under ${HEAP_BOUND_MB} MB`, async () => {
+  it(`streams CSV with live memory growth under ${CSV_BOUND_MB} MB`, async () => {
     const result = await measure(writeChecklistCsv, ROWS);
     expect(result.bytes).toBeGreaterThan(ROWS * 500);
-    expect(result.peakMb).toBeLessThan(HEAP_BOUND_MB);
+    expect(result.peakMb).toBeLessThan(CSV_BOUND_MB);
   }, 60_000);
 
-  it(`streams XLSX with peak heap growth under ${HEAP_BOUND_MB} MB`, async () => {
+  it(`streams XLSX with live memory growth under ${XLSX_BOUND_MB} MB`, async () => {
     const result = await measure(writeChecklistXlsx, ROWS);
     expect(result.bytes).toBeGreaterThan(ROWS * 50);
-    expect(result.peakMb).toBeLessThan(HEAP_BOUND_MB);
+    expect(result.peakMb).toBeLessThan(XLSX_BOUND_MB);
   }, 60_000);
 });
