@@ -96,7 +96,7 @@ const ZH_RULES: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^must be a whole number of days relative to the due date$/, () => '必须是整数天数'],
   [/^must be between (-?\d+) and (-?\d+)$/, (m) => `必须在 ${m[1]} 到 ${m[2]} 之间`],
   [/^must be greater than the previous stage's \((-?\d+)\)$/, (m) => `必须大于上一阶段的天数（${m[1]}）`],
-  [/^must be a non-empty list of/, () => '至少选择一个角色'],
+  [/^must be a non-empty list of/, () => '请至少选择一个角色'],
   [/^must be one of operator/, () => '请从列表中选择'],
   [/^'.*' is listed twice$/, () => '重复选择了同一个角色'],
   [/^is only allowed on the last stage$/, () => '只有最后一个阶段可以重复'],
@@ -126,7 +126,6 @@ const ZH_RULES: [RegExp, (m: RegExpExecArray) => string][] = [
     /^must be 1 to 100 characters, without control characters$/,
     () => '请填写，最多 100 个字符，不能包含控制字符',
   ],
-  [/^must be a non-empty list of /, () => '请至少选择一个角色'],
   [/^must be the id of one of your vendors$/, () => '请选择本机构的服务商'],
   [/^must be a whole hour from 0 to 23$/, () => '必须是 0 至 23 的整点'],
 ];
