@@ -7,7 +7,11 @@ import type { DataSource } from 'typeorm';
  * running `work` when another session holds the lock. The lock and the connection are released whatever
  * happens.
  */
-export async function withRunLock(db: DataSource, lockKey: string, work: () => Promise<void>): Promise<boolean> {
+export async function withRunLock(
+  db: DataSource,
+  lockKey: string,
+  work: () => Promise<void>,
+): Promise<boolean> {
   const runner = db.createQueryRunner();
   await runner.connect();
   try {
