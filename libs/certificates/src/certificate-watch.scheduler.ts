@@ -5,6 +5,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { Clock } from '../../common/src/clock.js';
+import { PeriodicRun } from '../../common/src/periodic-run.js';
 import { CertificateWatchService } from './certificate-watch.service.js';
 
 /** How often the worker looks whether an organization's daily check is due (CERT_WATCH_HOUR, local). */
@@ -19,24 +20,9 @@ const LOOK_EVERY_MS = 10 * 60 * 1000;
 @Injectable()
 export class CertificateWatchScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('CertificateWatch');
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | null = null;
-  private readonly stop = new AbortController();
-
-  constructor(
-    private readonly watch: CertificateWatchService,
-    private readonly clock: Clock,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.look(), LOOK_EVERY_MS);
-    this.look();
-  }
-
-  look(): void {
-    if (this.stop.signal.aborted || this.running) return;
-    this.running = this.watch
-      .run(this.clock.now(), { trigger: 'scheduled', signal: this.stop.signal })
+  private readonly periodic = new PeriodicRun(LOOK_EVERY_MS, (signal) =>
+    this.watch
+      .run(this.clock.now(), { trigger: 'scheduled', signal })
       .then((r) => {
         if (r.checked || r.failed || r.deadlines.cancelled)
           this.logger.log(
@@ -44,13 +30,23 @@ export class CertificateWatchScheduler implements OnApplicationBootstrap, Before
             'certificates checked',
           );
       })
-      .catch((error: unknown) => this.logger.error({ err: error }, 'certificate watch failed'))
-      .finally(() => (this.running = null));
+      .catch((error: unknown) => this.logger.error({ err: error }, 'certificate watch failed')),
+  );
+
+  constructor(
+    private readonly watch: CertificateWatchService,
+    private readonly clock: Clock,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.periodic.start();
+  }
+
+  look(): void {
+    this.periodic.look();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stop.abort();
-    clearInterval(this.timer);
-    await this.running;
+    await this.periodic.stop();
   }
 }

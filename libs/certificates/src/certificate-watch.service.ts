@@ -15,6 +15,7 @@ import {
 import { addDays, localDateOf, localHourOf, startOfLocalDay } from '../../domain/src/time/index.js';
 import { CertificateCheckEntity, type DeadlineAction } from './certificate-check.entity.js';
 import { TlsProbe } from './tls-probe.js';
+import { withRunLock } from '../../common/src/run-lock.js';
 
 export type WatchTrigger = 'scheduled' | 'on_demand';
 
@@ -142,23 +143,8 @@ export class CertificateWatchService {
       await this.runLocked(now, options, result);
       return result;
     }
-    // A session lock on one dedicated connection, released whatever happens.
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    try {
-      const [{ locked }] = (await runner.query(`SELECT pg_try_advisory_lock(${RUN_LOCK}) AS locked`)) as {
-        locked: boolean;
-      }[];
-      if (!locked) return { ...result, ran: false };
-      try {
-        await this.runLocked(now, options, result);
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(${RUN_LOCK})`);
-      }
-    } finally {
-      await runner.release();
-    }
-    return result;
+    const ran = await withRunLock(this.db, RUN_LOCK, () => this.runLocked(now, options, result));
+    return ran ? result : { ...result, ran: false };
   }
 
   private async runLocked(now: Date, options: WatchOptions, result: WatchResult): Promise<void> {

@@ -36,7 +36,7 @@ import { ConsoleGuard, NeedsRole, Page, type SignedInRequest } from './console-c
 import { ConsoleErrorFilter } from './console-error.filter.js';
 import { requireId } from './deadline-pages.controller.js';
 import { formFields, validated } from './form-input.js';
-import { translateRule } from './i18n/rules.js';
+import { importOutcome } from './form-outcome.js';
 import { problemsToErrors } from './sign-in.controller.js';
 import type { FieldErrors } from './views/forms.js';
 import {
@@ -248,33 +248,13 @@ export class ContinuityPagesController {
     @UploadedFile() file: { buffer: Buffer } | undefined,
     @Res() res: Response,
   ) {
-    if (!file?.buffer.length) {
-      res
-        .status(400)
-        .type('html')
-        .send(custodyImportPage(c, { error: c.t('import.missingFile') }));
-      return;
-    }
-    try {
-      const result = await this.importer.import(c.ctx, file.buffer);
-      res.status(200).type('html').send(custodyImportPage(c, { result }));
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      const rows =
-        (error.details.rows as { line: number; column: string | null; rule: string }[] | undefined) ?? [];
-      res
-        .status(400)
-        .type('html')
-        .send(
-          custodyImportPage(c, {
-            error: c.t('import.failed'),
-            rows: (rows.length
-              ? rows
-              : error.problems.map((p) => ({ line: 0, column: p.field, rule: p.rule }))
-            ).map((r) => ({ ...r, rule: translateRule(r.rule, c.locale, c.t) })),
-          }),
-        );
-    }
+    await importOutcome(
+      c,
+      res,
+      file,
+      (csv) => this.importer.import(c.ctx, csv),
+      (m) => custodyImportPage(c, m),
+    );
   }
 
   private errors(c: SignedInRequest, error: DomainError): FieldErrors {

@@ -15,7 +15,6 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../../auth/src/auth-context.js';
-import { DomainError } from '../../common/src/domain.error.js';
 import { DeadlineService } from '../../deadlines/src/deadline.service.js';
 import { ListDeadlinesQuery } from '../../deadlines/src/dto/deadline.dto.js';
 import { ListMiniProgramsQuery } from '../../registry/src/dto/list-mini-programs.query.js';
@@ -33,8 +32,7 @@ import { ConsoleErrorFilter } from './console-error.filter.js';
 import { ConsoleQueries } from './console-queries.service.js';
 import { requireId } from './deadline-pages.controller.js';
 import { formFields, lines, validated } from './form-input.js';
-import { translateRule } from './i18n/rules.js';
-import { submitted } from './form-outcome.js';
+import { importOutcome, submitted } from './form-outcome.js';
 import {
   importPage,
   MINI_PROGRAM_FIELDS,
@@ -148,36 +146,13 @@ export class MiniProgramPagesController {
     @UploadedFile() file: { buffer: Buffer } | undefined,
     @Res() res: Response,
   ) {
-    if (!file?.buffer.length) {
-      res
-        .status(400)
-        .type('html')
-        .send(importPage(c, { error: c.t('import.missingFile') }));
-      return;
-    }
-    try {
-      const result = await this.importer.import(c.ctx, file.buffer);
-      res.status(200).type('html').send(importPage(c, { result }));
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      const rows =
-        (error.details.rows as { line: number; column: string | null; rule: string }[] | undefined) ?? [];
-      res
-        .status(400)
-        .type('html')
-        .send(
-          importPage(c, {
-            error: c.t('import.failed'),
-            rows: (rows.length
-              ? rows
-              : error.problems.map((p) => ({ line: 0, column: p.field, rule: p.rule }))
-            ).map((r) => ({
-              ...r,
-              rule: translateRule(r.rule, c.locale, c.t),
-            })),
-          }),
-        );
-    }
+    await importOutcome(
+      c,
+      res,
+      file,
+      (csv) => this.importer.import(c.ctx, csv),
+      (m) => importPage(c, m),
+    );
   }
 
   @Get(':id')

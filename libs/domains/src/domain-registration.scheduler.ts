@@ -5,6 +5,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { Clock } from '../../common/src/clock.js';
+import { PeriodicRun } from '../../common/src/periodic-run.js';
 import { DomainRegistrationService } from './domain-registration.service.js';
 
 const LOOK_EVERY_MS = 30 * 60 * 1000;
@@ -16,9 +17,15 @@ const LOOK_EVERY_MS = 30 * 60 * 1000;
 @Injectable()
 export class DomainRegistrationScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('DomainRegistration');
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | null = null;
-  private readonly stop = new AbortController();
+  private readonly periodic = new PeriodicRun(LOOK_EVERY_MS, (signal) =>
+    this.registrations
+      .run(this.clock.now(), { trigger: 'scheduled', signal })
+      .then((r) => {
+        if (r.checks.length)
+          this.logger.log({ checked: r.checks.length, limited: r.limited }, 'domain registrations read');
+      })
+      .catch((error: unknown) => this.logger.error({ err: error }, 'domain registration refresh failed')),
+  );
 
   constructor(
     private readonly registrations: DomainRegistrationService,
@@ -26,25 +33,14 @@ export class DomainRegistrationScheduler implements OnApplicationBootstrap, Befo
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.look(), LOOK_EVERY_MS);
-    this.look();
+    this.periodic.start();
   }
 
   look(): void {
-    if (this.stop.signal.aborted || this.running) return;
-    this.running = this.registrations
-      .run(this.clock.now(), { trigger: 'scheduled', signal: this.stop.signal })
-      .then((r) => {
-        if (r.checks.length)
-          this.logger.log({ checked: r.checks.length, limited: r.limited }, 'domain registrations read');
-      })
-      .catch((error: unknown) => this.logger.error({ err: error }, 'domain registration refresh failed'))
-      .finally(() => (this.running = null));
+    this.periodic.look();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stop.abort();
-    clearInterval(this.timer);
-    await this.running;
+    await this.periodic.stop();
   }
 }

@@ -8,6 +8,7 @@ import { localDateOf } from '../../domain/src/time/index.js';
 import { QualificationEntity } from '../../registry/src/qualification.entity.js';
 import { RegistryObserver } from '../../registry/src/registry-ports.js';
 import { RdapClient, type RdapLookup } from './rdap-client.js';
+import { withRunLock } from '../../common/src/run-lock.js';
 
 export const DOMAIN_REQUIREMENT = 'domain_name_registration';
 
@@ -98,22 +99,8 @@ export class DomainRegistrationService {
     options: { trigger: RegistrationTrigger; organizationId?: string; signal?: AbortSignal },
   ): Promise<RegistrationRunResult> {
     const result: RegistrationRunResult = { at: now.toISOString(), ran: true, checks: [], limited: [] };
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    try {
-      const [{ locked }] = (await runner.query(`SELECT pg_try_advisory_lock(${RUN_LOCK}) AS locked`)) as {
-        locked: boolean;
-      }[];
-      if (!locked) return { ...result, ran: false };
-      try {
-        await this.runLocked(now, options, result);
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(${RUN_LOCK})`);
-      }
-    } finally {
-      await runner.release();
-    }
-    return result;
+    const ran = await withRunLock(this.db, RUN_LOCK, () => this.runLocked(now, options, result));
+    return ran ? result : { ...result, ran: false };
   }
 
   private async runLocked(

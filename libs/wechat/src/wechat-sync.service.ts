@@ -27,6 +27,7 @@ import {
   WechatUnreachableError,
 } from './wechat-api.client.js';
 import { WechatTokenService } from './wechat-token.service.js';
+import { withRunLock } from '../../common/src/run-lock.js';
 
 export type SyncTrigger = 'scheduled' | 'on_demand';
 
@@ -145,22 +146,8 @@ export class WechatSyncService {
       await this.runLocked(now, options, result);
       return result;
     }
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    try {
-      const [{ locked }] = (await runner.query(`SELECT pg_try_advisory_lock(${RUN_LOCK}) AS locked`)) as {
-        locked: boolean;
-      }[];
-      if (!locked) return { ...result, ran: false };
-      try {
-        await this.runLocked(now, options, result);
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(${RUN_LOCK})`);
-      }
-    } finally {
-      await runner.release();
-    }
-    return result;
+    const ran = await withRunLock(this.db, RUN_LOCK, () => this.runLocked(now, options, result));
+    return ran ? result : { ...result, ran: false };
   }
 
   private async runLocked(now: Date, options: SyncOptions, result: SyncResult): Promise<void> {

@@ -15,6 +15,7 @@ import { VENDOR_STATUSES } from '../../../registry/src/vendor.entity.js';
 import type { SignedInRequest } from '../console-context.js';
 import { type Html, html, type SafeHtml } from '../html.js';
 import { stageName, type Translate } from '../i18n/messages.js';
+import { type ImportProblemRow, importProblems, importUploadForm } from './csv-import.js';
 import { errorSummary, type FieldErrors, field, select } from './forms.js';
 import { formatInstant, label, pager, query } from './format.js';
 import { csrfField, layout } from './layout.js';
@@ -708,7 +709,7 @@ export function assetFormPage(c: SignedInRequest, m: AssetFormModel): string {
 
 export interface CustodyImportModel {
   result?: { imported: number; created: number; updated: number; unchanged: number } | null;
-  rows?: { line: number; column: string | null; rule: string }[];
+  rows?: ImportProblemRow[];
   error?: string | null;
 }
 
@@ -724,47 +725,7 @@ export function custodyImportPage(c: SignedInRequest, m: CustodyImportModel): st
     html`<h1>${t('custodyImport.title')}</h1>
       <p>${t('custodyImport.intro')}</p>
       <p class="muted">${t('custodyImport.columns')}</p>
-      ${m.error ? html`<p class="alert" role="alert">${m.error}</p>` : ''}
-      ${
-        m.rows?.length
-          ? html`<div class="table-wrap">
-              <table>
-                <caption>
-                  ${t('import.failed')}
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">${t('import.line')}</th>
-                    <th scope="col">${t('import.column')}</th>
-                    <th scope="col">${t('import.problem')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${m.rows.map(
-                    (r) =>
-                      html`<tr>
-                        <td>${r.line}</td>
-                        <td>${r.column ?? ''}</td>
-                        <td>${r.rule}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`
-          : ''
-      }
-      <form
-        method="post"
-        action="/console/custody/import?_csrf=${encodeURIComponent(c.csrf)}"
-        enctype="multipart/form-data"
-        class="stack"
-      >
-        <div class="field">
-          <label for="f-file">${t('import.file')}</label
-          ><input type="file" id="f-file" name="file" accept=".csv,text/csv" required />
-        </div>
-        <button type="submit">${t('import.submit')}</button>
-      </form>
+      ${importProblems(c, m)} ${importUploadForm(c, '/console/custody/import')}
       <p><a href="/console/risk">${t('risk.title')}</a></p>`,
   );
 }

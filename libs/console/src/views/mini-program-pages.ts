@@ -6,6 +6,7 @@ import type { MiniProgramResponse, QualificationResponse } from '../../../regist
 import { VENDOR_STATUSES } from '../../../registry/src/vendor.entity.js';
 import type { SignedInRequest } from '../console-context.js';
 import { html } from '../html.js';
+import { type ImportProblemRow, importProblems, importUploadForm } from './csv-import.js';
 import { errorSummary, type FieldErrors, field, select } from './forms.js';
 import { daysLeftText, label, pager, query, urgencyTag } from './format.js';
 import { csrfField, layout } from './layout.js';
@@ -335,7 +336,7 @@ export function qualificationFormPage(c: SignedInRequest, m: QualificationFormMo
 
 export interface ImportModel {
   result?: { imported: number } | null;
-  rows?: { line: number; column: string | null; rule: string }[];
+  rows?: ImportProblemRow[];
   error?: string | null;
 }
 
@@ -351,47 +352,7 @@ export function importPage(c: SignedInRequest, m: ImportModel): string {
     html`<h1>${t('import.title')}</h1>
       <p>${t('import.intro')}</p>
       <p class="muted">${t('import.columns')}</p>
-      ${m.error ? html`<p class="alert" role="alert">${m.error}</p>` : ''}
-      ${
-        m.rows?.length
-          ? html`<div class="table-wrap">
-              <table>
-                <caption>
-                  ${t('import.failed')}
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">${t('import.line')}</th>
-                    <th scope="col">${t('import.column')}</th>
-                    <th scope="col">${t('import.problem')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${m.rows.map(
-                    (r) =>
-                      html`<tr>
-                        <td>${r.line}</td>
-                        <td>${r.column ?? ''}</td>
-                        <td>${r.rule}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`
-          : ''
-      }
-      <form
-        method="post"
-        action="/console/mini-programs/import?_csrf=${encodeURIComponent(c.csrf)}"
-        enctype="multipart/form-data"
-        class="stack"
-      >
-        <div class="field">
-          <label for="f-file">${t('import.file')}</label
-          ><input type="file" id="f-file" name="file" accept=".csv,text/csv" required />
-        </div>
-        <button type="submit">${t('import.submit')}</button>
-      </form>
+      ${importProblems(c, m)} ${importUploadForm(c, '/console/mini-programs/import')}
       <p><a href="/console/mini-programs">${t('mp.title')}</a></p>`,
   );
 }
