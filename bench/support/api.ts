@@ -21,6 +21,8 @@ export async function startApi(databaseUrl: string): Promise<{ base: string; chi
   const child = spawnNode(`${DIST}/apps/api/main.js`, [], {
     DATABASE_URL: databaseUrl,
     PORT: String(port),
+    // Never the default 2525: mail would go to whatever inbox another process runs there.
+    LOCAL_SMTP_PORT: '0',
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
   });
