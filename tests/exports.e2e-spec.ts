@@ -659,6 +659,8 @@ describe('10,000 deadlines', () => {
       expect(samples).toBeGreaterThanOrEqual(Math.floor((seconds * 1000) / SAMPLE_MS / 4));
       expect((peak - baseline) / 2 ** 20).toBeLessThan(GROWTH_BOUND_MB[format]);
     },
-    180_000,
+    // A guard against a hang, not a speed goal (bench/exports.ts times these): the PDF of 10,000 rows
+    // takes 8 s on an idle core but took 182 s beside a browser suite in the other jest worker at load 25.
+    600_000,
   );
 });
