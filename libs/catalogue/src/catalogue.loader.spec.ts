@@ -85,7 +85,9 @@ describe('the bundled catalogue', () => {
 
   it('the medical institution inspection says what the regulation says (art. 22, 45)', () => {
     const r = catalogue.requirements.find((x) => x.code === 'medical_institution_inspection')!;
-    expect(r.notes[0].en).toMatch(/fewer than 100 beds is inspected every year, one with 100 or more every 3 years/);
+    expect(r.notes[0].en).toMatch(
+      /fewer than 100 beds is inspected every year, one with 100 or more every 3 years/,
+    );
     expect(r.consequences[0]).toMatchObject({ confidence: 'confirmed', capability: 'category_functions' });
   });
 
@@ -144,7 +146,9 @@ describe('a broken catalogue names the entry and the field', () => {
     const raw = copy();
     const entry = raw.requirements[indexOf(raw, 'food_business_licence')] as Record<string, unknown>;
     entry.sourceUrl = null;
-    expect(messageOf(raw)).toMatch(/requirement food_business_licence, field sourceNote: is required when sourceUrl is null/);
+    expect(messageOf(raw)).toMatch(
+      /requirement food_business_licence, field sourceNote: is required when sourceUrl is null/,
+    );
     entry.sourceNote = { 'zh-CN': '没有来源', en: 'No source' };
     expect(messageOf(raw)).toMatch(/requirement food_business_licence, field confidence: must be 'open'/);
     entry.confidence = 'open';

@@ -190,7 +190,10 @@ export const catalogueSchema = z
         reachable.add(r.code);
       });
       if (r.sourceUrl === null && !r.sourceNote)
-        issue(['requirements', i, 'sourceNote'], 'is required when sourceUrl is null: say why no source exists');
+        issue(
+          ['requirements', i, 'sourceNote'],
+          'is required when sourceUrl is null: say why no source exists',
+        );
       if (r.sourceUrl === null && r.confidence !== 'open')
         issue(['requirements', i, 'confidence'], "must be 'open' when no source supports the entry");
       if (r.validity.type === 'tied_to') checkKnown(r.validity.code, ['requirements', i, 'validity', 'code']);
