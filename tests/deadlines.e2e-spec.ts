@@ -258,13 +258,20 @@ describe('catalogue', () => {
     const en = (await get('/api/v1/catalogue?locale=en').expect(200)).body;
     expect(en.requirements.length).toBeGreaterThanOrEqual(10);
     for (const r of en.requirements) {
-      // Some regulators' notices survive only as plain-http reprints. A portal home page supports
-      // nothing specific: such an entry is never 'confirmed' (its dates are overridable instead).
-      expect(r.sourceUrl).toMatch(/^https?:\/\/[^/]+\//);
-      if (new URL(r.sourceUrl).pathname === '/')
-        expect([r.code, r.confidence]).not.toEqual([r.code, 'confirmed']);
-      expect(r.checkedOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      // Some regulators' notices survive only as plain-http reprints. A portal home page supports nothing
+      // specific and is never cited; where no outside source can exist the entry says why and claims 'open'.
+      if (r.sourceUrl === null) {
+        expect([r.code, r.confidence, typeof r.sourceNote]).toEqual([r.code, 'open', 'string']);
+      } else {
+        expect(r.sourceUrl).toMatch(/^https?:\/\/[^/]+\/./);
+        expect([r.code, new URL(r.sourceUrl).pathname]).not.toEqual([r.code, '/']);
+      }
+      expect(r.checkedOn).toBe('2026-12-01');
+      expect(['confirmed', 'likely', 'open']).toContain(r.confidence);
     }
+    const vendor = en.requirements.find((r: { code: string }) => r.code === 'vendor_contract');
+    expect(vendor).toMatchObject({ sourceUrl: null, confidence: 'open' });
+    expect(vendor.sourceNote).toMatch(/^No outside source/);
     const zh = (
       await get('/api/v1/catalogue/wechat_certification_annual_review')
         .set('Accept-Language', 'zh-CN,zh;q=0.9')

@@ -119,7 +119,15 @@ export const requirementSchema = z.strictObject({
    * view does not list as a document the mini-program holds.
    */
   held: z.boolean().default(true),
-  sourceUrl: z.url({ protocol: /^https?$/ }),
+  /**
+   * A page that supports the entry's facts (never a portal home page), or null when no outside source can
+   * exist (a vendor contract's term is the contract's own): then `sourceNote` says why, and the entry is 'open'.
+   */
+  sourceUrl: z
+    .url({ protocol: /^https?$/ })
+    .refine((url) => new URL(url).pathname !== '/', 'must be a page that supports the fact, not a home page')
+    .nullable(),
+  sourceNote: localizedSchema.optional(),
   seeAlso: z.array(z.url({ protocol: /^https?$/ })).default([]),
   checkedOn: localDateSchema,
   confidence: z.enum(CONFIDENCES),
@@ -181,6 +189,13 @@ export const catalogueSchema = z
         checkKnown(code, ['requirements', i, 'impliedBy', j]);
         reachable.add(r.code);
       });
+      if (r.sourceUrl === null && !r.sourceNote)
+        issue(
+          ['requirements', i, 'sourceNote'],
+          'is required when sourceUrl is null: say why no source exists',
+        );
+      if (r.sourceUrl === null && r.confidence !== 'open')
+        issue(['requirements', i, 'confidence'], "must be 'open' when no source supports the entry");
       if (r.validity.type === 'tied_to') checkKnown(r.validity.code, ['requirements', i, 'validity', 'code']);
       if (r.schedule.type === 'before_due') {
         if (approximateDays(r.schedule.windowOpensBefore) < approximateDays(r.schedule.applyBy)) {

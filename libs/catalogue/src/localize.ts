@@ -23,7 +23,9 @@ export interface LocalizedRequirement {
   notes: string[];
   afterWindowCloses: string | null;
   lateApplicationRefused: boolean;
-  sourceUrl: string;
+  /** null when no outside source exists; `sourceNote` then says why. */
+  sourceUrl: string | null;
+  sourceNote: string | null;
   seeAlso: string[];
   checkedOn: string;
   confidence: Confidence;
@@ -54,6 +56,7 @@ export function localize(requirement: Requirement, locale: Locale): LocalizedReq
     afterWindowCloses: requirement.afterWindowCloses?.[locale] ?? null,
     lateApplicationRefused: requirement.lateApplicationRefused,
     sourceUrl: requirement.sourceUrl,
+    sourceNote: requirement.sourceNote?.[locale] ?? null,
     seeAlso: requirement.seeAlso,
     checkedOn: requirement.checkedOn,
     confidence: requirement.confidence,

@@ -116,6 +116,11 @@ const schema = z.object({
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     }),
   RDAP_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /**
+   * A PEM file of CA certificates trusted for https RDAP servers besides the system's (a registry behind an
+   * on-premises CA; tests). It adds trust: certificates are always verified against the server's name.
+   */
+  RDAP_EXTRA_CA_FILE: z.string().min(1).optional(),
   /** Queries one organization may make in its local day. */
   RDAP_DAILY_QUERY_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(500),
   /** Days a successful reading stays fresh before the domain is asked again. */

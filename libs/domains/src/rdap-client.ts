@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import type { LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
+import tls from 'node:tls';
 import { Inject, Injectable } from '@nestjs/common';
 import { OutboundGuard } from '../../common/src/outbound-guard.js';
 import { APP_CONFIG, type AppConfig } from '../../config/src/app-config.js';
@@ -18,6 +20,9 @@ export const BOOTSTRAP_DEFAULTS: Readonly<Record<string, string>> = {
 
 /** Largest answer read; a domain object is a few kilobytes. */
 const MAX_BYTES = 1 << 20;
+
+/** Errors of certificate verification (node's and OpenSSL's codes), reported as `TLS: …` findings. */
+const TLS_ERROR = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/;
 
 export type RdapLookup =
   | ({ outcome: 'answer'; server: string; status: 200 } & RdapReading)
@@ -51,6 +56,8 @@ export function retryAfterSeconds(header: string | undefined, now: Date): number
 export class RdapClient {
   private readonly bases: Map<string, string>;
   private readonly all: string | null;
+  /** The system's CAs plus RDAP_EXTRA_CA_FILE, or undefined for node's default (the system's). */
+  private readonly ca: string[] | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -60,6 +67,9 @@ export class RdapClient {
     const slash = (u: string) => u.replace(/\/?$/, '/');
     this.bases = new Map(Object.entries(BOOTSTRAP_DEFAULTS));
     this.all = null;
+    this.ca = config.RDAP_EXTRA_CA_FILE
+      ? [...tls.rootCertificates, readFileSync(config.RDAP_EXTRA_CA_FILE, 'utf8')]
+      : undefined;
     if (value && !value.includes('=')) this.all = slash(value);
     else if (value)
       for (const pair of value.split(',')) {
@@ -103,6 +113,11 @@ export class RdapClient {
         ]);
       else callback(null, decision.address, decision.family);
     };
+    // https: the connection goes to the admitted address, while SNI and the certificate check use the name.
+    const secure =
+      url.protocol === 'https:'
+        ? { servername: isIP(host) ? undefined : host, ca: this.ca, rejectUnauthorized: true }
+        : {};
     const get = url.protocol === 'https:' ? https.get : http.get;
     return new Promise<RdapLookup>((resolve) => {
       let settled = false;
@@ -115,7 +130,7 @@ export class RdapClient {
       };
       const req = get(
         url,
-        { lookup: pinned, headers: { accept: 'application/rdap+json' }, signal, agent: false },
+        { lookup: pinned, headers: { accept: 'application/rdap+json' }, signal, agent: false, ...secure },
         (res) => {
           const status = res.statusCode ?? 0;
           if (status === 404) return done({ outcome: 'not_found', server, status: 404 });
@@ -167,7 +182,14 @@ export class RdapClient {
           });
         },
       );
-      req.on('error', (e) => done({ outcome: 'unavailable', server, status: null, error: e.message }));
+      req.on('error', (e: NodeJS.ErrnoException) =>
+        done({
+          outcome: 'unavailable',
+          server,
+          status: null,
+          error: TLS_ERROR.test(e.code ?? '') ? `TLS: ${e.message}` : e.message,
+        }),
+      );
       const timer = setTimeout(
         () =>
           done({

@@ -8,9 +8,10 @@ import { Clock } from '../../common/src/clock.js';
 import { csvImportFailed, type CsvUpload, readCsvUpload } from '../../common/src/csv-body.js';
 import { problemsOf } from '../../common/src/validation.js';
 import { splitList } from '../../domain/src/csv/index.js';
-import { validateFreeText } from '../../domain/src/validation/index.js';
+import { unknownServiceCategories, validateFreeText } from '../../domain/src/validation/index.js';
 import { CreateMiniProgramDto } from './dto/mini-program.dto.js';
 import { MiniProgramService } from './mini-program.service.js';
+import { RequirementLookup } from './registry-ports.js';
 import { VendorEntity } from './vendor.entity.js';
 
 /** CSV column → DTO field. The example file in database/seed uses exactly these headers. */
@@ -37,11 +38,21 @@ export interface RowProblem {
   rule: string;
 }
 
+/** Imported as written, but the owner should look: a service category the catalogue does not know. */
+export interface RowWarning {
+  line: number;
+  column: string;
+  value: string;
+  rule: string;
+  nearMatches: string[];
+}
+
 export interface ImportResult {
   imported: number;
   encoding: string;
   vendorsCreated: string[];
   miniProgramIds: string[];
+  warnings: RowWarning[];
 }
 
 /**
@@ -55,6 +66,7 @@ export class MiniProgramImportService {
     private readonly miniPrograms: MiniProgramService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly requirements: RequirementLookup,
   ) {}
 
   async import(
@@ -65,6 +77,8 @@ export class MiniProgramImportService {
     const parsed = readCsvUpload(file, { columns: Object.keys(IMPORT_COLUMNS), required: REQUIRED });
     const { encoding } = parsed;
     const problems: RowProblem[] = [...parsed.errors];
+    const warnings: RowWarning[] = [];
+    const knownPaths = this.requirements.serviceCategoryPaths();
     const dtos: { line: number; dto: CreateMiniProgramDto; vendorName: string | null }[] = [];
     const seen = new Map<string, number>();
     for (const [i, row] of parsed.rows.entries()) {
@@ -96,6 +110,15 @@ export class MiniProgramImportService {
           rule: `duplicates the AppID on line ${seen.get(appId)}`,
         });
       } else if (appId) seen.set(appId, row.line);
+      for (const n of unknownServiceCategories(dto.serviceCategories ?? [], knownPaths)) {
+        warnings.push({
+          line: row.line,
+          column: 'service_categories',
+          value: n.value,
+          rule: n.rule,
+          nearMatches: n.nearMatches,
+        });
+      }
       dtos.push({ line: row.line, dto, vendorName });
       if (i % 200 === 0) onProgress(i, parsed.rows.length);
     }
@@ -134,7 +157,7 @@ export class MiniProgramImportService {
         entityId: null,
         after: { rows: dtos.length, encoding, vendorsCreated },
       });
-      return { imported: ids.length, encoding, vendorsCreated, miniProgramIds: ids };
+      return { imported: ids.length, encoding, vendorsCreated, miniProgramIds: ids, warnings };
     });
     onProgress(dtos.length, dtos.length);
     return result;

@@ -430,6 +430,7 @@ export class MiniProgramService {
         r,
         (r.vendorId && vendorById.get(r.vendorId)) || null,
         byMiniProgram.get(r.id) ?? [],
+        this.requirements.serviceCategoryPaths(),
       ),
     );
   }

@@ -6,6 +6,8 @@ export abstract class RequirementLookup {
   abstract isKnownRequirement(code: string): boolean;
   abstract isKnownFeature(feature: string): boolean;
   abstract knownFeatures(): string[];
+  /** The category paths the catalogue maps to requirements; a registered category outside them is flagged. */
+  abstract serviceCategoryPaths(): readonly string[];
 }
 
 /**

@@ -1,5 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageInfo } from '../../common/src/pagination.js';
+import {
+  type ServiceCategoryNotice,
+  UNKNOWN_SERVICE_CATEGORY,
+  unknownServiceCategories,
+} from '../../domain/src/validation/index.js';
 import type { ContactEntity } from './contact.entity.js';
 import { CONTACT_ROLES, LOCALES, REMINDER_MODES } from './contact.entity.js';
 import type { MiniProgramEntity } from './mini-program.entity.js';
@@ -126,6 +131,29 @@ export class VendorSummary {
   @ApiProperty({ enum: VENDOR_STATUSES }) status!: string;
 }
 
+/** Accepted but worth the owner's attention; today only a service category the catalogue does not know. */
+export class MiniProgramWarning {
+  @ApiProperty({ example: 'serviceCategories[1]' }) field!: string;
+  @ApiProperty({ enum: [UNKNOWN_SERVICE_CATEGORY] }) rule!: string;
+  @ApiProperty({ example: '金融 > 支付' }) value!: string;
+  @ApiProperty({
+    example: 'unknown service category: the qualifications it needs cannot be judged',
+  })
+  message!: string;
+  @ApiProperty({ type: [String], description: 'Catalogue paths the owner may have meant, closest first.' })
+  nearMatches!: string[];
+
+  static of(notice: ServiceCategoryNotice): MiniProgramWarning {
+    return {
+      field: `serviceCategories[${notice.index}]`,
+      rule: notice.rule,
+      value: notice.value,
+      message: 'unknown service category: the qualifications it needs cannot be judged',
+      nearMatches: notice.nearMatches,
+    };
+  }
+}
+
 export class MiniProgramResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ description: 'WeChat AppID.' }) appId!: string;
@@ -151,6 +179,13 @@ export class MiniProgramResponse {
   @ApiProperty({ nullable: true, type: String, description: 'Notes.' }) notes!: string | null;
   @ApiProperty({ type: [QualificationResponse], description: 'Qualifications held.' })
   qualifications!: QualificationResponse[];
+  @ApiProperty({
+    type: [MiniProgramWarning],
+    description:
+      'What was accepted but needs attention: a service category no catalogue entry maps, whose ' +
+      'qualifications therefore cannot be judged (WeChat publishes no fixed category list).',
+  })
+  warnings!: MiniProgramWarning[];
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 
@@ -158,6 +193,7 @@ export class MiniProgramResponse {
     e: MiniProgramEntity,
     vendor: Pick<VendorEntity, 'id' | 'name' | 'status'> | null,
     qualifications: QualificationEntity[],
+    knownCategoryPaths: readonly string[],
   ): MiniProgramResponse {
     return {
       id: e.id,
@@ -174,6 +210,9 @@ export class MiniProgramResponse {
       serverDomains: e.serverDomains,
       notes: e.notes,
       qualifications: qualifications.map((q) => QualificationResponse.of(q)),
+      warnings: unknownServiceCategories(e.serviceCategories, knownCategoryPaths).map((n) =>
+        MiniProgramWarning.of(n),
+      ),
       createdAt: e.createdAt.toISOString(),
       updatedAt: e.updatedAt.toISOString(),
     };

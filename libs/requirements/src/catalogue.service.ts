@@ -16,6 +16,7 @@ export class CatalogueService extends RequirementLookup {
   readonly catalogue: Catalogue = loadCatalogue();
   private readonly codes = new Set(this.catalogue.requirements.map((r) => r.code));
   private readonly features = this.catalogue.features.map((f) => f.code);
+  private readonly categoryPaths = this.catalogue.serviceCategories.map((c) => c.path);
   private readonly withOverrides = new Map<string, Catalogue>();
 
   isKnownRequirement(code: string): boolean {
@@ -28,6 +29,10 @@ export class CatalogueService extends RequirementLookup {
 
   knownFeatures(): string[] {
     return [...this.features];
+  }
+
+  serviceCategoryPaths(): readonly string[] {
+    return this.categoryPaths;
   }
 
   /** The catalogue as one organization sees it: its overrides of 'likely' facts applied (cached). */

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type ServerOptions as HttpsOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -10,6 +11,8 @@ import type { AddressInfo } from 'node:net';
  *   a registrar entity with a jCard `fn`, a self link, notices; media type application/rdap+json (RFC 7480 §4.2).
  * - Errors (RFC 9083 §6): an error object {errorCode, title, description} with the HTTP status:
  *   404 for a domain it does not hold (RFC 7480 §5.3), 429 with Retry-After (RFC 7480 §5.5), 503.
+ * - Over HTTPS when started with TLS options (RFC 7480 §4.1: RDAP should be served over https), recording
+ *   the SNI name and the local address of every TLS connection.
  */
 export interface FakeDomain {
   /** RFC 3339 instant of the expiration event, or null for an answer with no expiration event. */
@@ -26,9 +29,16 @@ export interface FakeRdapRequest {
   host: string | undefined;
 }
 
+/** A TLS connection as the fake saw it: the SNI name the client sent, where it arrived, and how it ended. */
+export interface FakeTlsConnection {
+  servername: string | false | null;
+  localAddress: string | undefined;
+}
+
 export class FakeRdapServer {
   readonly domains = new Map<string, FakeDomain>();
   readonly requests: FakeRdapRequest[] = [];
+  readonly tlsConnections: FakeTlsConnection[] = [];
   private server: Server | null = null;
   port = 0;
 
@@ -39,8 +49,15 @@ export class FakeRdapServer {
     return this.requests.filter((r) => r.path === `${this.basePath}domain/${domain}`).length;
   }
 
-  async start(host = '127.0.0.1'): Promise<number> {
-    this.server = createServer((req, res) => this.handle(req, res));
+  async start(host = '127.0.0.1', tlsOptions?: HttpsOptions): Promise<number> {
+    const handler = (req: IncomingMessage, res: ServerResponse) => this.handle(req, res);
+    if (tlsOptions) {
+      const server = createHttpsServer(tlsOptions, handler);
+      server.on('secureConnection', (socket) =>
+        this.tlsConnections.push({ servername: socket.servername, localAddress: socket.localAddress }),
+      );
+      this.server = server;
+    } else this.server = createServer(handler);
     await new Promise<void>((resolve) => this.server!.listen(0, host, resolve));
     this.port = (this.server.address() as AddressInfo).port;
     return this.port;
@@ -82,7 +99,7 @@ export class FakeRdapServer {
         'retry-after': String(mode.retryAfter),
       });
     if (mode.type === 'error') return error(mode.status, 'Service Unavailable', ['try again later']);
-    const self = `http://${req.headers.host}${path}`;
+    const self = `${'encrypted' in req.socket ? 'https' : 'http'}://${req.headers.host}${path}`;
     const registrar = domain.registrar ?? 'Fake Registrar, Inc.';
     send(200, {
       rdapConformance: ['rdap_level_0', 'icann_rdap_response_profile_0'],

@@ -864,4 +864,11 @@ export const en: Record<MessageKey, string> = {
   'contacts.digestHour.hint': "A whole hour in the organization's time zone; used only with the daily digest",
   'contacts.digestHour.default': "The organization's hour (09:00)",
   'contacts.digestAt': 'Daily digest, {hour}',
+  'catalogue.unknownCategory':
+    'Service category “{category}”: unknown category, the qualifications it needs cannot be judged.',
+  'catalogue.unknownCategory.near': 'Did you mean: {paths}?',
+  'catalogue.unknownCategory.advice':
+    'Check the name against Settings > Basic settings > Service categories in the WeChat console; if the category needs a qualification, record it as a qualification or a custom deadline.',
+  'catalogue.unknownCategory.import':
+    'These service categories were imported, but they are unknown: the qualifications they need cannot be judged:',
 };

@@ -835,6 +835,11 @@ export const zhCN = {
   'contacts.digestHour.hint': '机构时区的整点；只在选择每日汇总时使用',
   'contacts.digestHour.default': '机构默认时间（09:00）',
   'contacts.digestAt': '每日汇总，{hour}',
+  'catalogue.unknownCategory': '服务类目「{category}」：类目未知，无法判断所需资质。',
+  'catalogue.unknownCategory.near': '是否想填：{paths}？',
+  'catalogue.unknownCategory.advice':
+    '请对照微信公众平台「设置 > 基本设置 > 服务类目」核对名称；如该类目需要资质，请登记为资质或自定义期限。',
+  'catalogue.unknownCategory.import': '以下服务类目已导入，但类目未知，无法判断所需资质：',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

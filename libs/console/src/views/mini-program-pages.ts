@@ -5,7 +5,7 @@ import { MINI_PROGRAM_SORTS } from '../../../registry/src/dto/list-mini-programs
 import type { MiniProgramResponse, QualificationResponse } from '../../../registry/src/responses.js';
 import { VENDOR_STATUSES } from '../../../registry/src/vendor.entity.js';
 import type { SignedInRequest } from '../console-context.js';
-import { html } from '../html.js';
+import { html, type SafeHtml } from '../html.js';
 import { type ImportProblemRow, importProblems, importUploadForm } from './csv-import.js';
 import { errorSummary, type FieldErrors, field, select } from './forms.js';
 import { daysLeftText, label, pager, query, urgencyTag } from './format.js';
@@ -148,6 +148,25 @@ export interface MiniProgramDetailModel {
   wechat?: WechatStatus;
 }
 
+/** Accepted, but said plainly: a category the catalogue does not know leaves its qualifications unjudged. */
+function unknownCategoryWarnings(
+  c: SignedInRequest,
+  warnings: readonly { value: string; nearMatches: string[] }[],
+): SafeHtml | string {
+  if (!warnings.length) return '';
+  const t = c.t;
+  return html`<div class="alert" role="status" data-warning="unknown_service_category">
+    ${warnings.map(
+      (w) =>
+        html`<p>
+          ${t('catalogue.unknownCategory', { category: w.value })}
+          ${w.nearMatches.length ? t('catalogue.unknownCategory.near', { paths: w.nearMatches.join('、') }) : ''}
+        </p>`,
+    )}
+    <p>${t('catalogue.unknownCategory.advice')}</p>
+  </div>`;
+}
+
 export function miniProgramDetailPage(c: SignedInRequest, m: MiniProgramDetailModel): string {
   const t = c.t;
   const p = m.mp;
@@ -158,6 +177,7 @@ export function miniProgramDetailPage(c: SignedInRequest, m: MiniProgramDetailMo
     html`<h1>${p.name}</h1>
       ${canWrite ? html`<p><a class="button secondary" href="/console/mini-programs/${p.id}/edit">${t('mp.edit')}</a></p>` : ''}
       <p><a href="/console/mini-programs/${p.id}/continuity">${t('continuity.link')}</a></p>
+      ${unknownCategoryWarnings(c, p.warnings)}
       <h2>${t('mp.facts')}</h2>
       <dl class="facts">
         <dt>${t('mp.field.appId')}</dt>
@@ -335,9 +355,30 @@ export function qualificationFormPage(c: SignedInRequest, m: QualificationFormMo
 }
 
 export interface ImportModel {
-  result?: { imported: number } | null;
+  result?: { imported: number; warnings?: { line: number; value: string; nearMatches: string[] }[] } | null;
   rows?: ImportProblemRow[];
   error?: string | null;
+}
+
+function importedWarnings(
+  c: SignedInRequest,
+  warnings: readonly { line: number; value: string; nearMatches: string[] }[],
+): SafeHtml | string {
+  if (!warnings.length) return '';
+  const t = c.t;
+  return html`<div class="alert" role="status" data-warning="unknown_service_category">
+    <p>${t('catalogue.unknownCategory.import')}</p>
+    <ul>
+      ${warnings.map(
+        (w) =>
+          html`<li>
+            ${t('import.line')} ${w.line} — ${w.value}
+            ${w.nearMatches.length ? t('catalogue.unknownCategory.near', { paths: w.nearMatches.join('、') }) : ''}
+          </li>`,
+      )}
+    </ul>
+    <p>${t('catalogue.unknownCategory.advice')}</p>
+  </div>`;
 }
 
 export function importPage(c: SignedInRequest, m: ImportModel): string {
@@ -352,7 +393,8 @@ export function importPage(c: SignedInRequest, m: ImportModel): string {
     html`<h1>${t('import.title')}</h1>
       <p>${t('import.intro')}</p>
       <p class="muted">${t('import.columns')}</p>
-      ${importProblems(c, m)} ${importUploadForm(c, '/console/mini-programs/import')}
+      ${importProblems(c, m)} ${importedWarnings(c, m.result?.warnings ?? [])}
+      ${importUploadForm(c, '/console/mini-programs/import')}
       <p><a href="/console/mini-programs">${t('mp.title')}</a></p>`,
   );
 }

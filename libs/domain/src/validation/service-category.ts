@@ -20,3 +20,75 @@ export function validateServiceCategory(value: string): ValidationResult {
 export function isServiceCategory(value: string): boolean {
   return validateServiceCategory(value) === null;
 }
+
+/** Why a registered category is flagged: no catalogue entry maps it, so its qualifications cannot be judged. */
+export const UNKNOWN_SERVICE_CATEGORY = 'unknown_service_category';
+
+export interface ServiceCategoryNotice {
+  /** Position in the mini-program's `serviceCategories`. */
+  index: number;
+  value: string;
+  rule: typeof UNKNOWN_SERVICE_CATEGORY;
+  /** Up to 3 catalogue paths the owner may have meant, closest first. */
+  nearMatches: string[];
+}
+
+const MAX_NEAR_MATCHES = 3;
+
+/** 'A > B > C' -> ['A > B > C', 'A > B', 'A']: a registered category matches a map key at any of its levels. */
+function levelsOf(path: string): string[] {
+  const segments = path.split(SEPARATOR);
+  return segments.map((_, i) => segments.slice(0, segments.length - i).join(SEPARATOR));
+}
+
+/** Edit distance over code points, so one CJK character counts as one. */
+function distance(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= y.length; j++) {
+      current[j] = Math.min(
+        previous[j] + 1,
+        current[j - 1] + 1,
+        previous[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[y.length];
+}
+
+/**
+ * Paths within a small edit distance (1 for a value of up to 3 characters, else 2: two short names always
+ * differ by 2) or under the same first level, closest first, ties in code-point order.
+ */
+function nearMatches(value: string, knownPaths: readonly string[]): string[] {
+  const first = value.split(SEPARATOR)[0];
+  const limit = [...value].length <= 3 ? 1 : 2;
+  return knownPaths
+    .map((path) => ({ path, d: distance(value, path) }))
+    .filter(({ path, d }) => d <= limit || path.split(SEPARATOR)[0] === first)
+    .sort((a, b) => a.d - b.d || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .slice(0, MAX_NEAR_MATCHES)
+    .map(({ path }) => path);
+}
+
+/**
+ * The registered categories that no catalogue path maps (at any of their levels), with the paths the owner
+ * may have meant. WeChat publishes no fixed category list (each account reads its own through
+ * `getallcategories`), so an unknown category is accepted and flagged rather than refused: the owner must
+ * learn that the qualifications it needs cannot be judged, not be stopped from recording what WeChat shows.
+ */
+export function unknownServiceCategories(
+  categories: readonly string[],
+  knownPaths: readonly string[],
+): ServiceCategoryNotice[] {
+  const known = new Set(knownPaths);
+  return categories.flatMap((value, index) =>
+    levelsOf(value).some((level) => known.has(level))
+      ? []
+      : [{ index, value, rule: UNKNOWN_SERVICE_CATEGORY, nearMatches: nearMatches(value, knownPaths) }],
+  );
+}
