@@ -2,51 +2,45 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
-import type { INestApplicationContext } from '@nestjs/common';
+import type { DynamicModule, INestApplicationContext, Type } from '@nestjs/common';
 import { Command, InvalidArgumentError } from 'commander';
-import { DataSource } from 'typeorm';
-import { seedDemo } from '../../database/seed/demo.js';
-import { ApiKeyService } from '../../libs/auth/src/api-key.service.js';
 import type { AuthContext } from '../../libs/auth/src/auth-context.js';
-import { OrganizationService } from '../../libs/auth/src/organization.service.js';
 import { Clock, FixedClock } from '../../libs/common/src/clock.js';
 import { DomainError } from '../../libs/common/src/domain.error.js';
-import { TickService } from '../../libs/reminders/src/tick.service.js';
-import { DeliveryService } from '../../libs/reminders/src/delivery.service.js';
-import { MailTransport } from '../../libs/mail/src/mail-transport.js';
-import { MiniProgramImportService } from '../../libs/registry/src/mini-program-import.service.js';
-import { AssetImportService } from '../../libs/continuity/src/asset-import.service.js';
-import {
-  HANDOVER_FORMAT_RULE,
-  HandoverService,
-  isHandoverFormat,
-  writeHandover,
-} from '../../libs/continuity/src/handover.service.js';
-import { FORMAT_RULE, isChecklistFormat, writeChecklist } from '../../libs/exports/src/checklist-formats.js';
-import { ChecklistService } from '../../libs/exports/src/checklist.service.js';
+import type { HandoverFormat } from '../../libs/continuity/src/handover.service.js';
+import type { ChecklistFormat } from '../../libs/exports/src/checklist.service.js';
 import type { ExportFileName } from '../../libs/exports/src/renderers/index.js';
-import { CertificateWatchService } from '../../libs/certificates/src/certificate-watch.service.js';
-import { DomainRegistrationService } from '../../libs/domains/src/domain-registration.service.js';
-import { CredentialService } from '../../libs/wechat/src/credential.service.js';
-import { WechatSyncService } from '../../libs/wechat/src/wechat-sync.service.js';
-import { PeopleService } from '../../libs/people/src/people.service.js';
-import { ChannelService } from '../../libs/channels/src/channel.service.js';
-import { ChannelDeliveryService } from '../../libs/channels/src/channel-delivery.service.js';
-import { ContactService } from '../../libs/registry/src/contact.service.js';
-import { createContext } from '../bootstrap.js';
-import { prepareRuntime } from '../runtime.js';
+
+// Only commander and the few lines above load before a command runs: each command imports what it uses
+// (`await import`), so `org list` does not load the console, the exports, PDF and XLSX writers or the
+// OpenAPI decorators, and `--help` or a wrong argument answers at once.
 
 const out = (line = '') => process.stdout.write(line + '\n');
 const info = (line: string) => process.stderr.write(`[mp-guard] ${line}\n`);
 
-/** Opens the app context, runs one command, then closes everything (the embedded database too). */
-async function withApp<T>(run: (app: INestApplicationContext) => Promise<T>, clock?: Clock): Promise<T> {
+/** The feature modules a command needs; the rest of the application is not even imported. */
+type Features = () => Promise<Array<Type | DynamicModule>>;
+
+/**
+ * Opens a Nest context, runs one command, then closes everything (the embedded database too). With `features`
+ * the context holds the core (config, database, clock, audit) and those modules only; without, the whole
+ * application minus HTTP (what commands that plan, send or export need).
+ */
+async function withApp<T>(
+  run: (app: INestApplicationContext) => Promise<T>,
+  clock?: Clock,
+  features?: Features,
+): Promise<T> {
+  const { prepareRuntime } = await import('../runtime.js');
   const { config, database } = await prepareRuntime(info);
-  const app = await createContext({ config, databaseUrl: database.url, clock });
+  const core = { config, databaseUrl: database.url, clock };
+  const app = features
+    ? await (await import('./command-context.js')).createCommandContext(core, await features())
+    : await (await import('../bootstrap.js')).createContext(core);
   try {
     return await run(app);
   } finally {
-    const pool = app.get(DataSource);
+    const pool = app.get((await import('typeorm')).DataSource);
     await app.close();
     // Nest does not end the pool; an idle connection to a shared database kept the process 10 s more
     if (pool.isInitialized) await pool.destroy();
@@ -54,8 +48,22 @@ async function withApp<T>(run: (app: INestApplicationContext) => Promise<T>, clo
   }
 }
 
+/** Organizations and API keys need nothing but the auth module. */
+const AUTH_ONLY: Features = async () => [(await import('../../libs/auth/src/auth.module.js')).AuthModule];
+
+/** The organization's service and the database, from an open context (the modules are loaded by then). */
+const organizations = async (app: INestApplicationContext) =>
+  app.get((await import('../../libs/auth/src/organization.service.js')).OrganizationService);
+const database = async (app: INestApplicationContext) => app.get((await import('typeorm')).DataSource);
+const apiKeys = async (app: INestApplicationContext) =>
+  app.get((await import('../../libs/auth/src/api-key.service.js')).ApiKeyService);
+const channelService = async (app: INestApplicationContext) =>
+  app.get((await import('../../libs/channels/src/channel.service.js')).ChannelService);
+const credentials = async (app: INestApplicationContext) =>
+  app.get((await import('../../libs/wechat/src/credential.service.js')).CredentialService);
+
 async function cliContext(app: INestApplicationContext, organizationId: string): Promise<AuthContext> {
-  const org = await app.get(OrganizationService).get(organizationId);
+  const org = await (await organizations(app)).get(organizationId);
   return {
     organizationId: org.id,
     timeZone: org.timeZone,
@@ -93,6 +101,20 @@ async function writeAtomically(file: string, write: (out: Writable) => Promise<v
   return target;
 }
 
+/**
+ * A `--format` parser that loads no exporter. The formats come as a record so that tsc fails here when the
+ * exporters add or drop one; the rule reads as the API's ("must be one of: csv, xlsx, pdf, md").
+ */
+function formatArg<F extends string>(formats: Record<F, true>): (value: string) => F {
+  const names = Object.keys(formats);
+  return (value) => {
+    if (!names.includes(value)) throw new InvalidArgumentError(`must be one of: ${names.join(', ')}`);
+    return value as F;
+  };
+}
+const checklistFormat = formatArg<ChecklistFormat>({ csv: true, xlsx: true, pdf: true, md: true });
+const handoverFormat = formatArg<HandoverFormat>({ md: true, pdf: true });
+
 const OUT_HELP =
   'where to write it (default: ./exports/<the name the API gives it>); written to a temporary name, renamed when complete';
 
@@ -111,20 +133,28 @@ org
   .option('--locale <locale>', 'zh-CN or en', 'zh-CN')
   .description('create an organization and print its first API key (shown once)')
   .action((opts: { name: string; timeZone: string; locale: 'zh-CN' | 'en' }) =>
-    withApp(async (app) => {
-      const { organization, apiKey } = await app.get(OrganizationService).create(opts);
-      out(`organization ${organization.id}  ${organization.name}  (${organization.timeZone})`);
-      out(`API key (shown once, store it now): ${apiKey.key}`);
-    }),
+    withApp(
+      async (app) => {
+        const { organization, apiKey } = await (await organizations(app)).create(opts);
+        out(`organization ${organization.id}  ${organization.name}  (${organization.timeZone})`);
+        out(`API key (shown once, store it now): ${apiKey.key}`);
+      },
+      undefined,
+      AUTH_ONLY,
+    ),
   );
 org
   .command('list')
   .description('list organizations')
   .action(() =>
-    withApp(async (app) => {
-      for (const o of await app.get(OrganizationService).findAll())
-        out(`${o.id}  ${o.name}  ${o.timeZone}  ${o.locale}`);
-    }),
+    withApp(
+      async (app) => {
+        for (const o of await (await organizations(app)).findAll())
+          out(`${o.id}  ${o.name}  ${o.timeZone}  ${o.locale}`);
+      },
+      undefined,
+      AUTH_ONLY,
+    ),
   );
 
 const key = program.command('key').description('API keys');
@@ -134,25 +164,33 @@ key
   .option('--name <name>', 'what the key is for', 'cli')
   .description('issue a new API key (shown once)')
   .action((opts: { org: string; name: string }) =>
-    withApp(async (app) => {
-      const issued = await app.get(ApiKeyService).create(opts.org, opts.name);
-      out(`key ${issued.id} "${issued.name}"`);
-      out(`API key (shown once, store it now): ${issued.key}`);
-    }),
+    withApp(
+      async (app) => {
+        const issued = await (await apiKeys(app)).create(opts.org, opts.name);
+        out(`key ${issued.id} "${issued.name}"`);
+        out(`API key (shown once, store it now): ${issued.key}`);
+      },
+      undefined,
+      AUTH_ONLY,
+    ),
   );
 key
   .command('list')
   .requiredOption('--org <id>', 'organization id', uuidArg)
   .description('list API keys (never their secrets)')
   .action((opts: { org: string }) =>
-    withApp(async (app) => {
-      for (const k of await app.get(ApiKeyService).list(opts.org)) {
-        const state = k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active';
-        out(
-          `${k.id}  mpg_${k.prefix}_…  ${k.name}  ${state}  last used ${k.lastUsedAt?.toISOString() ?? 'never'}`,
-        );
-      }
-    }),
+    withApp(
+      async (app) => {
+        for (const k of await (await apiKeys(app)).list(opts.org)) {
+          const state = k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active';
+          out(
+            `${k.id}  mpg_${k.prefix}_…  ${k.name}  ${state}  last used ${k.lastUsedAt?.toISOString() ?? 'never'}`,
+          );
+        }
+      },
+      undefined,
+      AUTH_ONLY,
+    ),
   );
 key
   .command('revoke')
@@ -160,10 +198,14 @@ key
   .argument('<key>', 'key id or its prefix (the 12 hex characters after mpg_)')
   .description('revoke an API key; requests with it get 401 at once')
   .action((idOrPrefix: string, opts: { org: string }) =>
-    withApp(async (app) => {
-      const k = await app.get(ApiKeyService).revoke(opts.org, idOrPrefix.replace(/^mpg_/, '').split('_')[0]);
-      out(`revoked ${k.id} "${k.name}" at ${k.revokedAt?.toISOString()}`);
-    }),
+    withApp(
+      async (app) => {
+        const k = await (await apiKeys(app)).revoke(opts.org, idOrPrefix.replace(/^mpg_/, '').split('_')[0]);
+        out(`revoked ${k.id} "${k.name}" at ${k.revokedAt?.toISOString()}`);
+      },
+      undefined,
+      AUTH_ONLY,
+    ),
   );
 
 program
@@ -175,6 +217,7 @@ program
   .action((what: string, file: string, opts: { org: string }) => {
     if (what === 'assets')
       return withApp(async (app) => {
+        const { AssetImportService } = await import('../../libs/continuity/src/asset-import.service.js');
         const r = await app
           .get(AssetImportService)
           .import(await cliContext(app, opts.org), await readFile(file));
@@ -193,6 +236,8 @@ program
         noTTYOutput: false,
       });
       let started = false;
+      const { MiniProgramImportService } =
+        await import('../../libs/registry/src/mini-program-import.service.js');
       const result = await app
         .get(MiniProgramImportService)
         .import(await cliContext(app, opts.org), data, (done, total) => {
@@ -234,6 +279,8 @@ program
     const start = opts.at ?? new Date();
     const clock = new FixedClock(start);
     return withApp(async (app) => {
+      const { MailTransport } = await import('../../libs/mail/src/mail-transport.js');
+      const { TickService } = await import('../../libs/reminders/src/tick.service.js');
       const mail = app.get(MailTransport);
       await mail.start();
       for (let day = 0; day < (opts.days ?? 1); day++) {
@@ -263,6 +310,7 @@ program
   .description('send every reminder delivery due now, then exit (a one-shot delivery worker)')
   .action(() =>
     withApp(async (app) => {
+      const { DeliveryService } = await import('../../libs/reminders/src/delivery.service.js');
       const started = performance.now();
       const r = await app.get(DeliveryService).deliverDue(() => new Date());
       const seconds = (performance.now() - started) / 1000;
@@ -277,6 +325,7 @@ program
   )
   .action(() =>
     withApp(async (app) => {
+      const { seedDemo } = await import('../../database/seed/demo.js');
       const demo = await seedDemo(app);
       if (!demo.apiKey) {
         out(
@@ -306,6 +355,7 @@ user
   )
   .action((opts: { org: string; email: string; role: string; locale?: 'zh-CN' | 'en'; mail: boolean }) =>
     withApp(async (app) => {
+      const { PeopleService } = await import('../../libs/people/src/people.service.js');
       const issued = await app
         .get(PeopleService)
         .invite(
@@ -348,12 +398,12 @@ contact
   .action((opts: { org: string; contact: string; mode: 'immediate' | 'digest'; hour?: number }) =>
     withApp(async (app) => {
       const ctx = await cliContext(app, opts.org);
-      const found = await app
-        .get(DataSource)
-        .query<{ id: string }[]>(
-          `SELECT id FROM contacts WHERE organization_id = $1 AND (id::text = lower($2) OR lower(email) = lower($2)) ORDER BY created_at, id`,
-          [opts.org, opts.contact.trim()],
-        );
+      const found = await (
+        await database(app)
+      ).query<{ id: string }[]>(
+        `SELECT id FROM contacts WHERE organization_id = $1 AND (id::text = lower($2) OR lower(email) = lower($2)) ORDER BY created_at, id`,
+        [opts.org, opts.contact.trim()],
+      );
       if (found.length !== 1)
         throw DomainError.invalid([
           {
@@ -363,6 +413,7 @@ contact
               : 'must be the id or e-mail of a contact of this organization',
           },
         ]);
+      const { ContactService } = await import('../../libs/registry/src/contact.service.js');
       const r = await app.get(ContactService).update(ctx, found[0].id, {
         reminderMode: opts.mode,
         ...(opts.hour !== undefined ? { digestHour: opts.hour === -1 ? null : opts.hour } : {}),
@@ -383,10 +434,7 @@ exportCmd
     'write the renewal checklist to a file (the same content as GET /api/v1/exports/checklist.<format>)',
   )
   .requiredOption('--org <id>', 'organization id', uuidArg)
-  .requiredOption('--format <format>', 'csv, xlsx, pdf or md', (v) => {
-    if (!isChecklistFormat(v)) throw new InvalidArgumentError(FORMAT_RULE);
-    return v;
-  })
+  .requiredOption('--format <format>', 'csv, xlsx, pdf or md', checklistFormat)
   .option('--out <file>', OUT_HELP)
   .option('--mini-program <id>', 'only this mini-program')
   .option('--deadline <id>', 'only this deadline cycle')
@@ -406,6 +454,8 @@ exportCmd
     }) =>
       withApp(async (app) => {
         const ctx = await cliContext(app, opts.org);
+        const { ChecklistService } = await import('../../libs/exports/src/checklist.service.js');
+        const { writeChecklist } = await import('../../libs/exports/src/checklist-formats.js');
         const prepared = await app.get(ChecklistService).prepare(
           ctx,
           {
@@ -437,10 +487,7 @@ exportCmd
   )
   .requiredOption('--org <id>', 'organization id', uuidArg)
   .requiredOption('--mini-program <id|appid>', "the mini-program's id or AppID")
-  .requiredOption('--format <format>', 'md or pdf', (v) => {
-    if (!isHandoverFormat(v)) throw new InvalidArgumentError(HANDOVER_FORMAT_RULE);
-    return v;
-  })
+  .requiredOption('--format <format>', 'md or pdf', handoverFormat)
   .option('--out <file>', OUT_HELP)
   .option('--locale <locale>', "zh-CN or en (default: the organization's)", localeArg)
   .action(
@@ -453,6 +500,8 @@ exportCmd
     }) =>
       withApp(async (app) => {
         const ctx = await cliContext(app, opts.org);
+        const { HandoverService, writeHandover } =
+          await import('../../libs/continuity/src/handover.service.js');
         const { pack, fileName } = await app
           .get(HandoverService)
           .prepare(ctx, opts.miniProgram, opts.locale ?? ctx.locale);
@@ -483,6 +532,8 @@ domains
     const at = opts.at ?? new Date();
     return withApp(async (app) => {
       if (opts.org) await cliContext(app, opts.org);
+      const { DomainRegistrationService } =
+        await import('../../libs/domains/src/domain-registration.service.js');
       const r = await app
         .get(DomainRegistrationService)
         .run(at, { trigger: 'on_demand', organizationId: opts.org });
@@ -529,6 +580,8 @@ certs
     const at = opts.at ?? new Date();
     return withApp(async (app) => {
       if (opts.org) await cliContext(app, opts.org); // an unknown organization is an error, not "0 domains"
+      const { CertificateWatchService } =
+        await import('../../libs/certificates/src/certificate-watch.service.js');
       const r = await app
         .get(CertificateWatchService)
         .run(at, { trigger: 'on_demand', organizationId: opts.org });
@@ -565,12 +618,12 @@ certs
 /** A mini-program of the organization by id or AppID; an unknown one is an error naming the option. */
 async function miniProgramIdOf(app: INestApplicationContext, ctx: AuthContext, ref: string): Promise<string> {
   const byId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ref);
-  const [row] = await app
-    .get(DataSource)
-    .query<{ id: string }[]>(
-      `SELECT id FROM mini_programs WHERE organization_id = $1 AND ${byId ? 'id = $2::uuid' : 'app_id = $2'}`,
-      [ctx.organizationId, ref],
-    );
+  const [row] = await (
+    await database(app)
+  ).query<{ id: string }[]>(
+    `SELECT id FROM mini_programs WHERE organization_id = $1 AND ${byId ? 'id = $2::uuid' : 'app_id = $2'}`,
+    [ctx.organizationId, ref],
+  );
   if (!row) {
     throw DomainError.invalid([
       { field: '--mini-program', rule: 'must be the id or AppID of a mini-program of the organization' },
@@ -612,7 +665,7 @@ channels
     withApp(async (app) => {
       const [url, secret] = (await readSecretFromStdin()).split(/\r?\n/).map((l) => l.trim());
       const ctx = await cliContext(app, opts.org);
-      const c = await app.get(ChannelService).create(ctx, {
+      const c = await (await channelService(app)).create(ctx, {
         kind: opts.kind,
         name: opts.name,
         url,
@@ -628,7 +681,7 @@ channels
   .requiredOption('--org <id>', 'organization id', uuidArg)
   .action((opts: { org: string }) =>
     withApp(async (app) => {
-      for (const c of await app.get(ChannelService).list(await cliContext(app, opts.org))) printChannel(c);
+      for (const c of await (await channelService(app)).list(await cliContext(app, opts.org))) printChannel(c);
     }),
   );
 for (const [name, description] of [
@@ -645,7 +698,7 @@ for (const [name, description] of [
     .action((id: string, opts: { org: string }) =>
       withApp(async (app) => {
         const ctx = await cliContext(app, opts.org);
-        const service = app.get(ChannelService);
+        const service = await channelService(app);
         if (name === 'test') out(JSON.stringify(await service.test(ctx, id)));
         else if (name === 'pause') printChannel(await service.pause(ctx, id));
         else if (name === 'resume') printChannel(await service.resume(ctx, id));
@@ -661,6 +714,7 @@ channels
   .description('post every channel message due now, within each bot limit (the worker does this every few seconds)')
   .action(() =>
     withApp(async (app) => {
+      const { ChannelDeliveryService } = await import('../../libs/channels/src/channel-delivery.service.js');
       out(JSON.stringify(await app.get(ChannelDeliveryService).deliverDue(() => app.get(Clock).now())));
     }),
   );
@@ -677,7 +731,7 @@ secret
       const value = await readSecretFromStdin();
       const ctx = await cliContext(app, opts.org);
       const id = await miniProgramIdOf(app, ctx, opts.miniProgram);
-      await app.get(CredentialService).put(ctx, id, value);
+      await (await credentials(app)).put(ctx, id, value);
       out(
         `stored the AppSecret of ${opts.miniProgram} (encrypted); run \`wechat sync --org ${opts.org}\` to use it`,
       );
@@ -691,7 +745,7 @@ secret
   .action((opts: { org: string; miniProgram: string }) =>
     withApp(async (app) => {
       const ctx = await cliContext(app, opts.org);
-      await app.get(CredentialService).remove(ctx, await miniProgramIdOf(app, ctx, opts.miniProgram));
+      await (await credentials(app)).remove(ctx, await miniProgramIdOf(app, ctx, opts.miniProgram));
       out(`deleted the AppSecret of ${opts.miniProgram}`);
     }),
   );
@@ -711,6 +765,7 @@ wechat
     const at = opts.at ?? new Date();
     return withApp(async (app) => {
       if (opts.org) await cliContext(app, opts.org);
+      const { WechatSyncService } = await import('../../libs/wechat/src/wechat-sync.service.js');
       const r = await app.get(WechatSyncService).run(at, { trigger: 'on_demand', organizationId: opts.org });
       for (const s of r.miniPrograms) {
         out(
@@ -744,7 +799,7 @@ program
   )
   .action(() =>
     withApp(async (app) => {
-      const r = await app.get(CredentialService).rotate();
+      const r = await (await credentials(app)).rotate();
       out(`re-encrypted ${r.credentials} AppSecrets and ${r.tokens} cached tokens with key ${r.current}`);
     }),
   );
