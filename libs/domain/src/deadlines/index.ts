@@ -36,6 +36,7 @@ export {
   deadlineDisplayName,
   deriveOwnerDeadlines,
   ownerCreditCodeOf,
+  ownerNameOf,
   ownersOf,
   ownerSubjectKey,
   planAnnualReportMerge,

@@ -85,6 +85,11 @@ export function deadlineDisplayName(
   return requirementName ?? deadline.title ?? deadline.kind;
 }
 
+/** The owner an owner-level obligation is about (kept as its title), or null for any other deadline. */
+export function ownerNameOf(deadline: { kind: DeadlineKind | string; title: string | null }): string | null {
+  return deadline.kind === 'enterprise_annual_report' ? deadline.title : null;
+}
+
 export type MergeState = 'open' | 'acknowledged' | 'snoozed' | 'completed' | 'cancelled';
 
 /** One per-mini-program annual-report cycle as it was before the report became the owner's. */
