@@ -56,7 +56,8 @@ export class OwnerAnnualReport1764390000000 implements MigrationInterface {
       notificationsOf.set(n.deadline_id, [...(notificationsOf.get(n.deadline_id) ?? []), n]);
     }
     const byOrganization = new Map<string, typeof rows>();
-    for (const r of rows) byOrganization.set(r.organization_id, [...(byOrganization.get(r.organization_id) ?? []), r]);
+    for (const r of rows)
+      byOrganization.set(r.organization_id, [...(byOrganization.get(r.organization_id) ?? []), r]);
 
     for (const [organizationId, orgRows] of byOrganization) {
       const plan = planAnnualReportMerge(

@@ -14,7 +14,12 @@ import {
   renderChannelMessage,
   type RobotRequest,
 } from '../../domain/src/channels/index.js';
-import { type CycleState, cycleEscalatesOn, deadlineDisplayName, ownerNameOf } from '../../domain/src/deadlines/index.js';
+import {
+  type CycleState,
+  cycleEscalatesOn,
+  deadlineDisplayName,
+  ownerNameOf,
+} from '../../domain/src/deadlines/index.js';
 import { consequenceFor, type Role, signLink } from '../../domain/src/reminders/index.js';
 import { daysBetween, localDateOf } from '../../domain/src/time/index.js';
 import { AppStateService } from '../../reminders/src/app-state.service.js';

@@ -185,7 +185,12 @@ export class DeadlineSyncService extends RegistryObserver {
       for (const cycle of deriveOwnerDeadlines(owner, catalogue, today)) {
         const row = liveBySubject.get(cycle.subjectKey);
         if (!row) {
-          const c = this.columns({ cycle, subjectKey: cycle.subjectKey, miniProgramId: null, vendorId: null });
+          const c = this.columns({
+            cycle,
+            subjectKey: cycle.subjectKey,
+            miniProgramId: null,
+            vendorId: null,
+          });
           inserts.push({
             organization_id: organizationId,
             kind: c.kind,

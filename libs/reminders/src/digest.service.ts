@@ -3,7 +3,12 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { findRequirement } from '../../catalogue/src/index.js';
 import { APP_CONFIG, type AppConfig } from '../../config/src/app-config.js';
-import { type CycleState, cycleEscalatesOn, deadlineDisplayName, ownerNameOf } from '../../domain/src/deadlines/index.js';
+import {
+  type CycleState,
+  cycleEscalatesOn,
+  deadlineDisplayName,
+  ownerNameOf,
+} from '../../domain/src/deadlines/index.js';
 import {
   DEFAULT_LADDER,
   type DigestItem,

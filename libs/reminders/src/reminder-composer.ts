@@ -173,7 +173,11 @@ export class ReminderComposer {
         {
           organizationName: deadline.org_name,
           miniProgram: {
-            name: deadline.mini_program_name ?? deadline.vendor_name ?? ownerNameOf(deadline) ?? deadline.org_name,
+            name:
+              deadline.mini_program_name ??
+              deadline.vendor_name ??
+              ownerNameOf(deadline) ??
+              deadline.org_name,
             appId: deadline.app_id ?? null,
           },
           deadline: {

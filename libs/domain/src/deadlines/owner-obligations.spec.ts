@@ -21,7 +21,11 @@ describe('the owner annual report cycle', () => {
     ['2027-06-30', '2027', '2027-06-30', '2027-01-01', '2027-06-30'],
     ['2027-07-01', '2028', '2028-06-30', '2028-01-01', '2028-06-30'],
   ])('as of %s is the %s report, due %s, open from %s, apply by %s', (today, key, due, opens, applyBy) => {
-    const [cycle] = deriveOwnerDeadlines({ creditCode: CODE, name: '广州康宁医疗科技有限公司' }, catalogue, today);
+    const [cycle] = deriveOwnerDeadlines(
+      { creditCode: CODE, name: '广州康宁医疗科技有限公司' },
+      catalogue,
+      today,
+    );
     expect(cycle).toMatchObject({
       kind: 'enterprise_annual_report',
       subjectKey: 'owner:91440101MA59UQ8L6Y:enterprise_annual_report',
@@ -35,7 +39,10 @@ describe('the owner annual report cycle', () => {
   });
 
   it('is none when the catalogue has no annual report', () => {
-    const without = { ...catalogue, requirements: catalogue.requirements.filter((r) => r.code !== 'enterprise_annual_report') };
+    const without = {
+      ...catalogue,
+      requirements: catalogue.requirements.filter((r) => r.code !== 'enterprise_annual_report'),
+    };
     expect(deriveOwnerDeadlines({ creditCode: CODE, name: 'x' }, without, '2026-12-01')).toEqual([]);
   });
 
@@ -58,8 +65,18 @@ describe('owners of mini-programs', () => {
     {
       name: 'two mini-programs of one owner give one owner, named as on the earlier one',
       mps: [
-        { id: 'b', ownerCreditCode: 'C1', ownerName: '康宁医疗（简称）', createdAt: at('2026-02-01T00:00:00Z') },
-        { id: 'a', ownerCreditCode: 'C1', ownerName: '广州康宁医疗科技有限公司', createdAt: at('2026-01-01T00:00:00Z') },
+        {
+          id: 'b',
+          ownerCreditCode: 'C1',
+          ownerName: '康宁医疗（简称）',
+          createdAt: at('2026-02-01T00:00:00Z'),
+        },
+        {
+          id: 'a',
+          ownerCreditCode: 'C1',
+          ownerName: '广州康宁医疗科技有限公司',
+          createdAt: at('2026-01-01T00:00:00Z'),
+        },
       ],
       owners: [{ creditCode: 'C1', name: '广州康宁医疗科技有限公司', miniProgramIds: ['a', 'b'] }],
     },
@@ -90,8 +107,21 @@ describe('owners of mini-programs', () => {
 
 describe('the name shown for a deadline', () => {
   it.each([
-    ['企业年报', 'enterprise_annual_report', '广州康宁医疗科技有限公司', 'zh-CN', '企业年报（广州康宁医疗科技有限公司）'],
-    ['Enterprise annual report', 'enterprise_annual_report', 'Kangning Ltd', 'en', 'Enterprise annual report (Kangning Ltd)'],
+    [
+      '企业年度报告公示（工商年报）',
+      'enterprise_annual_report',
+      '广州康宁医疗科技有限公司',
+      'zh-CN',
+      '企业年度报告公示（工商年报）（广州康宁医疗科技有限公司）',
+    ],
+    // the English name already ends in parentheses (企业年报): a dash, not a second pair
+    [
+      'Enterprise annual report (企业年报)',
+      'enterprise_annual_report',
+      'Kangning Ltd',
+      'en',
+      'Enterprise annual report (企业年报) — Kangning Ltd',
+    ],
     // rows written before the report was the owner's carry no owner name
     ['企业年报', 'enterprise_annual_report', null, 'zh-CN', '企业年报'],
     ['小程序年审（微信认证）', 'annual_review', null, 'zh-CN', '小程序年审（微信认证）'],
@@ -120,7 +150,12 @@ describe('merging per-mini-program annual reports into the owner one', () => {
     {
       name: 'one row alone becomes the owner cycle, untouched',
       rows: [row('a', { notifications: [n('a1', 'd-90')] })],
-      plan: { survivors: [{ id: 'a', ownerCreditCode: 'C1', cycleKey: '2027' }], retired: [], moved: [], cancelled: [] },
+      plan: {
+        survivors: [{ id: 'a', ownerCreditCode: 'C1', cycleKey: '2027' }],
+        retired: [],
+        moved: [],
+        cancelled: [],
+      },
     },
     {
       name: 'a stage sent by the other duplicate moves onto the survivor; one both sent stays where it is',

@@ -64,7 +64,9 @@ export function deriveOwnerDeadlines(
   const { year } = localDateParts(today);
   const thisYear = enterpriseAnnualReportCycle(year, catalogue);
   const cycle =
-    compareLocalDates(today, thisYear.dueDate) > 0 ? enterpriseAnnualReportCycle(year + 1, catalogue) : thisYear;
+    compareLocalDates(today, thisYear.dueDate) > 0
+      ? enterpriseAnnualReportCycle(year + 1, catalogue)
+      : thisYear;
   return [{ ...cycle, subjectKey: ownerSubjectKey(owner.creditCode), title: owner.name }];
 }
 
@@ -80,7 +82,7 @@ export function deadlineDisplayName(
   if (deadline.kind === 'enterprise_annual_report' && requirementName && deadline.title) {
     return locale === 'zh-CN'
       ? `${requirementName}（${deadline.title}）`
-      : `${requirementName} (${deadline.title})`;
+      : `${requirementName} — ${deadline.title}`;
   }
   return requirementName ?? deadline.title ?? deadline.kind;
 }
