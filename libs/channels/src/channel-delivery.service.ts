@@ -14,7 +14,12 @@ import {
   renderChannelMessage,
   type RobotRequest,
 } from '../../domain/src/channels/index.js';
-import { type CycleState, cycleEscalatesOn } from '../../domain/src/deadlines/index.js';
+import {
+  type CycleState,
+  cycleEscalatesOn,
+  deadlineDisplayName,
+  ownerNameOf,
+} from '../../domain/src/deadlines/index.js';
 import { consequenceFor, type Role, signLink } from '../../domain/src/reminders/index.js';
 import { daysBetween, localDateOf } from '../../domain/src/time/index.js';
 import { AppStateService } from '../../reminders/src/app-state.service.js';
@@ -272,8 +277,9 @@ export class ChannelDeliveryService {
       {
         organizationName: deadline.org_name,
         deadlineId: deadline.id,
-        subjectName: deadline.mini_program_name ?? deadline.vendor_name ?? deadline.org_name,
-        title: requirement?.name[locale] ?? deadline.title ?? deadline.kind,
+        subjectName:
+          deadline.mini_program_name ?? deadline.vendor_name ?? ownerNameOf(deadline) ?? deadline.org_name,
+        title: deadlineDisplayName(requirement?.name[locale], deadline, locale),
         stage: d.stage,
         dueOn: deadline.due_on,
         actBy: deadline.act_by,

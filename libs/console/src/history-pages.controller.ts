@@ -16,6 +16,7 @@ import { translateRule } from './i18n/rules.js';
 import type { FieldErrors } from './views/forms.js';
 import { label } from './views/format.js';
 import { auditLogPage, deliveriesPage } from './views/history-pages.js';
+import { deadlineDisplayName } from '../../domain/src/deadlines/index.js';
 
 const PAGE_SIZE = 50;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -105,11 +106,13 @@ export class HistoryPagesController {
         rows: rows.map((d) => ({
           ...d,
           deadlineName: d.deadline_id
-            ? (d.deadline_title ??
-              (d.requirement_code
-                ? this.catalogue.localized(d.requirement_code, c.locale)?.name
-                : undefined) ??
-              label(c.t, 'kind', d.deadline_kind ?? ''))
+            ? d.requirement_code && this.catalogue.localized(d.requirement_code, c.locale)
+              ? deadlineDisplayName(
+                  this.catalogue.localized(d.requirement_code, c.locale)?.name,
+                  { kind: d.deadline_kind ?? '', title: d.deadline_title },
+                  c.locale,
+                )
+              : (d.deadline_title ?? label(c.t, 'kind', d.deadline_kind ?? ''))
             : null,
         })),
         page: { total, limit: PAGE_SIZE, offset },

@@ -1,10 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager, In } from 'typeorm';
 import type { AuthContext } from '../../auth/src/auth-context.js';
+import type { Catalogue } from '../../catalogue/src/index.js';
 import { OrganizationEntity } from '../../auth/src/organization.entity.js';
 import { Clock } from '../../common/src/clock.js';
 import { AuditService } from '../../audit/src/audit.service.js';
-import { type DeadlineCycle, decideCycle, deriveDeadlines } from '../../domain/src/deadlines/index.js';
+import {
+  type DeadlineCycle,
+  decideCycle,
+  deriveDeadlines,
+  deriveOwnerDeadlines,
+  ownersOf,
+  ownerSubjectKey,
+} from '../../domain/src/deadlines/index.js';
 import { localDateOf } from '../../domain/src/time/index.js';
 import { MiniProgramEntity } from '../../registry/src/mini-program.entity.js';
 import { QualificationEntity } from '../../registry/src/qualification.entity.js';
@@ -78,7 +86,6 @@ export class DeadlineSyncService extends RegistryObserver {
             certificationExpiresOn: mp.certificationExpiresOn,
             serviceCategories: mp.serviceCategories,
             features: mp.features,
-            ownerIsEnterprise: true,
             bedCount: mp.bedCount,
           },
           qualifications: (qualificationsOf.get(mp.id) ?? []).map((q) => ({
@@ -121,6 +128,112 @@ export class DeadlineSyncService extends RegistryObserver {
     ];
     const contractless = vendors.filter((v) => v.contractEndsOn === null).map((v) => v.id);
     await this.reconcile(m, ctx, today, subjects, derived, miniProgramIds, contractless);
+    await this.reconcileOwners(m, ctx, today, catalogue, [
+      ...new Set(miniPrograms.map((p) => p.ownerCreditCode)),
+    ]);
+  }
+
+  async ownersChanged(m: EntityManager, ctx: AuthContext, creditCodes: string[]): Promise<void> {
+    if (!creditCodes.length) return;
+    const org = await m.findOneByOrFail(OrganizationEntity, { id: ctx.organizationId });
+    const today = localDateOf(this.clock.now(), org.timeZone);
+    const catalogue = this.catalogue.forOrganization(org.catalogueOverrides);
+    await this.reconcileOwners(m, ctx, today, catalogue, [...new Set(creditCodes)]);
+  }
+
+  /**
+   * The owners' own obligations (the enterprise annual report): one live cycle per owner that still has a
+   * mini-program in the organization, named with the owner; an owner without one has its cycle cancelled.
+   * Calendar-driven, so a live cycle's dates are never moved here, only its owner name. An owner that
+   * comes back in a year whose cycle was cancelled gets that same cycle reopened, stages already sent
+   * still sent.
+   */
+  private async reconcileOwners(
+    m: EntityManager,
+    ctx: AuthContext,
+    today: string,
+    catalogue: Catalogue,
+    creditCodes: string[],
+  ): Promise<void> {
+    if (!creditCodes.length) return;
+    const organizationId = ctx.organizationId;
+    const owned = await m.query<
+      { id: string; owner_credit_code: string; owner_name: string; created_at: Date }[]
+    >(
+      `SELECT id, owner_credit_code, owner_name, created_at FROM mini_programs
+        WHERE organization_id = $1 AND owner_credit_code = ANY($2::text[])`,
+      [organizationId, creditCodes],
+    );
+    const owners = ownersOf(
+      owned.map((r) => ({
+        id: r.id,
+        ownerCreditCode: r.owner_credit_code,
+        ownerName: r.owner_name,
+        createdAt: r.created_at,
+      })),
+    );
+    const live = await m
+      .createQueryBuilder(DeadlineEntity, 'd')
+      .setLock('pessimistic_write')
+      .where('d.organization_id = :org', { org: organizationId })
+      .andWhere('d.state IN (:...live)', { live: LIVE_STATES })
+      .andWhere('d.subject_key = ANY(:keys)', { keys: creditCodes.map(ownerSubjectKey) })
+      .getMany();
+    const liveBySubject = new Map(live.map((l) => [l.subjectKey, l]));
+    const inserts: Record<string, unknown>[] = [];
+    for (const owner of owners) {
+      for (const cycle of deriveOwnerDeadlines(owner, catalogue, today)) {
+        const row = liveBySubject.get(cycle.subjectKey);
+        if (!row) {
+          const c = this.columns({
+            cycle,
+            subjectKey: cycle.subjectKey,
+            miniProgramId: null,
+            vendorId: null,
+          });
+          inserts.push({
+            organization_id: organizationId,
+            kind: c.kind,
+            subject_key: c.subjectKey,
+            cycle_key: c.cycleKey,
+            requirement_code: c.requirementCode,
+            title: c.title,
+            due_on: c.dueOn,
+            window_opens_on: c.windowOpensOn,
+            apply_by: c.applyBy,
+            act_by: c.actBy,
+            due_is_day_off: c.dueIsDayOff,
+            calendar_basis: c.calendarBasis,
+          });
+        } else if (row.title !== cycle.title) {
+          await m.update(DeadlineEntity, { id: row.id }, { title: cycle.title });
+        }
+      }
+    }
+    for (let start = 0; start < inserts.length; start += 1000) {
+      // A completed cycle of this year stays completed; a cancelled one (the owner's last mini-program
+      // was deleted, and now it has one again) is the same obligation and opens again.
+      await m.query(
+        `INSERT INTO deadlines (organization_id, kind, subject_key, cycle_key, requirement_code, title, due_on,
+                window_opens_on, apply_by, act_by, due_is_day_off, calendar_basis)
+         SELECT organization_id, kind, subject_key, cycle_key, requirement_code, title, due_on,
+                window_opens_on, apply_by, act_by, due_is_day_off, calendar_basis
+           FROM jsonb_populate_recordset(NULL::deadlines, $1::jsonb)
+         ON CONFLICT ON CONSTRAINT deadlines_cycle_unique DO UPDATE
+           SET state = 'open', snoozed_until = NULL, title = EXCLUDED.title, updated_at = now()
+           WHERE deadlines.state = 'cancelled'`,
+        [JSON.stringify(inserts.slice(start, start + 1000))],
+      );
+    }
+    const current = new Set(owners.map((o) => ownerSubjectKey(o.creditCode)));
+    const ended = live.filter((l) => !current.has(l.subjectKey));
+    if (ended.length) {
+      await m.update(
+        DeadlineEntity,
+        { id: In(ended.map((e) => e.id)) },
+        { state: 'cancelled', snoozedUntil: null },
+      );
+    }
   }
 
   private async reconcile(

@@ -13,6 +13,7 @@ import {
   type CycleDecision,
   decideCycle,
   type DeadlineCycle,
+  deadlineDisplayName,
   DeadlineError,
   nextCycle,
   urgencyOf,
@@ -457,7 +458,7 @@ export class DeadlineService {
       return DeadlineResponse.of(r, {
         miniProgram: mp ? { id: mp.id, name: mp.name, appId: mp.appId } : null,
         vendor: vendor ? { id: vendor.id, name: vendor.name, status: vendor.status } : null,
-        requirementName: requirement?.name ?? r.title ?? r.kind,
+        requirementName: deadlineDisplayName(requirement?.name, r, locale),
         daysLeft: daysBetween(today, r.dueOn),
         urgency: urgencyOf({ dueDate: r.dueOn }, today),
       });

@@ -30,6 +30,7 @@ import {
   exportFileName,
   labelsFor,
 } from './renderers/index.js';
+import { deadlineDisplayName } from '../../domain/src/deadlines/index.js';
 
 export const CHECKLIST_FORMATS = ['csv', 'xlsx', 'pdf', 'md'] as const;
 export type ChecklistFormat = (typeof CHECKLIST_FORMATS)[number];
@@ -173,10 +174,11 @@ export class ChecklistService {
             .getRepository(MiniProgramEntity)
             .findOneBy({ id: deadline.miniProgramId, organizationId: org.id })
         : null;
-      const name =
-        this.catalogue.localized(deadline.requirementCode, locale)?.name ??
-        withheld(deadline.title, locale) ??
-        deadline.kind;
+      const name = deadlineDisplayName(
+        this.catalogue.localized(deadline.requirementCode, locale)?.name,
+        { kind: deadline.kind, title: withheld(deadline.title, locale) },
+        locale,
+      );
       scopeLabel = `${name} · ${withheld(mp?.name, locale) ?? labelsFor(locale).organizationLevel}`;
       appId = mp?.appId ?? appId;
       asciiScope.splice(0, asciiScope.length, mp?.appId ?? 'organization');
@@ -382,7 +384,7 @@ export class ChecklistService {
           ? { id: d.mini_program_id, name: withheld(d.mp_name, locale), appId: d.app_id ?? '' }
           : null,
       requirementCode: d.requirement_code,
-      requirementName: localized?.name ?? withheld(d.title, locale) ?? d.kind,
+      requirementName: deadlineDisplayName(localized?.name, { kind: d.kind, title: withheld(d.title, locale) }, locale),
       kind: d.kind,
       dueOn: d.due_on,
       actBy: d.act_by,

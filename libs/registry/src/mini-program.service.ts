@@ -194,6 +194,9 @@ export class MiniProgramService {
         throw error;
       }
       await this.observer.miniProgramsChanged(m, ctx, [id]);
+      if (dto.ownerCreditCode !== undefined && dto.ownerCreditCode !== before.ownerCreditCode) {
+        await this.observer.ownersChanged(m, ctx, [before.ownerCreditCode]);
+      }
       const [after] = await this.views(m, ctx, [await this.find(m, ctx, id)]);
       await this.audit.record(m, ctx, {
         action: 'mini_program.updated',
@@ -211,6 +214,7 @@ export class MiniProgramService {
       const before = await this.find(m, ctx, id, true);
       const [view] = await this.views(m, ctx, [before]);
       await m.delete(MiniProgramEntity, { id, organizationId: ctx.organizationId });
+      await this.observer.ownersChanged(m, ctx, [before.ownerCreditCode]);
       await this.audit.record(m, ctx, {
         action: 'mini_program.deleted',
         entityType: 'mini_program',

@@ -20,6 +20,12 @@ export abstract class RegistryObserver {
     ctx: AuthContext,
     miniProgramIds: string[],
   ): Promise<void>;
+
+  /**
+   * Called after mini-programs left these owners (deleted, or given another credit code): an owner's
+   * obligations (the enterprise annual report) end with its last mini-program and stay while it has one.
+   */
+  abstract ownersChanged(manager: EntityManager, ctx: AuthContext, creditCodes: string[]): Promise<void>;
 }
 
 /** Told, inside the registry's transaction, when a vendor's status changes (the continuity alert). */

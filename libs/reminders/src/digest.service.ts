@@ -3,7 +3,12 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { findRequirement } from '../../catalogue/src/index.js';
 import { APP_CONFIG, type AppConfig } from '../../config/src/app-config.js';
-import { type CycleState, cycleEscalatesOn } from '../../domain/src/deadlines/index.js';
+import {
+  type CycleState,
+  cycleEscalatesOn,
+  deadlineDisplayName,
+  ownerNameOf,
+} from '../../domain/src/deadlines/index.js';
 import {
   DEFAULT_LADDER,
   type DigestItem,
@@ -361,8 +366,8 @@ export class DigestService {
       deliveryId: row.id,
       deadlineId: deadline.id,
       stage: row.stage,
-      title: requirement?.name[locale] ?? deadline.title ?? deadline.kind,
-      subjectName: deadline.mini_program_name ?? deadline.vendor_name,
+      title: deadlineDisplayName(requirement?.name[locale], deadline, locale),
+      subjectName: deadline.mini_program_name ?? deadline.vendor_name ?? ownerNameOf(deadline),
       appId: deadline.app_id,
       dueOn: deadline.due_on,
       actBy: deadline.act_by,

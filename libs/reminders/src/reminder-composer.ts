@@ -25,6 +25,7 @@ import { CatalogueService } from '../../requirements/src/catalogue.service.js';
 import { signInvitation } from '../../people/src/invitation-token.js';
 import { renderInvitationMail } from '../../people/src/invitation-mail.js';
 import { mailDomainOf } from './planner.service.js';
+import { deadlineDisplayName, ownerNameOf } from '../../domain/src/deadlines/index.js';
 
 export interface ClaimedDelivery {
   id: string;
@@ -122,7 +123,7 @@ export class ReminderComposer {
     const requirement = deadline.requirement_code
       ? findRequirement(catalogue, deadline.requirement_code)
       : undefined;
-    const requirementName = requirement?.name[locale] ?? deadline.title ?? deadline.kind;
+    const requirementName = deadlineDisplayName(requirement?.name[locale], deadline, locale);
     const today = localDateOf(now, deadline.time_zone);
     const daysLeft = daysBetween(today, deadline.due_on);
     // Threading (In-Reply-To, References) is set by the delivery loop, which knows the thread's first mail.
@@ -172,7 +173,11 @@ export class ReminderComposer {
         {
           organizationName: deadline.org_name,
           miniProgram: {
-            name: deadline.mini_program_name ?? deadline.vendor_name ?? deadline.org_name,
+            name:
+              deadline.mini_program_name ??
+              deadline.vendor_name ??
+              ownerNameOf(deadline) ??
+              deadline.org_name,
             appId: deadline.app_id ?? null,
           },
           deadline: {

@@ -354,41 +354,8 @@ describe('deriveDeadlines as a whole', () => {
 });
 
 describe('enterprise annual report', () => {
-  const base = {
-    miniProgram: {
-      id: 'mp1',
-      certificationExpiresOn: null,
-      serviceCategories: [],
-      features: [],
-      ownerIsEnterprise: true,
-    },
-    qualifications: [],
-    vendor: null,
-    customDeadlines: [],
-  };
-  it.each([
-    // The window is 1 January to 30 June; due on its last day, with no earlier apply-by.
-    ['2026-12-01', '2027', '2027-06-30', '2027-01-01'],
-    ['2027-06-30', '2027', '2027-06-30', '2027-01-01'],
-    ['2027-07-01', '2028', '2028-06-30', '2028-01-01'],
-  ])('as of %s the cycle is %s, due %s, open from %s', (today, key, due, opens) => {
-    const cycle = deriveDeadlines(base, loadCatalogue(), today).find(
-      (c) => c.kind === 'enterprise_annual_report',
-    )!;
-    expect([cycle.cycleKey, cycle.dueDate, cycle.windowOpensOn, cycle.applyBy]).toEqual([
-      key,
-      due,
-      opens,
-      due,
-    ]);
-  });
-
-  it('is not derived for an owner that is not an enterprise', () => {
-    const cycles = deriveDeadlines(
-      { ...base, miniProgram: { ...base.miniProgram, ownerIsEnterprise: false } },
-      loadCatalogue(),
-      '2026-12-01',
-    );
+  it('is not a cycle of a mini-program: the owner files it once (see owner-obligations.spec)', () => {
+    const cycles = deriveDeadlines(input(), catalogue, '2026-12-01');
     expect(cycles.map((c) => c.kind)).toEqual([]);
   });
 });

@@ -42,11 +42,6 @@ export interface DeriveDeadlinesInput {
     features: readonly string[];
     /** Holding the ICP/EDI licence brings the yearly report, also when the licence is not registered. */
     icpLicenceHeld?: boolean;
-    /**
-     * The owner entity is an enterprise, which files the enterprise annual report (1 Jan - 30 Jun). The
-     * registry's sync says so for every mini-program; a government body or an individual does not file it.
-     */
-    ownerIsEnterprise?: boolean;
     /** Beds of the medical institution: its 校验 is yearly under 100, every 3 years otherwise. */
     bedCount?: number | null;
   };
@@ -91,8 +86,8 @@ export function icpAnnualReportCycle(year: number, catalogue: Catalogue): Deadli
 }
 
 /**
- * The enterprise annual report (企业年报) for the window of `year`, due on its last day (30 June): every
- * enterprise owner files it, so every mini-program of a catalogue that has the entry gets the cycle.
+ * The enterprise annual report (企业年报) for the window of `year`, due on its last day (30 June): an
+ * obligation of the owner entity, not of a mini-program (see `deriveOwnerDeadlines`).
  */
 export function enterpriseAnnualReportCycle(year: number, catalogue: Catalogue): DeadlineCycle {
   const requirement = requireRequirement(catalogue, ENTERPRISE_ANNUAL_REPORT_CODE, 'enterpriseAnnualReport');
@@ -210,16 +205,6 @@ export function deriveDeadlines(
     const thisYear = icpAnnualReportCycle(year, catalogue);
     cycles.push(
       compareLocalDates(today, thisYear.dueDate) > 0 ? icpAnnualReportCycle(year + 1, catalogue) : thisYear,
-    );
-  }
-
-  if (miniProgram.ownerIsEnterprise === true && findRequirement(catalogue, ENTERPRISE_ANNUAL_REPORT_CODE)) {
-    const { year } = localDateParts(today);
-    const thisYear = enterpriseAnnualReportCycle(year, catalogue);
-    cycles.push(
-      compareLocalDates(today, thisYear.dueDate) > 0
-        ? enterpriseAnnualReportCycle(year + 1, catalogue)
-        : thisYear,
     );
   }
 

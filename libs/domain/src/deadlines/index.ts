@@ -32,3 +32,16 @@ export {
   MEDICAL_INSPECTION_CODE,
   periodicDueDate,
 } from './periodic-checks.js';
+export {
+  deadlineDisplayName,
+  deriveOwnerDeadlines,
+  ownerCreditCodeOf,
+  ownerNameOf,
+  ownersOf,
+  ownerSubjectKey,
+  planAnnualReportMerge,
+  type AnnualReportDuplicate,
+  type AnnualReportMergePlan,
+  type OwnedMiniProgram,
+  type Owner,
+} from './owner-obligations.js';
