@@ -9,6 +9,7 @@ import { SecurityHeadersMiddleware } from './security-headers.middleware.js';
 import { SignInController } from './sign-in.controller.js';
 import { DeadlinePagesController } from './deadline-pages.controller.js';
 import { ConsoleQueries } from './console-queries.service.js';
+import { ComplianceGaps } from './compliance-gaps.service.js';
 import { MiniProgramPagesController } from './mini-program-pages.controller.js';
 import { OverviewController } from './overview.controller.js';
 import { ContactPagesController } from './contact-pages.controller.js';
@@ -51,6 +52,7 @@ import { ChannelPagesController } from './channel-pages.controller.js';
     ConsoleGuard,
     AppStateService,
     ConsoleQueries,
+    ComplianceGaps,
     ContinuityQueries,
     HistoryQueries,
     ReminderSettingsService,

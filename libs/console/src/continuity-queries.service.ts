@@ -35,11 +35,12 @@ export class ContinuityQueries {
     const out = new Map<string, ServedMiniProgram[]>();
     if (!vendorIds.length) return out;
     const rows = await this.db.query<ServedMiniProgram[]>(
-      `SELECT id, name, "appId", "vendorId" FROM (
-         SELECT mp.id, mp.name, mp.app_id AS "appId", mp.vendor_id AS "vendorId",
-                row_number() OVER (PARTITION BY mp.vendor_id ORDER BY mp.name, mp.id) AS n
-           FROM mini_programs mp WHERE mp.organization_id = $1 AND mp.vendor_id = ANY($2::uuid[])) s
-        WHERE n <= $3 ORDER BY name, id`,
+      // Each vendor stops at its first $3 by name (mini_programs_vendor_name_idx), not after all of its own.
+      `SELECT s.id, s.name, s."appId", s."vendorId" FROM unnest($2::uuid[]) AS v(id)
+        CROSS JOIN LATERAL (
+          SELECT mp.id, mp.name, mp.app_id AS "appId", mp.vendor_id AS "vendorId" FROM mini_programs mp
+           WHERE mp.organization_id = $1 AND mp.vendor_id = v.id ORDER BY mp.name, mp.id LIMIT $3) s
+        ORDER BY s.name, s.id`,
       [ctx.organizationId, vendorIds, perVendor],
     );
     for (const r of rows) out.set(r.vendorId, [...(out.get(r.vendorId) ?? []), r]);

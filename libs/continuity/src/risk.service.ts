@@ -68,15 +68,18 @@ const SCORE = `
     + LEAST($10::int, COALESCE(c.vendor_originals, 0) * $11::int)
     + CASE WHEN v.contract_ends_on - $2::date <= 90 THEN $12::int ELSE 0 END
     + CASE WHEN v.status IN ('unresponsive', 'ceased')
-            AND (SELECT min(d.due_on) FROM deadlines d
-                  WHERE d.organization_id = mp.organization_id AND d.mini_program_id = mp.id
-                    AND d.state IN ('open', 'acknowledged', 'snoozed')) - $2::date <= 30
-           THEN $13::int ELSE 0 END
+            AND n.nearest_due - $2::date <= 30 THEN $13::int ELSE 0 END
     + CASE WHEN c.unverified_assets > 0 OR $2::date - c.oldest_verified > $15::int THEN $14::int ELSE 0 END)`;
 const RANKED = `
   FROM mini_programs mp
   LEFT JOIN vendors v ON v.organization_id = mp.organization_id AND v.id = mp.vendor_id
   LEFT JOIN mini_program_custody c ON c.organization_id = mp.organization_id AND c.mini_program_id = mp.id
+  -- Only a live deadline within 30 days can score, so only those are read (a few thousand of 233,000 at
+  -- 100,000 mini-programs): one hash join instead of a probe per mini-program of an unavailable vendor.
+  LEFT JOIN (SELECT d.mini_program_id, min(d.due_on) AS nearest_due FROM deadlines d
+              WHERE d.organization_id = $1 AND d.state IN ('open', 'acknowledged', 'snoozed')
+                AND d.mini_program_id IS NOT NULL AND d.due_on <= $2::date + 30
+              GROUP BY d.mini_program_id) n ON n.mini_program_id = mp.id
  WHERE mp.organization_id = $1`;
 const W = RISK_WEIGHTS;
 const weights = [
@@ -110,17 +113,19 @@ export class RiskService {
   async ranking(auth: AuthContext, query: PageQuery) {
     const today = localDateOf(this.clock.now(), auth.timeZone);
     const params = [auth.organizationId, today, ...weights];
-    const [ranked, [summary]] = await Promise.all([
-      this.db.query<{ id: string; score: number }[]>(
-        `SELECT mp.id, ${SCORE} AS score ${RANKED}
-          ORDER BY score DESC, mp.name, mp.id LIMIT ${query.limit} OFFSET ${query.offset}`,
-        params,
-      ),
-      this.db.query<{ total: number; top: number | null }[]>(
-        `SELECT count(*)::int AS total, max(${SCORE})::int AS top ${RANKED}`,
-        params,
-      ),
-    ]);
+    // Scored once and read three times: the page, how many, and the highest (two statements scored twice).
+    const ranked = await this.db.query<{ id: string; score: number; total: number; top: number | null }[]>(
+      `WITH scored AS MATERIALIZED (SELECT mp.id, mp.name, ${SCORE} AS score ${RANKED})
+       SELECT s.id, s.score, (SELECT count(*) FROM scored)::int AS total, (SELECT max(score) FROM scored)::int AS top
+         FROM scored s ORDER BY s.score DESC, s.name, s.id LIMIT ${query.limit} OFFSET ${query.offset}`,
+      params,
+    );
+    const [summary] = ranked.length
+      ? ranked
+      : await this.db.query<{ total: number; top: number | null }[]>(
+          `SELECT count(*)::int AS total, max(${SCORE})::int AS top ${RANKED}`,
+          params,
+        );
     const scored = new Map(
       (
         await this.scores(
