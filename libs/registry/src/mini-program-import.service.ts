@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
+import { validateSync } from 'class-validator';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
 import type { AuthContext } from '../../auth/src/auth-context.js';
@@ -80,7 +80,9 @@ export class MiniProgramImportService {
         } else plain[field] = LISTS.has(column) ? splitList(value) : value;
       }
       const dto = plainToInstance(CreateMiniProgramDto, plain);
-      const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
+      // Every rule of the DTO is synchronous (`Satisfies` and `ValidateBy` wrap plain functions): `validate`
+      // built and awaited promises per rule and row for the same answer (it was the import's largest CPU cost).
+      const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
       for (const p of problemsOf(errors)) {
         problems.push({
           line: row.line,
