@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
+import { validateSync } from 'class-validator';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
 import type { AuthContext } from '../../auth/src/auth-context.js';
@@ -94,7 +94,9 @@ export class MiniProgramImportService {
         } else plain[field] = LISTS.has(column) ? splitList(value) : value;
       }
       const dto = plainToInstance(CreateMiniProgramDto, plain);
-      const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
+      // Every rule of the DTO is synchronous (`Satisfies` and `ValidateBy` wrap plain functions): `validate`
+      // built and awaited promises per rule and row for the same answer (it was the import's largest CPU cost).
+      const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
       for (const p of problemsOf(errors)) {
         problems.push({
           line: row.line,
@@ -141,7 +143,8 @@ export class MiniProgramImportService {
     const result = await this.db.transaction(async (m) => {
       const vendorsCreated = await this.resolveVendors(m, ctx, dtos);
       const ids: string[] = [];
-      const chunk = 1000;
+      // Statements of 5,000 rows: fewer round trips and statements than 1,000, and parameters of a few MB.
+      const chunk = 5000;
       for (let start = 0; start < dtos.length; start += chunk) {
         const views = await this.miniPrograms.insertMany(
           m,
@@ -173,26 +176,28 @@ export class MiniProgramImportService {
     if (!names.length) return [];
     const known = await m.findBy(VendorEntity, { organizationId: ctx.organizationId, name: In(names) });
     const byName = new Map(known.map((v) => [v.name, v.id]));
-    const created: string[] = [];
-    for (const name of names.filter((n) => !byName.has(n))) {
-      const v = await m.save(VendorEntity, {
-        organizationId: ctx.organizationId,
-        name,
-        status: 'active' as const,
-        statusSince: this.clock.now(),
-        creditCode: null,
-        contractEndsOn: null,
-        statusReason: null,
-      });
-      await this.audit.record(m, ctx, {
-        action: 'vendor.created',
-        entityType: 'vendor',
-        entityId: v.id,
-        after: { id: v.id, name },
-      });
-      byName.set(name, v.id);
-      created.push(name);
+    // One statement for all new vendors (an INSERT and an audit INSERT each cost a round trip per vendor).
+    const missing = names.filter((n) => !byName.has(n));
+    if (missing.length) {
+      const inserted = await m.query<{ id: string; name: string; n: string }[]>(
+        `INSERT INTO vendors (organization_id, name, status, status_since)
+         SELECT $1, v.name, 'active', $3 FROM unnest($2::text[]) WITH ORDINALITY AS v(name, n) ORDER BY v.n
+         RETURNING id, name`,
+        [ctx.organizationId, missing, this.clock.now()],
+      );
+      for (const v of inserted) byName.set(v.name, v.id);
+      await this.audit.recordMany(
+        m,
+        ctx,
+        missing.map((name) => ({
+          action: 'vendor.created',
+          entityType: 'vendor',
+          entityId: byName.get(name)!,
+          after: { id: byName.get(name)!, name },
+        })),
+      );
     }
+    const created = missing;
     for (const r of rows) if (r.vendorName) r.dto.vendorId = byName.get(r.vendorName)!;
     return created;
   }

@@ -191,6 +191,7 @@ export class MiniProgramService {
       m,
       ctx,
       saved.map((s) => s.id),
+      { created: saved },
     );
     const views = await this.views(m, ctx, saved);
     await this.audit.recordMany(

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { AuthContext } from '../../auth/src/auth-context.js';
+import type { MiniProgramEntity } from './mini-program.entity.js';
 
 /** What the registry needs to know of the requirements catalogue to validate input. */
 export abstract class RequirementLookup {
@@ -19,6 +20,13 @@ export abstract class RegistryObserver {
     manager: EntityManager,
     ctx: AuthContext,
     miniProgramIds: string[],
+    options?: {
+      /**
+       * The mini-programs were inserted by this very transaction, and these are their stored rows: the
+       * observer need not read them back, and no derived record of theirs can exist yet.
+       */
+      created?: readonly MiniProgramEntity[];
+    },
   ): Promise<void>;
 
   /**
