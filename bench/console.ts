@@ -230,7 +230,7 @@ export async function consoleBench(
         path: '/console',
         baseline: {
           label:
-            'the page’s statements: live deadlines per kind and state, the next 10 by act-by, the two gap statements',
+            'the page’s statements: live deadlines per kind and state, the next 10 by act-by, the gaps’ freshness probe, count and first 8',
           statements: [
             {
               sql: `SELECT kind, state, count(*) FROM deadlines d WHERE ${live} GROUP BY kind, state`,
