@@ -17,7 +17,7 @@ const SORTS: Record<string, string> = {
 };
 const MP_COLUMNS = `mp.id, mp.organization_id, mp.app_id, mp.name, mp.owner_name, mp.owner_credit_code,
   mp.service_categories, mp.features, mp.vendor_id, mp.certification_expires_on, mp.icp_filing_number,
-  mp.server_domains, mp.notes, mp.created_at, mp.updated_at`;
+  mp.bed_count, mp.server_domains, mp.notes, mp.created_at, mp.updated_at`;
 /** As MINI_PROGRAMS_COUNTED_UP_TO in libs/registry/src/mini-program.service.ts. */
 const COUNTED_UP_TO = 1000;
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -118,6 +118,7 @@ async function list(org: string, q: URLSearchParams) {
       vendor: v ? { id: v.id, name: v.name, status: v.status } : null,
       certificationExpiresOn: r.certification_expires_on,
       icpFilingNumber: r.icp_filing_number,
+      bedCount: r.bed_count,
       serverDomains: r.server_domains,
       notes: r.notes,
       qualifications: quals.rows
