@@ -18,6 +18,7 @@ import { ConsoleLocale1764330000000 } from './1764330000000-ConsoleLocale.js';
 import { HistoryPageIndexes1764340000000 } from './1764340000000-HistoryPageIndexes.js';
 import { ConsoleSearchIndexes1764350000000 } from './1764350000000-ConsoleSearchIndexes.js';
 import { DomainRegistrationRdap1764360000000 } from './1764360000000-DomainRegistrationRdap.js';
+import { LargeOrganizationReads1764375000000 } from './1764375000000-LargeOrganizationReads.js';
 
 /** Every migration, oldest first. ESM cannot glob, so each one is listed here. */
 export const migrations = [
@@ -41,4 +42,5 @@ export const migrations = [
   HistoryPageIndexes1764340000000,
   ConsoleSearchIndexes1764350000000,
   DomainRegistrationRdap1764360000000,
+  LargeOrganizationReads1764375000000,
 ];
