@@ -4,6 +4,11 @@ import { createOrgWithKey, startApi } from './support/api.js';
 import { type BenchServer, connect } from './support/database.js';
 import type { BenchResult, ResultRow } from './support/report.js';
 import { quantile, summarize } from './support/stats.js';
+import {
+  MAX_QUALIFICATION_POINTS,
+  RISK_WEIGHTS as W,
+  UNVERIFIED_AFTER_DAYS,
+} from '../libs/domain/src/continuity/index.js';
 
 const percentile = (values: number[], q: number) =>
   quantile(
@@ -264,12 +269,14 @@ export async function measure(
   const today = '2026-12-01';
   const baselines: Record<string, { label: string; sql: string; params: unknown[] }> = {
     'GET /certificates?limit=1': {
-      label: 'one SELECT: first domain, its latest check, and the count',
-      sql: `SELECT r.domain, c.*, (SELECT count(DISTINCT domain) FROM mini_program_domains WHERE organization_id = $1) AS total
-              FROM (SELECT DISTINCT domain FROM mini_program_domains WHERE organization_id = $1) r
+      label: 'one SELECT: first domain, its latest check, and the count up to 10,001',
+      sql: `SELECT r.domain, c.*,
+                   (SELECT count(*) FROM (SELECT DISTINCT domain FROM mini_program_domains
+                                           WHERE organization_id = $1 LIMIT 10001) m) AS total
+              FROM (SELECT DISTINCT domain FROM mini_program_domains WHERE organization_id = $1
+                     ORDER BY domain LIMIT 1) r
               LEFT JOIN certificate_latest l ON l.organization_id = $1 AND l.domain = r.domain
-              LEFT JOIN certificate_checks c ON c.id = l.check_id
-             ORDER BY r.domain LIMIT 1`,
+              LEFT JOIN certificate_checks c ON c.id = l.check_id`,
       params: [org.id],
     },
     'GET /certificates?finding=any': {
@@ -282,13 +289,30 @@ export async function measure(
       params: [org.id],
     },
     'GET /risk': {
-      label: 'one SELECT: 50 highest custody-only scores',
-      sql: `SELECT mp.id, (CASE WHEN 'admin_binding' = ANY(c.owner_kinds) THEN 0 ELSE 25 END
-                          + CASE WHEN 'source_code' = ANY(c.owner_kinds) THEN 0 ELSE 20 END) AS score
+      label: 'one SELECT: the 50 highest scores (every factor) and the organization’s',
+      sql: `SELECT mp.id, LEAST(100,
+                CASE v.status WHEN 'ceased' THEN ${W.vendor_ceased} WHEN 'unresponsive' THEN ${W.vendor_unresponsive} ELSE 0 END
+              + CASE WHEN 'admin_binding' = ANY(c.owner_kinds) THEN 0 ELSE ${W.admin_binding_not_owner} END
+              + CASE WHEN 'source_code' = ANY(c.owner_kinds) THEN 0 ELSE ${W.no_source_copy} END
+              + CASE WHEN 'app_secret' = ANY(c.owner_kinds) THEN 0 ELSE ${W.app_secret_not_owner} END
+              + CASE WHEN COALESCE(c.infra_assets, 0) = 0 OR c.infra_not_owner > 0 THEN ${W.infrastructure_not_owner} ELSE 0 END
+              + CASE WHEN 'wechat_pay' = ANY(mp.features) AND NOT COALESCE('payment_keys' = ANY(c.owner_kinds), false)
+                     THEN ${W.payment_keys_not_owner} ELSE 0 END
+              + LEAST(${MAX_QUALIFICATION_POINTS}, COALESCE(c.vendor_originals, 0) * ${W.qualification_original_with_vendor})
+              + CASE WHEN v.contract_ends_on - $2::date <= 90 THEN ${W.contract_ends_soon} ELSE 0 END
+              + CASE WHEN v.status IN ('unresponsive', 'ceased') AND soon.mini_program_id IS NOT NULL
+                     THEN ${W.deadline_close_vendor_unavailable} ELSE 0 END
+              + CASE WHEN c.unverified_assets > 0 OR $2::date - c.oldest_verified > ${UNVERIFIED_AFTER_DAYS}
+                     THEN ${W.custody_unverified} ELSE 0 END) AS score
               FROM mini_programs mp
+              LEFT JOIN vendors v ON v.organization_id = mp.organization_id AND v.id = mp.vendor_id
               LEFT JOIN mini_program_custody c ON c.organization_id = mp.organization_id AND c.mini_program_id = mp.id
+              LEFT JOIN (SELECT DISTINCT mini_program_id FROM deadlines
+                          WHERE organization_id = $1 AND state IN ('open', 'acknowledged', 'snoozed')
+                            AND mini_program_id IS NOT NULL AND due_on <= $2::date + 30) soon
+                     ON soon.mini_program_id = mp.id
              WHERE mp.organization_id = $1 ORDER BY score DESC, mp.name, mp.id LIMIT 50`,
-      params: [org.id],
+      params: [org.id, today],
     },
     'GET /deadlines/overview': {
       label: 'one SELECT: live deadlines per kind',
@@ -297,11 +321,12 @@ export async function measure(
       params: [org.id, today],
     },
     'checklist.csv, first byte': {
-      label: 'one SELECT: the first 2,000 checklist rows',
+      label: 'one SELECT: the first 50 checklist rows (the first page)',
       sql: `SELECT d.*, mp.name, mp.app_id FROM mini_programs mp
-              JOIN deadlines d ON d.organization_id = mp.organization_id AND d.mini_program_id = mp.id
-             WHERE mp.organization_id = $1 AND d.state IN ('open', 'acknowledged', 'snoozed')
-             ORDER BY mp.name, mp.id, d.due_on, d.id LIMIT 2000`,
+              JOIN LATERAL (SELECT * FROM deadlines d WHERE d.organization_id = mp.organization_id
+                               AND d.mini_program_id = mp.id AND d.state IN ('open', 'acknowledged', 'snoozed')) d ON true
+             WHERE mp.organization_id = $1
+             ORDER BY mp.name, mp.id, d.due_on, d.id LIMIT 50`,
       params: [org.id],
     },
   };

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import type { AuthContext } from '../libs/auth/src/auth-context.js';
 import { FixedClock } from '../libs/common/src/clock.js';
+import { CERTIFICATES_COUNTED_UP_TO } from '../libs/certificates/src/certificates.controller.js';
 import { ChecklistService } from '../libs/exports/src/checklist.service.js';
 import { miniProgramBody, vendorBody } from './factories/registry.factory.js';
 import { startTestApp, type TestApp, type TestOrg } from './support/test-app.js';
@@ -159,6 +160,104 @@ describe('risk ranking', () => {
   }, 120_000);
 });
 
+describe('risk ranking at its edges', () => {
+  it('counts a deadline 30 days away and not one 31 days away, and gives the top score on every page', async () => {
+    const org = await t.createOrg('Risk edges');
+    const api = as(org);
+    const vendor = await api.post(
+      '/api/v1/vendors',
+      vendorBody({ status: 'unresponsive', contractEndsOn: '2027-12-31' }),
+    );
+    // Today is 2026-11-25. Unresponsive 20 + nothing in custody 25 + 20 + 10 + 10 = 85 each; the annual
+    // review due 2026-12-25 is 30 days away while the vendor is unavailable: 15 more (100). 2026-12-26 is
+    // 31 days away: no more. By name alone A would come first.
+    await api.post(
+      '/api/v1/mini-programs',
+      miniProgramBody({ name: 'A 31 days', vendorId: vendor.id, certificationExpiresOn: '2026-12-26' }),
+    );
+    await api.post(
+      '/api/v1/mini-programs',
+      miniProgramBody({ name: 'B 30 days', vendorId: vendor.id, certificationExpiresOn: '2026-12-25' }),
+    );
+    const all = await api.get('/api/v1/risk');
+    expect(all.items.map((x: any) => [x.name, x.score])).toEqual([
+      ['B 30 days', 100],
+      ['A 31 days', 85],
+    ]);
+    expect(all.organizationScore).toBe(100);
+    // The organization's score is the highest, whichever page is asked for, even one past the end.
+    const second = await api.get('/api/v1/risk?limit=1&offset=1');
+    expect(second.items.map((x: any) => x.name)).toEqual(['A 31 days']);
+    expect(second.organizationScore).toBe(100);
+    expect(second.page).toEqual({ total: 2, limit: 1, offset: 1, next: null });
+    const past = await api.get('/api/v1/risk?limit=1&offset=5');
+    expect(past.items).toEqual([]);
+    expect(past.organizationScore).toBe(100);
+    expect(past.page.total).toBe(2);
+    const none = await as(await t.createOrg('Risk nothing')).get('/api/v1/risk');
+    expect(none).toEqual({
+      organizationScore: 0,
+      items: [],
+      page: { total: 0, limit: 50, offset: 0, next: null },
+    });
+  }, 60_000);
+});
+
+describe('deadline overview at its edges', () => {
+  it('puts each boundary date in its bucket and counts every live state, not a completed cycle', async () => {
+    const org = await t.createOrg('Overview edges');
+    const api = as(org);
+    // Today is 2026-11-25: overdue before it; due_7 up to 2026-12-02; due_30 up to 2026-12-25; due_90 up to
+    // 2027-02-23; later after.
+    const ids: Record<string, string> = {};
+    for (const due of [
+      '2026-11-24',
+      '2026-11-25',
+      '2026-12-02',
+      '2026-12-03',
+      '2026-12-25',
+      '2026-12-26',
+      '2027-02-23',
+      '2027-02-24',
+      '2027-03-01',
+    ]) {
+      ids[due] = (await api.post('/api/v1/deadlines', { title: `due ${due}`, dueOn: due })).id;
+    }
+    await t
+      .http()
+      .post(`/api/v1/deadlines/${ids['2026-12-02']}/acknowledge`)
+      .set('Authorization', org.bearer)
+      .send({})
+      .expect(200);
+    await t
+      .http()
+      .post(`/api/v1/deadlines/${ids['2026-12-26']}/acknowledge`)
+      .set('Authorization', org.bearer)
+      .send({})
+      .expect(200);
+    await t
+      .http()
+      .post(`/api/v1/deadlines/${ids['2027-02-24']}/snooze`)
+      .set('Authorization', org.bearer)
+      .send({ until: '2027-01-10' })
+      .expect(200);
+    await t
+      .http()
+      .post(`/api/v1/deadlines/${ids['2027-03-01']}/complete`)
+      .set('Authorization', org.bearer)
+      .send({})
+      .expect(200);
+    const overview = await api.get('/api/v1/deadlines/overview');
+    expect(overview).toEqual({
+      today: '2026-11-25',
+      timeZone: 'Asia/Shanghai',
+      byUrgency: { overdue: 1, due_7: 2, due_30: 2, due_90: 2, later: 1 },
+      byState: { open: 5, acknowledged: 2, snoozed: 1 },
+      byKind: { custom: 8 },
+    });
+  }, 60_000);
+});
+
 describe('certificate list', () => {
   it('follows the registered domains through edits and deletions, and keeps the latest check', async () => {
     const org = await t.createOrg('Certificate list');
@@ -214,6 +313,58 @@ describe('certificate list', () => {
   }, 60_000);
 });
 
+describe('certificate list past the count cap', () => {
+  it('counts registered domains up to the cap and says so, and exactly once a page reaches past it', async () => {
+    const org = await t.createOrg('Certificate count cap');
+    const n = CERTIFICATES_COUNTED_UP_TO + 50;
+    // Written directly (the triggers register their domains): the count is under test, not the import.
+    await db.query(
+      `INSERT INTO mini_programs (organization_id, app_id, name, owner_name, owner_credit_code,
+                                  service_categories, features, server_domains)
+       SELECT $1, 'wx' || lpad(to_hex(i), 16, '0'), '证书 ' || i, '主体', '91440300MA5G7K2Q99',
+              ARRAY['商家自营 > 百货'], '{}', ARRAY['d' || i || '.example.cn']
+         FROM generate_series(1, $2::int) AS i`,
+      [org.id, n],
+    );
+    const api = as(org);
+    const first = await api.get('/api/v1/certificates?limit=50');
+    expect(first.items).toHaveLength(50);
+    expect(first.page).toMatchObject({
+      total: CERTIFICATES_COUNTED_UP_TO + 1,
+      totalIsExact: false,
+      offset: 0,
+    });
+    expect(first.page.next).toBe('/api/v1/certificates?limit=50&offset=50');
+    const last = await api.get(`/api/v1/certificates?limit=50&offset=${CERTIFICATES_COUNTED_UP_TO}`);
+    expect(last.items).toHaveLength(50);
+    expect(last.page).toMatchObject({ total: n, totalIsExact: true, next: null });
+
+    // Filters count exactly while few match; a check of a domain no longer registered is not listed.
+    await db.query(
+      `INSERT INTO certificate_checks (organization_id, domain, checked_at, trigger, outcome, finding, findings,
+                                       not_before, not_after, deadline_action)
+       SELECT $1, d, '2026-11-24T01:00:00Z', 'scheduled', 'certificate', f, ARRAY[f]::text[],
+              '2026-01-01', '2027-01-01', 'kept'
+         FROM (VALUES ('d1.example.cn', 'expired'), ('d2.example.cn', 'wrong_name'),
+                      ('d3.example.cn', 'expired'), ('gone.example.cn', 'expired')) AS c(d, f)`,
+      [org.id],
+    );
+    const any = await api.get('/api/v1/certificates?finding=any');
+    expect(any.items.map((x: any) => [x.domain, x.finding]).sort()).toEqual([
+      ['d1.example.cn', 'expired'],
+      ['d2.example.cn', 'wrong_name'],
+      ['d3.example.cn', 'expired'],
+    ]);
+    expect(any.page).toMatchObject({ total: 3, totalIsExact: true, next: null });
+    const expired = await api.get('/api/v1/certificates?finding=expired');
+    expect(expired.items.map((x: any) => x.domain).sort()).toEqual(['d1.example.cn', 'd3.example.cn']);
+    expect(expired.page).toMatchObject({ total: 2, totalIsExact: true });
+    const ok = await api.get('/api/v1/certificates?finding=ok');
+    expect(ok.items).toEqual([]);
+    expect(ok.page).toMatchObject({ total: 0, totalIsExact: true });
+  }, 120_000);
+});
+
 describe('checklist pages', () => {
   it('reads every live deadline once, in name, mini-program, due date order, across page boundaries', async () => {
     const org = await t.createOrg('Checklist pages');
@@ -255,19 +406,30 @@ describe('checklist pages', () => {
       actorLabel: 'test',
     };
     const pageSize = Object.getOwnPropertyDescriptor(ChecklistService, 'PAGE_SIZE')!;
+    const firstPageSize = Object.getOwnPropertyDescriptor(ChecklistService, 'FIRST_PAGE_SIZE')!;
     try {
-      for (const size of [1, 2, 3, 5]) {
+      // the first page is smaller than the others (the file starts sooner): both boundaries move
+      for (const [first, size] of [
+        [1, 1],
+        [1, 2],
+        [2, 3],
+        [1, 5],
+        [3, 5],
+        [2, 2000],
+      ]) {
         Object.defineProperty(ChecklistService, 'PAGE_SIZE', { value: size, configurable: true });
+        Object.defineProperty(ChecklistService, 'FIRST_PAGE_SIZE', { value: first, configurable: true });
         const prepared = await service.prepare(ctx, {}, 'en');
         const ids: string[] = [];
         for await (const row of prepared.rows()) {
           ids.push(row.deadlineId);
           if (ids.length > 2 * expected.length) break; // a keyset that re-reads rows would never end
         }
-        expect({ size, ids }).toEqual({ size, ids: expected.map((r) => r.id) });
+        expect({ first, size, ids }).toEqual({ first, size, ids: expected.map((r) => r.id) });
       }
     } finally {
       Object.defineProperty(ChecklistService, 'PAGE_SIZE', pageSize);
+      Object.defineProperty(ChecklistService, 'FIRST_PAGE_SIZE', firstPageSize);
     }
   }, 60_000);
 });

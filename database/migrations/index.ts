@@ -18,6 +18,7 @@ import { ConsoleLocale1764330000000 } from './1764330000000-ConsoleLocale.js';
 import { HistoryPageIndexes1764340000000 } from './1764340000000-HistoryPageIndexes.js';
 import { ConsoleSearchIndexes1764350000000 } from './1764350000000-ConsoleSearchIndexes.js';
 import { DomainRegistrationRdap1764360000000 } from './1764360000000-DomainRegistrationRdap.js';
+import { LargeOrganizationReads1764375000000 } from './1764375000000-LargeOrganizationReads.js';
 import { ComplianceGaps1764380000000 } from './1764380000000-ComplianceGaps.js';
 import { ConsoleShortSearch1764381000000 } from './1764381000000-ConsoleShortSearch.js';
 import { OwnerAnnualReport1764390000000 } from './1764390000000-OwnerAnnualReport.js';
@@ -44,6 +45,7 @@ export const migrations = [
   HistoryPageIndexes1764340000000,
   ConsoleSearchIndexes1764350000000,
   DomainRegistrationRdap1764360000000,
+  LargeOrganizationReads1764375000000,
   ComplianceGaps1764380000000,
   ConsoleShortSearch1764381000000,
   OwnerAnnualReport1764390000000,

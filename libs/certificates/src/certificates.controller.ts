@@ -8,7 +8,7 @@ import { toPage } from '../../common/src/pagination.js';
 import { uuid } from '../../registry/src/contacts.controller.js';
 import { MiniProgramEntity } from '../../registry/src/mini-program.entity.js';
 import { CertificateWatchService } from './certificate-watch.service.js';
-import { ListCertificatesQuery } from './certificates.dto.js';
+import { type FindingFilter, ListCertificatesQuery } from './certificates.dto.js';
 
 interface CheckRow {
   domain: string;
@@ -52,20 +52,39 @@ const view = (r: CheckRow) => ({
   deadline: r.deadline_id ? { id: r.deadline_id, dueOn: r.due_on, state: r.deadline_state } : null,
 });
 
+/** `certificates` counts matching domains up to this many (or to the end of the page, if further). */
+export const CERTIFICATES_COUNTED_UP_TO = 10_000;
+
 /**
- * Registered domains (`mini_program_domains`, kept by triggers) with their latest check
- * (`certificate_latest`, kept by a trigger): both read in domain order from their primary keys, so a page
- * stops after its rows instead of grouping every mini-program's domains and probing each one's checks.
+ * The registered domains (`mini_program_domains`, kept by triggers) matching a finding filter, in domain
+ * order, each with its latest check (`certificate_latest`, kept by a trigger). Without a filter the
+ * domains are read from their index and only the page's rows look up their check, so a deep page skips
+ * index entries rather than joining every skipped domain; with one, the checks are read from the partial
+ * index of checks with a finding (or, for `ok`, in domain order) and kept while the domain is registered.
  */
-const REGISTERED = `
-  SELECT r.domain, l.check_id
-    FROM (SELECT DISTINCT domain FROM mini_program_domains WHERE organization_id = $1) r
-    LEFT JOIN certificate_latest l ON l.organization_id = $1 AND l.domain = r.domain`;
-const FILTER = `
-   WHERE ($2::text IS NULL
-          OR ($2 = 'ok' AND l.check_id IS NOT NULL AND l.finding IS NULL)
-          OR ($2 = 'any' AND l.finding IS NOT NULL)
-          OR $2 = ANY(l.findings))`;
+function matching(finding: FindingFilter | undefined): string {
+  if (!finding) return `SELECT DISTINCT domain FROM mini_program_domains WHERE organization_id = $1`;
+  const condition =
+    finding === 'ok'
+      ? 'l.finding IS NULL'
+      : finding === 'any'
+        ? 'l.finding IS NOT NULL'
+        : // a listed finding implies a non-empty list, which the partial index covers
+          `(l.finding IS NOT NULL OR l.findings <> '{}') AND $2::text = ANY(l.findings)`;
+  // still registered: one probe of the domain index per check (LIMIT 1 keeps it a probe; as EXISTS it was
+  // planned as a hash of every registered domain, read again for a page of 50)
+  return `
+    SELECT l.domain, l.check_id FROM certificate_latest l
+      JOIN LATERAL (SELECT 1 FROM mini_program_domains md
+                     WHERE md.organization_id = $1 AND md.domain = l.domain LIMIT 1) registered ON true
+     WHERE l.organization_id = $1 AND ${condition}`;
+}
+function pageOf(finding: FindingFilter | undefined, limit: number, offset: number): string {
+  const ordered = `${matching(finding)} ORDER BY domain LIMIT ${limit} OFFSET ${offset}`;
+  if (finding) return ordered;
+  return `SELECT r.domain, l.check_id FROM (${ordered}) r
+            LEFT JOIN certificate_latest l ON l.organization_id = $1 AND l.domain = r.domain`;
+}
 /** The page's rows, each with its mini-programs (oldest first), latest check and live certificate deadline. */
 const DETAILS = `
   SELECT p.domain,
@@ -133,20 +152,27 @@ export class CertificatesController {
   @Get('certificates')
   @ApiOperation({
     summary:
-      'The latest TLS check of every registered server domain; filter by finding (`ok`, `any` or one kind)',
+      'The latest TLS check of every registered server domain; filter by finding (`ok`, `any` or one kind). ' +
+      `Matches are counted up to ${CERTIFICATES_COUNTED_UP_TO.toLocaleString('en')} (or to the end of the page): ` +
+      'when more match, `page.totalIsExact` is false and `page.total` is a lower bound.',
   })
   async list(@Auth() auth: AuthContext, @Query() query: ListCertificatesQuery) {
-    const params = [auth.organizationId, query.finding ?? null];
-    const [rows, [{ total }]] = await Promise.all([
-      this.db.query<CheckRow[]>(
-        `WITH page AS (${REGISTERED} ${FILTER} ORDER BY r.domain LIMIT $3 OFFSET $4) ${DETAILS}`,
-        [...params, query.limit, query.offset],
-      ),
-      this.db.query<{ total: number }[]>(
-        `SELECT count(*)::int AS total FROM (${REGISTERED} ${FILTER}) AS matches`,
+    const { finding, limit, offset } = query;
+    const params =
+      finding && finding !== 'ok' && finding !== 'any'
+        ? [auth.organizationId, finding]
+        : [auth.organizationId];
+    // Counted up to a cap (past the end of this page, so `next` is right), as the deadline list does: an
+    // exact count read every registered domain of the organization on every page.
+    const countLimit = Math.max(CERTIFICATES_COUNTED_UP_TO, offset + limit) + 1;
+    const [rows, [{ counted }]] = await Promise.all([
+      this.db.query<CheckRow[]>(`WITH page AS (${pageOf(finding, limit, offset)}) ${DETAILS}`, params),
+      this.db.query<{ counted: number }[]>(
+        `SELECT count(*)::int AS counted FROM (${matching(finding)} LIMIT ${countLimit}) AS matches`,
         params,
       ),
     ]);
-    return toPage(rows.map(view), total, query, '/api/v1/certificates', { finding: query.finding });
+    const { items, page } = toPage(rows.map(view), counted, query, '/api/v1/certificates', { finding });
+    return { items, page: { ...page, totalIsExact: counted < countLimit } };
   }
 }

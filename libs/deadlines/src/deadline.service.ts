@@ -104,19 +104,22 @@ export class DeadlineService {
   /** Counts of live cycles per urgency, per state and per kind, as of the organization's today. */
   async overview(ctx: AuthContext): Promise<DeadlineOverview> {
     const today = this.today(ctx);
-    // One pass, grouped by kind (an index-only scan of deadlines_live_overview_idx); the urgency and
-    // state counts are the sums over the kinds.
+    // One pass over deadlines_live_overview_idx (index-only, in (kind, state, due_on) order) that only
+    // counts each run of equal keys; the few hundred runs are then split by urgency and state. Testing the
+    // eight conditions on each of 100,000 live deadlines took twice as long as reading them.
     const kinds = await this.db.query<({ kind: string; n: number } & Record<string, number>)[]>(
-      `SELECT kind, count(*)::int AS n,
-         count(*) FILTER (WHERE due_on < $2)::int AS overdue,
-         count(*) FILTER (WHERE due_on >= $2 AND due_on <= $3)::int AS due_7,
-         count(*) FILTER (WHERE due_on > $3 AND due_on <= $4)::int AS due_30,
-         count(*) FILTER (WHERE due_on > $4 AND due_on <= $5)::int AS due_90,
-         count(*) FILTER (WHERE due_on > $5)::int AS later,
-         count(*) FILTER (WHERE state = 'open')::int AS open,
-         count(*) FILTER (WHERE state = 'acknowledged')::int AS acknowledged,
-         count(*) FILTER (WHERE state = 'snoozed')::int AS snoozed
-       FROM deadlines WHERE organization_id = $1 AND state IN ('open', 'acknowledged', 'snoozed')
+      `SELECT kind, sum(n)::int AS n,
+         COALESCE(sum(n) FILTER (WHERE due_on < $2), 0)::int AS overdue,
+         COALESCE(sum(n) FILTER (WHERE due_on >= $2 AND due_on <= $3), 0)::int AS due_7,
+         COALESCE(sum(n) FILTER (WHERE due_on > $3 AND due_on <= $4), 0)::int AS due_30,
+         COALESCE(sum(n) FILTER (WHERE due_on > $4 AND due_on <= $5), 0)::int AS due_90,
+         COALESCE(sum(n) FILTER (WHERE due_on > $5), 0)::int AS later,
+         COALESCE(sum(n) FILTER (WHERE state = 'open'), 0)::int AS open,
+         COALESCE(sum(n) FILTER (WHERE state = 'acknowledged'), 0)::int AS acknowledged,
+         COALESCE(sum(n) FILTER (WHERE state = 'snoozed'), 0)::int AS snoozed
+       FROM (SELECT kind, state, due_on, count(*) AS n FROM deadlines
+              WHERE organization_id = $1 AND state IN ('open', 'acknowledged', 'snoozed')
+              GROUP BY kind, state, due_on) runs
        GROUP BY kind ORDER BY kind`,
       [ctx.organizationId, today, addDays(today, 7), addDays(today, 30), addDays(today, 90)],
     );

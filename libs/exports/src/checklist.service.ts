@@ -114,6 +114,8 @@ const WORDS = {
 export class ChecklistService {
   /** Rows per keyset page: one page is held in memory while it is rendered. */
   static readonly PAGE_SIZE = 2000;
+  /** Rows of the first page: a few, so the file starts at once while the next, full page is read. */
+  static readonly FIRST_PAGE_SIZE = 50;
 
   constructor(
     private readonly db: DataSource,
@@ -227,20 +229,22 @@ export class ChecklistService {
     const catalogue = this.catalogue.forOrganization(org.catalogueOverrides);
     const localized = new LocalizedRequirements(catalogue, locale);
     // The next page is read while this one is rendered, so the database and the renderer overlap.
-    let next = this.page(org.id, scope, null);
+    const size = ChecklistService.PAGE_SIZE;
+    let limit = Math.min(ChecklistService.FIRST_PAGE_SIZE, size);
+    let next = this.page(org.id, scope, null, limit);
     for (;;) {
       const page = await next;
       if (!page.length) return;
-      const more = page.length === ChecklistService.PAGE_SIZE;
+      const more = page.length === limit;
       if (more) {
         const last = page[page.length - 1];
-        next = this.page(org.id, scope, [
-          last.mini_program_id === null,
-          last.mp_name,
-          last.mini_program_id,
-          last.due_on,
-          last.id,
-        ]);
+        limit = size;
+        next = this.page(
+          org.id,
+          scope,
+          [last.mini_program_id === null, last.mp_name, last.mini_program_id, last.due_on, last.id],
+          limit,
+        );
         // awaited on the next turn; a reader that stops early must not leave it rejecting unhandled
         next.catch(() => undefined);
       }
@@ -263,8 +267,8 @@ export class ChecklistService {
     organizationId: string,
     scope: ChecklistScope,
     after: unknown[] | null,
+    limit: number,
   ): Promise<DeadlineRow[]> {
-    const limit = ChecklistService.PAGE_SIZE;
     const rows = after?.[0] === true ? [] : await this.miniProgramRows(organizationId, scope, after, limit);
     if (rows.length === limit || scope.miniProgramId) return rows;
     const since = after?.[0] === true ? after : null;

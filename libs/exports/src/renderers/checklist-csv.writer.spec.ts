@@ -10,6 +10,7 @@ import {
   rowsOf,
   generatedRows,
   hangingUpSink,
+  stalledRows,
 } from './checklist-rows.fixture.js';
 import { writeChecklistCsv } from './checklist-csv.writer.js';
 
@@ -134,4 +135,16 @@ describe('writeChecklistCsv', () => {
     await expect(writeChecklistCsv(generatedRows(3_000), headerFor(), out)).rejects.toThrow();
     expect(out.destroyed).toBe(true);
   }, 30_000);
+
+  it('sends the header and the first deadline before the next rows arrive', async () => {
+    const sink = memorySink();
+    const source = stalledRows([LICENCE]);
+    const done = writeChecklistCsv(source.rows, headerFor(), sink.out);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const text = sink.bytes().toString('utf8');
+    expect(text.startsWith('\uFEFF小程序,AppID,')).toBe(true);
+    expect(text).toContain(LICENCE.deadlineId);
+    source.release();
+    await done;
+  });
 });

@@ -96,9 +96,12 @@ export async function writeChecklistCsv(
   const labels = labelsFor(header.locale);
   try {
     let pending = BOM + csvLine(checklistCsvColumns(labels));
+    let first = true;
     for await (const row of rows) {
       pending += rowLines(row, labels);
-      if (pending.length >= FLUSH_AT) {
+      // the header and first deadline go out at once, so a download starts before the rest is read
+      if (first || pending.length >= FLUSH_AT) {
+        first = false;
         await writeChunk(out, pending);
         pending = '';
       }

@@ -10,6 +10,7 @@ import {
   headerFor,
   memorySink,
   rowsOf,
+  stalledRows,
 } from './checklist-rows.fixture.js';
 import { escapeMarkdown, writeChecklistMarkdown } from './checklist-markdown.writer.js';
 
@@ -158,5 +159,17 @@ describe('writeChecklistMarkdown', () => {
     expect(
       marked.parseInline(escapeMarkdown('liu.yang@kangning.example.cn'), { async: false, gfm: true }),
     ).toBe('<a href="mailto:liu.yang@kangning.example.cn">liu.yang@kangning.example.cn</a>');
+  });
+
+  it('sends the title and the first deadline before the next rows arrive', async () => {
+    const sink = memorySink();
+    const source = stalledRows([ANNUAL_REVIEW]);
+    const done = writeChecklistMarkdown(source.rows, headerFor(), sink.out);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const text = sink.bytes().toString('utf8');
+    expect(text).toContain('# 小程序合规续期清单');
+    expect(text).toContain(ANNUAL_REVIEW.requirementName);
+    source.release();
+    await done;
   });
 });

@@ -125,7 +125,8 @@ export async function writeChecklistMarkdown(
       }
       pending += deadlineSection(row, labels);
       count++;
-      if (pending.length >= FLUSH_AT) {
+      // the heading and first deadline go out at once, so a download starts before the rest is read
+      if (count === 1 || pending.length >= FLUSH_AT) {
         await writeChunk(out, pending);
         pending = '';
       }

@@ -11,6 +11,8 @@ import {
   rowsOf,
   generatedRows,
   hangingUpSink,
+  hangingUpSinkWithFlag,
+  rowsCountedSince,
 } from './checklist-rows.fixture.js';
 import type { ChecklistRow } from './checklist-row.js';
 import { writeChecklistPdf } from './checklist-pdf.writer.js';
@@ -81,5 +83,15 @@ describe('writeChecklistPdf', () => {
     const out = hangingUpSink(20_000);
     await expect(writeChecklistPdf(generatedRows(3_000), headerFor(), out)).rejects.toThrow();
     expect(out.destroyed).toBe(true);
+  }, 30_000);
+
+  it('notices within a row that the reader has gone, instead of drawing more deadlines for nobody', async () => {
+    // Rows were counted in batches of 50 before the writer looked at its reader: a closed download kept
+    // the process drawing that long (half a second on a loaded machine), and the next request waited.
+    const sink = hangingUpSinkWithFlag(20_000);
+    const source = rowsCountedSince(3_000, sink.hungUp);
+    await expect(writeChecklistPdf(source.rows, headerFor(), sink.out)).rejects.toThrow();
+    expect(sink.out.destroyed).toBe(true);
+    expect(source.taken()).toBeLessThanOrEqual(2);
   }, 30_000);
 });

@@ -3,10 +3,10 @@ import { finished } from 'node:stream/promises';
 
 
 import type { ChecklistItem, ChecklistRow, ExportHeader } from './checklist-row.js';
-import { loadCjkFonts } from './cjk-font.js';
+import { loadParsedCjkFonts } from './cjk-font.js';
 import { formatInstant } from './dates.js';
 import { labelOf, labelsFor, type ExportLabels } from './labels.js';
-import { failOutput, waitForDrain, yieldToEventLoop } from './stream-output.js';
+import { failOutput, RenderBudget, yieldToEventLoop } from './stream-output.js';
 
 export const REGULAR = 'NotoSansSC';
 export const BOLD = 'NotoSansSC-Bold';
@@ -14,7 +14,7 @@ const MARGIN = 50;
 const FOOTER_SPACE = 30;
 const BOX = 9;
 const INDENT = 18;
-const YIELD_EVERY_ROWS = 50;
+const CLEAR_CACHES_EVERY_ROWS = 50;
 const GREY = '#555555';
 
 type Doc = PDFKit.PDFDocument;
@@ -220,7 +220,10 @@ export async function openA4Document(
   info: { Title: string; Subject: string; Author: string; generatedAt: Date },
 ): Promise<PDFKit.PDFDocument> {
   // loaded on first use: pdfkit and its font engine are a third of a CLI start that renders nothing
-  const [fonts, { default: PDFDocument }] = await Promise.all([loadCjkFonts(), import('pdfkit')]);
+  const [fonts, { default: PDFDocument }] = await Promise.all([
+    loadParsedCjkFonts(),
+    import('pdfkit'),
+  ]);
   const doc = new PDFDocument({
     size: 'A4',
     autoFirstPage: false,
@@ -259,6 +262,7 @@ export async function writeChecklistPdf(
   out: Writable,
 ): Promise<void> {
   const labels = labelsFor(header.locale);
+  const source = rows[Symbol.asyncIterator]();
   try {
     const doc = await openA4Document(header.locale, labels, {
       Title: `${labels.title} - ${header.organizationName}`,
@@ -269,24 +273,28 @@ export async function writeChecklistPdf(
     doc.pipe(out);
     const done = finished(out);
     done.catch(() => undefined);
+    // The first rows are read while the title page is drawn, and the file's first bytes leave before
+    // either: a download starts at once instead of after both.
+    const next = source.next();
+    next.catch(() => undefined);
+    await yieldToEventLoop();
 
     doc.addPage();
     drawTitlePage(doc, header, labels);
 
     let key: string | undefined;
     let count = 0;
-    for await (const row of rows) {
+    const budget = new RenderBudget();
+    for (let item = await next; !item.done; item = await source.next()) {
+      const row = item.value;
       const rowKey = row.miniProgram ? `mp:${row.miniProgram.id}` : 'organization';
       if (rowKey !== key) {
         key = rowKey;
         drawSectionHeading(doc, row, labels);
       }
       drawDeadline(doc, row, labels);
-      if (++count % YIELD_EVERY_ROWS === 0) {
-        clearLayoutCaches(doc);
-        await yieldToEventLoop();
-        await waitForDrain(out);
-      }
+      if (++count % CLEAR_CACHES_EVERY_ROWS === 0) clearLayoutCaches(doc);
+      await budget.breathe(out);
     }
     if (count === 0) {
       doc.moveDown(2);
@@ -295,6 +303,8 @@ export async function writeChecklistPdf(
     doc.end();
     await done;
   } catch (error) {
+    // as a for-await would: the source stops reading (its pages, its connection) when rendering fails
+    await source.return?.().catch(() => undefined);
     failOutput(out, error);
   }
 }

@@ -179,3 +179,63 @@ export function hangingUpSink(limit: number): Writable {
   });
   return out;
 }
+
+/**
+ * Rows as a slow database gives them: `rows`, then nothing until `release()` (a page still being read).
+ * `pulled()` says how many rows the writer has asked for so far.
+ */
+export function stalledRows(rows: ChecklistRow[]): {
+  rows: AsyncIterable<ChecklistRow>;
+  release: () => void;
+  pulled: () => number;
+} {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let pulled = 0;
+  async function* source(): AsyncGenerator<ChecklistRow> {
+    for (const row of rows) {
+      pulled++;
+      yield row;
+    }
+    await released;
+  }
+  return { rows: source(), release, pulled: () => pulled };
+}
+
+/** A reader that hangs up after `limit` bytes and says since when: `hungUp()` is true from then on. */
+export function hangingUpSinkWithFlag(limit: number): { out: Writable; hungUp: () => boolean } {
+  let size = 0;
+  let hungUp = false;
+  const out: Writable = new Writable({
+    highWaterMark: 1024,
+    write(chunk: Buffer, _encoding, callback) {
+      size += chunk.length;
+      if (size > limit) {
+        hungUp = true;
+        setImmediate(() => out.destroy());
+        return;
+      }
+      callback();
+    },
+  });
+  return { out, hungUp: () => hungUp };
+}
+
+/** `count` generated rows, counting how many the writer took once `since()` became true. */
+export function rowsCountedSince(
+  count: number,
+  since: () => boolean,
+): { rows: AsyncIterable<ChecklistRow>; taken: () => number } {
+  let taken = 0;
+  const source = generate(count);
+  const rows: AsyncIterable<ChecklistRow> = {
+    [Symbol.asyncIterator]: () => ({
+      next: () => {
+        const item = source.next();
+        if (!item.done && since()) taken++;
+        return Promise.resolve(item);
+      },
+    }),
+  };
+  return { rows, taken: () => taken };
+}

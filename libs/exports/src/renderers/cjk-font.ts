@@ -33,3 +33,38 @@ export function loadCjkFonts(): Promise<CjkFonts> {
   });
   return cached;
 }
+
+/** A font parsed by fontkit, which pdfkit's `registerFont` takes in place of the file's bytes. */
+export type ParsedFont = PDFKit.Mixins.PDFFontSource;
+
+export interface ParsedCjkFonts {
+  regular: ParsedFont;
+  bold: ParsedFont;
+}
+
+let parsed: Promise<ParsedCjkFonts> | undefined;
+
+/**
+ * Noto Sans SC parsed once per process and shared by every PDF. From bytes, pdfkit parses each font again
+ * in every document, and the first text set in a CJK font decodes its glyph and layout tables: about 0.2 s
+ * per document before its first byte. A parsed font holds no per-document state (the subset of glyphs a
+ * document uses lives in pdfkit's per-document font), so one parse serves every document, one after
+ * another or interleaved. fontkit is the one pdfkit itself depends on.
+ */
+export function loadParsedCjkFonts(): Promise<ParsedCjkFonts> {
+  parsed ??= (async () => {
+    const require = createRequire(import.meta.url);
+    const fontkit = createRequire(require.resolve('pdfkit'))('fontkit') as {
+      create(buffer: Buffer): object;
+    };
+    const { regular, bold } = await loadCjkFonts();
+    return {
+      regular: fontkit.create(regular) as unknown as ParsedFont,
+      bold: fontkit.create(bold) as unknown as ParsedFont,
+    };
+  })();
+  parsed.catch(() => {
+    parsed = undefined;
+  });
+  return parsed;
+}

@@ -88,6 +88,26 @@ export function yieldToEventLoop(): Promise<void> {
 }
 
 /**
+ * Hands the event loop back at least every `ms` milliseconds of rendering, and notices a destination
+ * that went away or wants to drain, checked on every call. Counting rows instead let a PDF hold the
+ * loop for 50 rows (half a second on a loaded machine): the next request on the process waited that
+ * long for its first byte, and a client that had gone was noticed only after 50 rows more.
+ */
+export class RenderBudget {
+  private since = performance.now();
+
+  constructor(private readonly ms = 20) {}
+
+  async breathe(out: Writable): Promise<void> {
+    await waitForDrain(out);
+    if (performance.now() - this.since < this.ms) return;
+    await yieldToEventLoop();
+    await waitForDrain(out);
+    this.since = performance.now();
+  }
+}
+
+/**
  * A failed export must not look like a complete file: the destination is destroyed (an HTTP response is
  * then aborted, not ended) and the error is rethrown to the caller. Destroyed without the error, so a
  * destination nobody listens to for 'error' cannot crash the process.
