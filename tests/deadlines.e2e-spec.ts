@@ -307,6 +307,19 @@ describe('demo organization', () => {
         .urgency,
     ).toBe('overdue');
     expect(deadlines.filter((d: any) => d.kind === 'vendor_contract_end')).toHaveLength(2);
+    // Two owners (康宁医疗 owns the hospital and the shop): one enterprise annual report each, not one per
+    // mini-program; and the hospital's domain, registered at 阿里云 until the seed's today + 75 days.
+    expect(
+      deadlines
+        .filter((d: any) => d.kind === 'enterprise_annual_report')
+        .map((d: any) => [d.requirementName, d.miniProgram])
+        .sort(),
+    ).toEqual([
+      ['企业年度报告公示（工商年报）（广州康宁医疗科技有限公司）', null],
+      ['企业年度报告公示（工商年报）（广州康宁教育咨询有限公司）', null],
+    ]);
+    const domain = deadlines.filter((d: any) => d.requirementCode === 'domain_name_registration');
+    expect(domain.map((d: any) => [d.miniProgram?.name, d.daysLeft])).toEqual([['康宁互联网医院', 75]]);
     const hospital = mps.find((m: any) => m.name === '康宁互联网医院');
     const gap = (await get(`/api/v1/mini-programs/${hospital.id}/compliance`, bearer).expect(200)).body;
     expect(gap.items.find((i: any) => i.requirementCode === 'internet_hospital').state).toBe('missing');

@@ -221,6 +221,7 @@ describe('merging the per-mini-program duplicates of a database written before',
     } finally {
       await runner.release();
     }
+    Object.assign(merged, { tencent: tb, huawei: hd });
 
     const rows = await sql(
       `SELECT id, subject_key, mini_program_id, title, state, snoozed_until::text FROM deadlines
@@ -259,7 +260,6 @@ describe('merging the per-mini-program duplicates of a database written before',
     );
     // The API lists the open one once; the completed year is history.
     expect((await annualReports(org)).map((r) => r.id)).toEqual([tb]);
-    Object.assign(merged, { tencent: tb, huawei: hd });
   });
 
   it('then sends each stage once: nothing again for d-90, one mail per operator for d-60', async () => {
@@ -268,6 +268,14 @@ describe('merging the per-mini-program duplicates of a database written before',
     await w.tick('2027-04-15T01:30:00Z');
     await w.tick('2027-05-01T01:30:00Z');
     await w.tick('2027-05-01T01:40:00Z');
+    // Every mail to the first organization's operators: its only obligations are the two owners' reports
+    // (康宁医疗 with two mini-programs, 康宁教育 with one), so two owners x two operators x two stages.
+    const flows = w.received.filter((r) => r.to.endsWith('@flows.cn')).map((r) => `${r.day} ${r.stage}`);
+    expect(flows.sort()).toEqual([...Array(4).fill('2027-04-01 d-90'), ...Array(4).fill('2027-05-01 d-60')]);
+    // The merged 腾讯 cycle: its d-90 went out before the merge (on the duplicate), so only d-60 now.
+    expect(mails(merged.tencent)).toEqual(['2027-05-01 d-60 op@before.cn']);
+    // The completed 华为 year sends nothing, not even the stage one duplicate had planned.
+    expect(mails(merged.huawei)).toEqual([]);
     // Counted by hand: two operators, two stages, one owner: four mails, whatever the mini-programs.
     expect(mails(ids.kangning)).toEqual([
       '2027-04-01 d-90 op2@flows.cn',
@@ -275,10 +283,6 @@ describe('merging the per-mini-program duplicates of a database written before',
       '2027-05-01 d-60 op2@flows.cn',
       '2027-05-01 d-60 op@flows.cn',
     ]);
-    // The merged 腾讯 cycle: its d-90 went out before the merge (on the duplicate), so only d-60 now.
-    expect(mails(merged.tencent)).toEqual(['2027-05-01 d-60 op@before.cn']);
-    // The completed 华为 year sends nothing, not even the stage one duplicate had planned.
-    expect(mails(merged.huawei)).toEqual([]);
     const everything = w.received.filter((r) => r.stage === 'd-90' || r.stage === 'd-60');
     expect(everything.filter((r) => r.to === 'op@before.cn').map((r) => `${r.day} ${r.stage}`)).toEqual([
       '2027-05-01 d-60',

@@ -76,4 +76,62 @@ describe('medical institution 校验 by bed count, yearly 等保', () => {
       { requirement_code: 'medical_institution_inspection', due_on: '2029-04-15', state: 'open' },
     ]);
   });
+
+  it('corrects the live 校验 cycle when the beds change its period, and renews it only on a new inspection', async () => {
+    const org = await t.createOrg();
+    const http = (method: 'post' | 'patch' | 'get', path: string, body?: object) => {
+      const req = t.http()[method](path).set('Authorization', org.bearer);
+      return body ? req.send(body) : req;
+    };
+    const mp = (
+      await http(
+        'post',
+        '/api/v1/mini-programs',
+        miniProgramBody({
+          bedCount: 80,
+          qualifications: [{ requirementCode: 'medical_institution_inspection', issuedOn: '2026-04-15' }],
+        }),
+      ).expect(201)
+    ).body as { id: string; qualifications: { id: string }[] };
+    const rows = async () =>
+      (
+        await db.query(
+          `SELECT id, due_on::text, state, sequence FROM deadlines
+            WHERE mini_program_id = $1 AND requirement_code = 'medical_institution_inspection'
+            ORDER BY created_at, due_on`,
+          [mp.id],
+        )
+      ).rows as { id: string; due_on: string; state: string; sequence: number }[];
+    const [first] = await rows();
+    expect(first).toMatchObject({ due_on: '2027-04-15', state: 'open', sequence: 0 });
+    await http('post', `/api/v1/deadlines/${first.id}/acknowledge`, {}).expect(200);
+    // 120 beds: every 3 years, 2026-04-15 + 3 = 2029-04-15. The same cycle, moved: no renewal, still acknowledged.
+    await http('patch', `/api/v1/mini-programs/${mp.id}`, { bedCount: 120 }).expect(200);
+    expect(await rows()).toEqual([
+      { id: first.id, due_on: '2029-04-15', state: 'acknowledged', sequence: 1 },
+    ]);
+    // Back to 90 beds: yearly again, 2027-04-15, the same cycle once more.
+    await http('patch', `/api/v1/mini-programs/${mp.id}`, { bedCount: 90 }).expect(200);
+    expect(await rows()).toEqual([
+      { id: first.id, due_on: '2027-04-15', state: 'acknowledged', sequence: 2 },
+    ]);
+    const { rows: audit } = await db.query(
+      `SELECT action, after->>'dueOn' AS due FROM audit_events WHERE entity_id = $1 ORDER BY occurred_at, id`,
+      [first.id],
+    );
+    expect(audit.filter((a) => a.action === 'deadline.corrected').map((a) => a.due)).toEqual([
+      '2029-04-15',
+      '2027-04-15',
+    ]);
+    // A new inspection on 2027-04-10 is the renewal: this cycle completes, the next is 2028-04-10 (90 beds).
+    const qualificationId = mp.qualifications[0].id;
+    await http('patch', `/api/v1/mini-programs/${mp.id}/qualifications/${qualificationId}`, {
+      issuedOn: '2027-04-10',
+    }).expect(200);
+    const renewed = await rows();
+    expect(renewed.map((r) => [r.id === first.id, r.due_on, r.state])).toEqual([
+      [true, '2027-04-15', 'completed'],
+      [false, '2028-04-10', 'open'],
+    ]);
+  });
 });

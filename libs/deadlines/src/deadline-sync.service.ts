@@ -11,6 +11,7 @@ import {
   decideCycle,
   deriveDeadlines,
   deriveOwnerDeadlines,
+  isCadenceChange,
   ownersOf,
   ownerSubjectKey,
 } from '../../domain/src/deadlines/index.js';
@@ -30,6 +31,8 @@ interface Derived {
   subjectKey: string;
   miniProgramId: string | null;
   vendorId: string | null;
+  /** The qualification a qualification cycle was derived from: tells a changed 校验 cadence from a renewal. */
+  held?: { issuedOn: string | null; expiresOn: string | null };
 }
 
 /**
@@ -132,11 +135,18 @@ export class DeadlineSyncService extends RegistryObserver {
             });
           }
         } else {
+          const qualificationId = cycle.subjectKey.startsWith('qualification:')
+            ? cycle.subjectKey.slice('qualification:'.length)
+            : null;
+          const held = qualificationId
+            ? (qualificationsOf.get(mp.id) ?? []).find((q) => q.id === qualificationId)
+            : undefined;
           derived.push({
             cycle,
             subjectKey: `mp:${mp.id}:${cycle.subjectKey}`,
             miniProgramId: mp.id,
             vendorId: mp.vendorId,
+            ...(held ? { held: { issuedOn: held.issuedOn, expiresOn: held.expiresOn } } : {}),
           });
         }
       }
@@ -302,9 +312,11 @@ export class DeadlineSyncService extends RegistryObserver {
       }
       if (CALENDAR_DRIVEN.has(row.kind)) continue;
       const c = d.cycle;
+      // A bed count crossing 100 changes when the next 校验 falls, not whether the last one happened.
+      const cadenceChange = d.held !== undefined && isCadenceChange(c.requirementCode, d.held, row.dueOn);
       const decision = decideCycle(
         { state: row.state, snoozedUntil: row.snoozedUntil, dueDate: row.dueOn },
-        { type: 'edit_expiry', newDueDate: c.dueDate },
+        { type: 'edit_expiry', newDueDate: c.dueDate, cadenceChange },
         today,
       );
       if (decision.kind === 'changed' && decision.stages === 'renew') {
@@ -339,8 +351,9 @@ export class DeadlineSyncService extends RegistryObserver {
             dueOn: c.dueDate,
             actBy: c.actBy,
             state: decision.state,
-            reason:
-              'correction: the new date is before the due date of a cycle not yet past due, so the same cycle moves; stages already sent stay sent',
+            reason: cadenceChange
+              ? 'correction: the period changed (bed count), not the last inspection, so the same cycle moves; stages already sent stay sent'
+              : 'correction: the new date is before the due date of a cycle not yet past due, so the same cycle moves; stages already sent stay sent',
           },
         });
       }

@@ -157,6 +157,27 @@ describe('decideCycle', () => {
       { kind: 'changed', state: 'open', snoozedUntil: null, reason: 'correction' },
     ],
     [
+      'a changed cadence moves the due date later: a correction of the same cycle, not a renewal',
+      acked,
+      { type: 'edit_expiry', newDueDate: '2028-01-01', cadenceChange: true },
+      TODAY,
+      { kind: 'changed', state: 'acknowledged', stages: 'move', reason: 'correction', dueDate: '2028-01-01' },
+    ],
+    [
+      'a changed cadence moves a past-due cycle: still the same cycle',
+      open,
+      { type: 'edit_expiry', newDueDate: '2028-01-01', cadenceChange: true },
+      '2027-01-02',
+      { kind: 'changed', state: 'open', stages: 'move', reason: 'correction', dueDate: '2028-01-01' },
+    ],
+    [
+      'a changed cadence that gives the same date changes nothing',
+      open,
+      { type: 'edit_expiry', newDueDate: DUE, cadenceChange: true },
+      TODAY,
+      { kind: 'unchanged' },
+    ],
+    [
       'edit the expiry to the same date',
       open,
       { type: 'edit_expiry', newDueDate: DUE },

@@ -31,8 +31,12 @@ export type CycleAction =
   | { type: 'snooze'; until: LocalDate; overrideAcknowledgement?: boolean }
   | { type: 'reopen' }
   | { type: 'complete' }
-  /** The registry's expiry (certification date, qualification expiry, contract end) was edited. */
-  | { type: 'edit_expiry'; newDueDate: LocalDate }
+  /**
+   * The registry's expiry (certification date, qualification expiry, contract end) was edited.
+   * `cadenceChange`: the date moved because the obligation's period changed (校验 by bed count), not
+   * because it was renewed: always a correction of the same cycle, later or earlier, past due or not.
+   */
+  | { type: 'edit_expiry'; newDueDate: LocalDate; cadenceChange?: boolean }
   /** The obligation no longer applies. */
   | { type: 'drop' };
 
@@ -153,7 +157,10 @@ export function decideCycle(cycle: CycleSnapshot, action: CycleAction, today: Lo
       return change('completed', null, false, 'renew');
     case 'edit_expiry': {
       if (!isLiveCycle(state)) return CLOSED(state);
-      const kind = expiryChangeKind(cycle.dueDate, action.newDueDate, today);
+      const kind =
+        action.cadenceChange === true && action.newDueDate !== cycle.dueDate
+          ? 'correction'
+          : expiryChangeKind(cycle.dueDate, action.newDueDate, today);
       if (kind === 'same') return { kind: 'unchanged' };
       if (kind === 'renewal') {
         return { ...change('completed', null, false, 'renew'), dueDate: action.newDueDate, reason: kind };

@@ -29,6 +29,7 @@ export {
 export {
   CLASSIFIED_PROTECTION_CODE,
   inspectionPeriodYears,
+  isCadenceChange,
   MEDICAL_INSPECTION_CODE,
   periodicDueDate,
 } from './periodic-checks.js';

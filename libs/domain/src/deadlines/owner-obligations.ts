@@ -1,6 +1,6 @@
 import { findRequirement, type Catalogue } from '../../../catalogue/src/index.js';
 import { compareLocalDates, localDateParts, type LocalDate } from '../time/index.js';
-import type { DeadlineCycle, DeadlineKind } from './deadline-cycle.js';
+import type { DeadlineCycle } from './deadline-cycle.js';
 import { ENTERPRISE_ANNUAL_REPORT_CODE, enterpriseAnnualReportCycle } from './derive-deadlines.js';
 
 /**
@@ -76,7 +76,7 @@ export function deriveOwnerDeadlines(
  */
 export function deadlineDisplayName(
   requirementName: string | null | undefined,
-  deadline: { kind: DeadlineKind | string; title: string | null },
+  deadline: { kind: string; title: string | null },
   locale: 'zh-CN' | 'en',
 ): string {
   if (deadline.kind === 'enterprise_annual_report' && requirementName && deadline.title) {
@@ -88,7 +88,7 @@ export function deadlineDisplayName(
 }
 
 /** The owner an owner-level obligation is about (kept as its title), or null for any other deadline. */
-export function ownerNameOf(deadline: { kind: DeadlineKind | string; title: string | null }): string | null {
+export function ownerNameOf(deadline: { kind: string; title: string | null }): string | null {
   return deadline.kind === 'enterprise_annual_report' ? deadline.title : null;
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { loadCatalogue } from '../../../catalogue/src/index.js';
 import { deriveDeadlines } from './derive-deadlines.js';
-import { inspectionPeriodYears, periodicDueDate } from './periodic-checks.js';
+import { inspectionPeriodYears, isCadenceChange, periodicDueDate } from './periodic-checks.js';
 
 describe('medical institution inspection (校验) by bed count', () => {
   it.each([
@@ -65,5 +65,21 @@ describe('medical institution inspection (校验) by bed count', () => {
         applyBy: '2028-06-30',
       }),
     ]);
+  });
+});
+
+describe('a 校验 cycle moved by a changed bed count', () => {
+  it.each([
+    // code, last inspection, entered expiry, live cycle due, cadence change? (by hand)
+    ['medical_institution_inspection', '2026-04-15', null, '2027-04-15', true], // yearly → 3 years
+    ['medical_institution_inspection', '2026-04-15', null, '2029-04-15', true], // 3 years → yearly
+    ['medical_institution_inspection', '2024-02-29', null, '2025-02-28', true],
+    ['medical_institution_inspection', '2027-04-10', null, '2027-04-15', false], // a new inspection: renewal
+    ['medical_institution_inspection', '2026-04-15', '2027-06-30', '2027-04-15', false], // owner's date
+    ['medical_institution_inspection', null, null, '2027-04-15', false],
+    ['internet_hospital_classified_protection', '2026-06-30', null, '2027-06-30', false],
+    [null, '2026-04-15', null, '2027-04-15', false],
+  ] as const)('%s last %s, entered %s, live due %s: %s', (code, issuedOn, expiresOn, liveDue, cadence) => {
+    expect(isCadenceChange(code, { issuedOn, expiresOn }, liveDue)).toBe(cadence);
   });
 });

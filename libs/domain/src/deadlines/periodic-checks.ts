@@ -32,3 +32,20 @@ export function periodicDueDate(
   }
   return null;
 }
+
+/**
+ * Whether a live 校验 cycle due on `liveDue` moving elsewhere only follows a changed cadence (the bed count
+ * crossed 100): its due date is the same last inspection (`issuedOn`) plus one of the two periods, so no new
+ * inspection was recorded and the same cycle is corrected, not renewed. A date the owner entered, another
+ * requirement, or a last inspection that no longer gives `liveDue` is not a cadence change.
+ */
+export function isCadenceChange(
+  requirementCode: string | null,
+  held: { issuedOn: LocalDate | null; expiresOn: LocalDate | null },
+  liveDue: LocalDate,
+): boolean {
+  if (requirementCode !== MEDICAL_INSPECTION_CODE) return false;
+  if (held.expiresOn !== null || held.issuedOn === null) return false;
+  const issuedOn = held.issuedOn;
+  return [1, 3].some((years) => addYears(issuedOn, years) === liveDue);
+}
