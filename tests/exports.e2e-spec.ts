@@ -201,7 +201,7 @@ describe('checklist exports over HTTP, read back by independent readers', () => 
     const step = records.find((r) => r['条目类型'] === '步骤' && r['事项'] === '食品经营许可证')!;
     expect(step['执行方']).toBe('业主');
     expect(step['逾期后果']).toMatch(/许可证失效/);
-    expect(step['依据']).toBe('https://www.samr.gov.cn/');
+    expect(step['依据']).toBe('https://www.gov.cn/gongbao/2023/issue_10606/202307/content_6894763.html');
   });
 
   it('CSV and XLSX: a mini-program named like a formula comes out as inert text', async () => {

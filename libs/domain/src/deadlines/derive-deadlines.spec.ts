@@ -73,10 +73,12 @@ describe('golden dates for every catalogue rule', () => {
       'official-calendar',
     ],
     // 30 working days back crosses National Day, the make-up Saturday 10 Oct, Mid-autumn and the make-up Sunday 20 Sep.
+    // The window, 90 working days back (2023 measures): 30 to 14 Sep as above, 31-40 Sep 11-1 and Aug 31,
+    // 41-60 Aug 28-3, 61-83 Jul 31-1, 84-85 Jun 30-29, 86-90 Jun 26-22 (Dragon Boat, Jun 19-21, is before it).
     [
       'food_business_licence',
       '2026-10-30',
-      '2026-07-30',
+      '2026-06-22',
       '2026-09-14',
       '2026-09-14',
       false,
