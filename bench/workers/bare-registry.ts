@@ -5,6 +5,20 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import pg from 'pg';
 
+import { loadCatalogue } from '../../libs/catalogue/src/index.js';
+import { unknownServiceCategories } from '../../libs/domain/src/validation/service-category.js';
+
+// The app's answer flags categories the catalogue cannot judge (pure code, the same functions it calls).
+const KNOWN_CATEGORY_PATHS = loadCatalogue().serviceCategories.map((c) => c.path);
+const warningsOf = (categories: string[]) =>
+  unknownServiceCategories(categories, KNOWN_CATEGORY_PATHS).map((n) => ({
+    field: `serviceCategories[${n.index}]`,
+    rule: n.rule,
+    value: n.value,
+    message: 'unknown service category: the qualifications it needs cannot be judged',
+    nearMatches: n.nearMatches,
+  }));
+
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
 // Dates as the app returns them: 'YYYY-MM-DD' text, not JavaScript dates.
 pg.types.setTypeParser(1082, (v) => v);
@@ -135,6 +149,7 @@ async function list(org: string, q: URLSearchParams) {
           createdAt: (x.created_at as Date).toISOString(),
           updatedAt: (x.updated_at as Date).toISOString(),
         })),
+      warnings: warningsOf(r.service_categories),
       createdAt: (r.created_at as Date).toISOString(),
       updatedAt: (r.updated_at as Date).toISOString(),
     };
