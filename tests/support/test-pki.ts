@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const OPENSSL = '/usr/bin/openssl';
+/** A new P-256 key, unencrypted: what every certificate here is made with. */
+const NEW_EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
 
 /** A throw-away CA and leaf certificates with exact validity windows (`openssl ca -startdate/-enddate`). */
 export class TestPki {
@@ -44,11 +46,7 @@ export class TestPki {
     this.openssl([
       'req',
       '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
+      ...NEW_EC_KEY,
       '-keyout',
       path.join(this.dir, 'ca.key'),
       '-out',
@@ -64,17 +62,18 @@ export class TestPki {
     execFileSync(OPENSSL, args, { stdio: 'pipe', env: { ...process.env, SAN: 'DNS:unused', ...env } });
   }
 
+  /** The key and certificate written at `base` (.key, .crt). */
+  private pair(base: string): { key: string; cert: string } {
+    return { key: readFileSync(`${base}.key`, 'utf8'), cert: readFileSync(`${base}.crt`, 'utf8') };
+  }
+
   /** A leaf for `names`, valid from `start` to `end` (UTC, YYYYMMDDHHMMSSZ), signed by the CA. */
   leaf(names: string[], start: string, end: string): { key: string; cert: string } {
     const base = path.join(this.dir, `leaf-${++this.n}`);
     this.openssl([
       'req',
       '-new',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
+      ...NEW_EC_KEY,
       '-keyout',
       `${base}.key`,
       '-out',
@@ -102,7 +101,7 @@ export class TestPki {
       ],
       { SAN: names.map((n) => `DNS:${n}`).join(',') },
     );
-    return { key: readFileSync(`${base}.key`, 'utf8'), cert: readFileSync(`${base}.crt`, 'utf8') };
+    return this.pair(base);
   }
 
   /** A self-signed certificate: fine names and dates, but no trusted issuer. */
@@ -111,11 +110,7 @@ export class TestPki {
     this.openssl([
       'req',
       '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
+      ...NEW_EC_KEY,
       '-keyout',
       `${base}.key`,
       '-out',
@@ -127,6 +122,6 @@ export class TestPki {
       '-days',
       '365',
     ]);
-    return { key: readFileSync(`${base}.key`, 'utf8'), cert: readFileSync(`${base}.crt`, 'utf8') };
+    return this.pair(base);
   }
 }
