@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
 import { APP_CONFIG, type AppConfig } from '../../config/src/app-config.js';
 import { Clock } from '../../common/src/clock.js';
+import { IdGenerator } from '../../common/src/ids.js';
 import { HostResolver, OutboundGuard, SystemHostResolver } from '../../common/src/outbound-guard.js';
 import { createDataSource } from '../../database/src/data-source.js';
 import { HealthContributors } from './health-contributors.js';
@@ -34,8 +35,18 @@ export class CoreModule {
         },
         AuditService,
         HealthContributors,
+        IdGenerator,
       ],
-      exports: [APP_CONFIG, Clock, DataSource, AuditService, HealthContributors, HostResolver, OutboundGuard],
+      exports: [
+        APP_CONFIG,
+        Clock,
+        DataSource,
+        AuditService,
+        HealthContributors,
+        HostResolver,
+        OutboundGuard,
+        IdGenerator,
+      ],
     };
   }
 }
