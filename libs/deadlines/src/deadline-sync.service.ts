@@ -18,7 +18,11 @@ import {
 import { localDateOf } from '../../domain/src/time/index.js';
 import { MiniProgramEntity } from '../../registry/src/mini-program.entity.js';
 import { QualificationEntity } from '../../registry/src/qualification.entity.js';
-import { RegistryObserver } from '../../registry/src/registry-ports.js';
+import {
+  type CreationPlanner,
+  type PlannedRecords,
+  RegistryObserver,
+} from '../../registry/src/registry-ports.js';
 import { VendorEntity } from '../../registry/src/vendor.entity.js';
 import { CatalogueService } from '../../requirements/src/catalogue.service.js';
 import { DeadlineEntity, LIVE_STATES } from './deadline.entity.js';
@@ -53,21 +57,13 @@ export class DeadlineSyncService extends RegistryObserver {
     super();
   }
 
-  async miniProgramsChanged(
-    m: EntityManager,
-    ctx: AuthContext,
-    miniProgramIds: string[],
-    options: { created?: readonly MiniProgramEntity[] } = {},
-  ): Promise<void> {
+  async miniProgramsChanged(m: EntityManager, ctx: AuthContext, miniProgramIds: string[]): Promise<void> {
     const org = await m.findOneByOrFail(OrganizationEntity, { id: ctx.organizationId });
     const today = localDateOf(this.clock.now(), org.timeZone);
     const catalogue = this.catalogue.forOrganization(org.catalogueOverrides);
-    // Rows this transaction has just inserted are taken as given (a bulk import read its own 50,000 rows back).
-    const miniPrograms = options.created
-      ? [...options.created]
-      : miniProgramIds.length
-        ? await m.findBy(MiniProgramEntity, { organizationId: org.id, id: In(miniProgramIds) })
-        : [];
+    const miniPrograms = miniProgramIds.length
+      ? await m.findBy(MiniProgramEntity, { organizationId: org.id, id: In(miniProgramIds) })
+      : [];
     const qualifications = miniPrograms.length
       ? await m.findBy(QualificationEntity, {
           organizationId: org.id,
@@ -78,88 +74,59 @@ export class DeadlineSyncService extends RegistryObserver {
     const vendors = vendorIds.length
       ? await m.findBy(VendorEntity, { organizationId: org.id, id: In(vendorIds) })
       : [];
-
-    // Maps, not find/filter per mini-program: a 50,000-row import made those loops quadratic.
-    const vendorById = new Map(vendors.map((v) => [v.id, v]));
-    const qualificationsOf = new Map<string, QualificationEntity[]>();
-    for (const q of qualifications) {
-      const list = qualificationsOf.get(q.miniProgramId) ?? [];
-      list.push(q);
-      qualificationsOf.set(q.miniProgramId, list);
-    }
-    const derived: Derived[] = [];
-    const contracts = new Set<string>();
-    // Mini-programs alike in all but their id derive the same cycles (the id is not in a cycle; a vendor
-    // without a contract end adds none): an import of 50,000 rows with a few hundred distinct dates derived
-    // each answer once instead of 50,000 times (the working-day arithmetic was a third of its CPU time).
-    const cyclesOf = new Map<string, DeadlineCycle[]>();
-    for (const mp of miniPrograms) {
-      const vendor = (mp.vendorId && vendorById.get(mp.vendorId)) || null;
-      const input: DeriveDeadlinesInput = {
-        miniProgram: {
-          id: mp.id,
-          certificationExpiresOn: mp.certificationExpiresOn,
-          serviceCategories: mp.serviceCategories,
-          features: mp.features,
-          bedCount: mp.bedCount,
-        },
-        qualifications: (qualificationsOf.get(mp.id) ?? []).map((q) => ({
-          id: q.id,
-          requirementCode: q.requirementCode,
-          expiresOn: q.expiresOn,
-          issuedOn: q.issuedOn,
-        })),
-        vendor: vendor ? { id: vendor.id, contractEndsOn: vendor.contractEndsOn } : null,
-        customDeadlines: [],
-      };
-      const key = JSON.stringify({
-        ...input,
-        miniProgram: { ...input.miniProgram, id: null },
-        vendor: input.vendor?.contractEndsOn ? input.vendor : null,
-      });
-      let cycles = cyclesOf.get(key);
-      if (!cycles) {
-        cycles = deriveDeadlines(input, catalogue, today);
-        cyclesOf.set(key, cycles);
-      }
-      for (const cycle of cycles) {
-        if (cycle.kind === 'vendor_contract_end') {
-          // One contract per vendor, however many mini-programs it serves.
-          if (!contracts.has(vendor!.id)) {
-            contracts.add(vendor!.id);
-            derived.push({
-              cycle,
-              subjectKey: `vendor:${vendor!.id}:contract`,
-              miniProgramId: null,
-              vendorId: vendor!.id,
-            });
-          }
-        } else {
-          const qualificationId = cycle.subjectKey.startsWith('qualification:')
-            ? cycle.subjectKey.slice('qualification:'.length)
-            : null;
-          const held = qualificationId
-            ? (qualificationsOf.get(mp.id) ?? []).find((q) => q.id === qualificationId)
-            : undefined;
-          derived.push({
-            cycle,
-            subjectKey: `mp:${mp.id}:${cycle.subjectKey}`,
-            miniProgramId: mp.id,
-            vendorId: mp.vendorId,
-            ...(held ? { held: { issuedOn: held.issuedOn, expiresOn: held.expiresOn } } : {}),
-          });
-        }
-      }
-    }
+    const derived = new Derivation(catalogue, today, vendors).derive(miniPrograms, qualifications);
     const subjects = [
       ...miniProgramIds.map((id) => `mp:${id}:%`),
       ...vendorIds.map((id) => `vendor:${id}:%`),
     ];
     const contractless = vendors.filter((v) => v.contractEndsOn === null).map((v) => v.id);
-    await this.reconcile(m, ctx, today, subjects, derived, miniProgramIds, contractless, !!options.created);
+    await this.reconcile(m, ctx, today, subjects, derived, miniProgramIds, contractless);
     await this.reconcileOwners(m, ctx, today, catalogue, [
       ...new Set(miniPrograms.map((p) => p.ownerCreditCode)),
     ]);
+  }
+
+  /**
+   * New mini-programs' cycles open as they are derived: none of theirs can exist, so their rows are
+   * inserted without a lookup or a conflict clause. Their vendors' contract cycles and their owners'
+   * annual reports may exist already (other mini-programs share them): those are reconciled once, at the
+   * end, as any change would.
+   */
+  async creationPlanner(m: EntityManager, ctx: AuthContext, vendorIds: string[]): Promise<CreationPlanner> {
+    const org = await m.findOneByOrFail(OrganizationEntity, { id: ctx.organizationId });
+    const today = localDateOf(this.clock.now(), org.timeZone);
+    const catalogue = this.catalogue.forOrganization(org.catalogueOverrides);
+    const vendors = vendorIds.length
+      ? await m.findBy(VendorEntity, { organizationId: org.id, id: In(vendorIds) })
+      : [];
+    const derivation = new Derivation(catalogue, today, vendors);
+    const vendorCycles: Derived[] = [];
+    const owners = new Set<string>();
+    return {
+      plan: (created, qualifications): PlannedCycles => {
+        const rows: Partial<DeadlineEntity>[] = [];
+        for (const d of derivation.derive(created, qualifications)) {
+          if (d.miniProgramId === null) vendorCycles.push(d);
+          else rows.push({ organizationId: org.id, ...this.columns(d) });
+        }
+        for (const mp of created) owners.add(mp.ownerCreditCode);
+        return { count: rows.length, rows };
+      },
+      write: (manager, planned) => this.insertAll(manager, (planned as PlannedCycles).rows, false),
+      finish: async (manager) => {
+        const contractless = vendors.filter((v) => v.contractEndsOn === null).map((v) => v.id);
+        await this.reconcile(
+          manager,
+          ctx,
+          today,
+          vendors.map((v) => `vendor:${v.id}:%`),
+          vendorCycles,
+          [],
+          contractless,
+        );
+        await this.reconcileOwners(manager, ctx, today, catalogue, [...owners]);
+      },
+    };
   }
 
   async ownersChanged(m: EntityManager, ctx: AuthContext, creditCodes: string[]): Promise<void> {
@@ -273,13 +240,10 @@ export class DeadlineSyncService extends RegistryObserver {
     derived: Derived[],
     miniProgramIds: string[],
     contractlessVendorIds: string[],
-    created: boolean,
   ): Promise<void> {
     if (!subjectPatterns.length) return;
     const organizationId = ctx.organizationId;
-    // A mini-program inserted by this transaction has no cycle yet: only its vendors' cycles are looked up
-    // (matching its patterns found nothing, and cost a second per 50,000 imported rows).
-    const patterns = created ? subjectPatterns.filter((p) => p.startsWith('vendor:')) : subjectPatterns;
+    const patterns = subjectPatterns;
     const live = !patterns.length
       ? []
       : await m
@@ -292,7 +256,7 @@ export class DeadlineSyncService extends RegistryObserver {
           .andWhere(
             '(d.mini_program_id = ANY(:mps) OR (d.mini_program_id IS NULL AND d.vendor_id = ANY(:vendors)))',
             {
-              mps: created ? [] : miniProgramIds,
+              mps: miniProgramIds,
               vendors: patterns.filter((p) => p.startsWith('vendor:')).map((p) => p.slice(7, -2)),
             },
           )
@@ -302,12 +266,10 @@ export class DeadlineSyncService extends RegistryObserver {
     const derivedSubjects = new Set(derived.map((d) => d.subjectKey));
     const inserts: Partial<DeadlineEntity>[] = [];
 
-    // Cycles of a mini-program this transaction created cannot meet an existing row (its id is new).
-    const fresh: Partial<DeadlineEntity>[] = [];
     for (const d of derived) {
       const row = liveBySubject.get(d.subjectKey);
       if (!row) {
-        (created && d.miniProgramId !== null ? fresh : inserts).push({ organizationId, ...this.columns(d) });
+        inserts.push({ organizationId, ...this.columns(d) });
         continue;
       }
       if (CALENDAR_DRIVEN.has(row.kind)) continue;
@@ -360,7 +322,6 @@ export class DeadlineSyncService extends RegistryObserver {
     }
 
     await this.insertAll(m, inserts, true);
-    await this.insertAll(m, fresh, false);
 
     // Obligations that no longer apply (qualification removed, certification date cleared, contract end cleared).
     const changed = new Set(miniProgramIds);
@@ -490,5 +451,102 @@ export class DeadlineSyncService extends RegistryObserver {
       dueIsDayOff: c.dueIsDayOff,
       calendarBasis: c.calendarBasis,
     };
+  }
+}
+
+interface PlannedCycles extends PlannedRecords {
+  rows: Partial<DeadlineEntity>[];
+}
+
+/**
+ * The cycles mini-programs derive, given their organization's catalogue, today and their vendors. One
+ * instance serves a whole import: mini-programs alike in all but their id derive the same cycles (the id is
+ * not in a cycle; a vendor without a contract end adds none), so each distinct answer is derived once (an
+ * import of 50,000 rows with a few hundred distinct dates: the working-day arithmetic was a third of its
+ * CPU time), and a vendor's contract cycle is derived once however many mini-programs it serves.
+ */
+class Derivation {
+  private readonly vendorById: Map<string, VendorEntity>;
+  private readonly cyclesOf = new Map<string, DeadlineCycle[]>();
+  private readonly contracts = new Set<string>();
+
+  constructor(
+    private readonly catalogue: Catalogue,
+    private readonly today: string,
+    vendors: readonly VendorEntity[],
+  ) {
+    this.vendorById = new Map(vendors.map((v) => [v.id, v]));
+  }
+
+  derive(
+    miniPrograms: readonly MiniProgramEntity[],
+    qualifications: readonly QualificationEntity[],
+  ): Derived[] {
+    // Maps, not find/filter per mini-program: a 50,000-row import made those loops quadratic.
+    const qualificationsOf = new Map<string, QualificationEntity[]>();
+    for (const q of qualifications) {
+      const list = qualificationsOf.get(q.miniProgramId) ?? [];
+      list.push(q);
+      qualificationsOf.set(q.miniProgramId, list);
+    }
+    const derived: Derived[] = [];
+    for (const mp of miniPrograms) {
+      const vendor = (mp.vendorId && this.vendorById.get(mp.vendorId)) || null;
+      const held = qualificationsOf.get(mp.id) ?? [];
+      const input: DeriveDeadlinesInput = {
+        miniProgram: {
+          id: mp.id,
+          certificationExpiresOn: mp.certificationExpiresOn,
+          serviceCategories: mp.serviceCategories,
+          features: mp.features,
+          bedCount: mp.bedCount,
+        },
+        qualifications: held.map((q) => ({
+          id: q.id,
+          requirementCode: q.requirementCode,
+          expiresOn: q.expiresOn,
+          issuedOn: q.issuedOn,
+        })),
+        vendor: vendor ? { id: vendor.id, contractEndsOn: vendor.contractEndsOn } : null,
+        customDeadlines: [],
+      };
+      const key = JSON.stringify({
+        ...input,
+        miniProgram: { ...input.miniProgram, id: null },
+        vendor: input.vendor?.contractEndsOn ? input.vendor : null,
+      });
+      let cycles = this.cyclesOf.get(key);
+      if (!cycles) {
+        cycles = deriveDeadlines(input, this.catalogue, this.today);
+        this.cyclesOf.set(key, cycles);
+      }
+      for (const cycle of cycles) {
+        if (cycle.kind === 'vendor_contract_end') {
+          // One contract per vendor, however many mini-programs it serves.
+          if (!this.contracts.has(vendor!.id)) {
+            this.contracts.add(vendor!.id);
+            derived.push({
+              cycle,
+              subjectKey: `vendor:${vendor!.id}:contract`,
+              miniProgramId: null,
+              vendorId: vendor!.id,
+            });
+          }
+        } else {
+          const qualificationId = cycle.subjectKey.startsWith('qualification:')
+            ? cycle.subjectKey.slice('qualification:'.length)
+            : null;
+          const q = qualificationId ? held.find((h) => h.id === qualificationId) : undefined;
+          derived.push({
+            cycle,
+            subjectKey: `mp:${mp.id}:${cycle.subjectKey}`,
+            miniProgramId: mp.id,
+            vendorId: mp.vendorId,
+            ...(q ? { held: { issuedOn: q.issuedOn, expiresOn: q.expiresOn } } : {}),
+          });
+        }
+      }
+    }
+    return derived;
   }
 }

@@ -3,12 +3,22 @@ import { DataSource, type EntityManager, In } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
 import type { AuthContext } from '../../auth/src/auth-context.js';
 import { findOwned } from '../../common/src/find-owned.js';
-import { DomainError, ErrorCode, type FieldProblem } from '../../common/src/domain.error.js';
+import { IdGenerator } from '../../common/src/ids.js';
+import { DomainError, type FieldProblem } from '../../common/src/domain.error.js';
 import { toPage } from '../../common/src/pagination.js';
 import { isUniqueViolation } from '../../common/src/pg-errors.js';
 import type { CreateMiniProgramDto, UpdateMiniProgramDto } from './dto/mini-program.dto.js';
 import type { CreateQualificationDto, UpdateQualificationDto } from './dto/qualification.dto.js';
 import type { ListMiniProgramsQuery } from './dto/list-mini-programs.query.js';
+import {
+  APP_ID_CONSTRAINT,
+  duplicateAppId,
+  MiniProgramCreation,
+  qualificationRow,
+  unique,
+} from './mini-program-creation.js';
+
+export { APP_ID_CONSTRAINT };
 import { MiniProgramEntity } from './mini-program.entity.js';
 import { QualificationEntity } from './qualification.entity.js';
 import { RegistryObserver, RequirementLookup } from './registry-ports.js';
@@ -26,8 +36,6 @@ const SORT_COLUMNS = {
 /** `page.total` of the mini-program list is exact up to this many matches (or to the end of the page). */
 export const MINI_PROGRAMS_COUNTED_UP_TO = 1000;
 
-export const APP_ID_CONSTRAINT = 'mini_programs_app_id_unique';
-
 /** The index expression of mini_programs_short_grams_idx, word for word (else the index is not used). */
 const SHORT_GRAMS = 'mini_program_short_grams(mp.name, mp.app_id, mp.owner_name)';
 /** The share of mini-programs expected to match below which a short search reads that index (EXPLAIN at
@@ -41,6 +49,7 @@ export class MiniProgramService {
     private readonly audit: AuditService,
     private readonly requirements: RequirementLookup,
     private readonly observer: RegistryObserver,
+    private readonly ids: IdGenerator,
   ) {}
 
   async list(ctx: AuthContext, query: ListMiniProgramsQuery) {
@@ -135,7 +144,10 @@ export class MiniProgramService {
     });
   }
 
-  /** Inserts and audits inside the caller's transaction; shared by create and the bulk import. */
+  /**
+   * Inserts, derives and audits inside the caller's transaction; shared by create (one row) and the bulk
+   * import (50,000), which feeds a `MiniProgramCreation` chunk by chunk as it validates.
+   */
   async insertMany(
     m: EntityManager,
     ctx: AuthContext,
@@ -143,68 +155,39 @@ export class MiniProgramService {
   ): Promise<MiniProgramResponse[]> {
     const problems = dtos.flatMap((dto, i) => this.catalogueProblems(dto, dtos.length > 1 ? `[${i}].` : ''));
     if (problems.length) throw DomainError.invalid(problems);
-    const vendorIds = [...new Set(dtos.map((d) => d.vendorId).filter((v): v is string => !!v))];
-    await this.assertVendors(m, ctx, vendorIds);
-    const values = dtos.map((dto) => ({
-      app_id: dto.appId,
-      name: dto.name,
-      owner_name: dto.ownerName,
-      owner_credit_code: dto.ownerCreditCode,
-      service_categories: unique(dto.serviceCategories ?? []),
-      features: unique(dto.features ?? []),
-      vendor_id: dto.vendorId ?? null,
-      certification_expires_on: dto.certificationExpiresOn ?? null,
-      icp_filing_number: dto.icpFilingNumber ?? null,
-      bed_count: dto.bedCount ?? null,
-      server_domains: unique(dto.serverDomains ?? []),
-      notes: dto.notes ?? null,
-    }));
-    let saved: MiniProgramEntity[];
-    try {
-      // One statement for the whole set (an INSERT per row made a 50,000-row import wait on round trips).
-      const rows = await m.query<MiniProgramRow[]>(
-        `INSERT INTO mini_programs AS mp (organization_id, app_id, name, owner_name, owner_credit_code,
-                service_categories, features, vendor_id, certification_expires_on, icp_filing_number,
-                bed_count, server_domains, notes)
-         SELECT $1, r.app_id, r.name, r.owner_name, r.owner_credit_code, r.service_categories, r.features,
-                r.vendor_id, r.certification_expires_on, r.icp_filing_number, r.bed_count, r.server_domains,
-                r.notes
-           FROM jsonb_to_recordset($2::jsonb) AS r(app_id text, name text, owner_name text,
-                owner_credit_code text, service_categories text[], features text[], vendor_id uuid,
-                certification_expires_on date, icp_filing_number text, bed_count int, server_domains text[],
-                notes text)
-         RETURNING ${MINI_PROGRAM_COLUMNS}`,
-        [ctx.organizationId, JSON.stringify(values)],
-      );
-      // RETURNING promises no order: the AppID (unique in the organization) maps each row to its DTO.
-      const byAppId = new Map(rows.map((r) => [r.app_id, miniProgramOf(r)]));
-      saved = dtos.map((dto) => byAppId.get(dto.appId)!);
-    } catch (error) {
-      if (isUniqueViolation(error, APP_ID_CONSTRAINT)) throw duplicateAppId();
-      throw error;
+    const creation = await this.beginCreation(m, ctx, [
+      ...new Set(dtos.map((d) => d.vendorId).filter((v): v is string => !!v)),
+    ]);
+    await creation.add(dtos);
+    return creation.finish();
+  }
+
+  /**
+   * Starts creating mini-programs of these vendors (ids of this organization's vendors, else a 400) in the
+   * caller's transaction. Their catalogue problems must have been refused before (`catalogueProblems`).
+   */
+  async beginCreation(m: EntityManager, ctx: AuthContext, vendorIds: string[]): Promise<MiniProgramCreation> {
+    const vendors = vendorIds.length
+      ? await m.query<Pick<VendorEntity, 'id' | 'name' | 'status'>[]>(
+          `SELECT id, name, status FROM vendors WHERE organization_id = $1 AND id = ANY($2::uuid[])`,
+          [ctx.organizationId, vendorIds],
+        )
+      : [];
+    if (vendors.length !== new Set(vendorIds).size) {
+      throw DomainError.invalid([
+        { field: 'vendorId', rule: 'must be the id of a vendor of this organization' },
+      ]);
     }
-    const qualifications = dtos.flatMap((dto, i) =>
-      (dto.qualifications ?? []).map((q) => this.qualificationRow(ctx, saved[i].id, q)),
-    );
-    if (qualifications.length) await m.save(QualificationEntity, qualifications, { chunk: 500 });
-    await this.observer.miniProgramsChanged(
-      m,
-      ctx,
-      saved.map((s) => s.id),
-      { created: saved },
-    );
-    const views = await this.views(m, ctx, saved);
-    await this.audit.recordMany(
-      m,
-      ctx,
-      views.map((view) => ({
-        action: 'mini_program.created',
-        entityType: 'mini_program',
-        entityId: view.id,
-        after: view,
-      })),
-    );
-    return views;
+    // The transaction's start, which is what the columns' default `now()` stores: the views need it.
+    const [{ now }] = await m.query<{ now: Date }[]>(`SELECT now() AS now`);
+    return new MiniProgramCreation(m, ctx, {
+      vendors,
+      now,
+      planner: await this.observer.creationPlanner(m, ctx, vendorIds),
+      knownCategoryPaths: this.requirements.serviceCategoryPaths(),
+      ids: this.ids,
+      audit: this.audit,
+    });
   }
 
   update(ctx: AuthContext, id: string, dto: UpdateMiniProgramDto): Promise<MiniProgramResponse> {
@@ -280,7 +263,7 @@ export class MiniProgramService {
     return this.db.transaction(async (m) => {
       await this.find(m, ctx, miniProgramId, true);
       this.assertRequirement(dto.requirementCode);
-      const saved = await m.save(QualificationEntity, this.qualificationRow(ctx, miniProgramId, dto));
+      const saved = await m.save(QualificationEntity, qualificationRow(ctx, miniProgramId, dto));
       await this.observer.miniProgramsChanged(m, ctx, [miniProgramId]);
       const view = QualificationResponse.of(await this.findQualification(m, ctx, miniProgramId, saved.id));
       await this.audit.record(m, ctx, {
@@ -341,24 +324,8 @@ export class MiniProgramService {
     });
   }
 
-  private qualificationRow(
-    ctx: AuthContext,
-    miniProgramId: string,
-    q: CreateQualificationDto,
-  ): Partial<QualificationEntity> {
-    return {
-      organizationId: ctx.organizationId,
-      miniProgramId,
-      requirementCode: q.requirementCode,
-      number: q.number ?? null,
-      issuer: q.issuer ?? null,
-      issuedOn: q.issuedOn ?? null,
-      expiresOn: q.expiresOn ?? null,
-      originalHeldBy: q.originalHeldBy ?? 'owner',
-    };
-  }
-
-  private catalogueProblems(
+  /** What the catalogue refuses in a mini-program (an unknown feature or requirement code, a date order). */
+  catalogueProblems(
     dto: UpdateMiniProgramDto & Partial<Pick<CreateMiniProgramDto, 'qualifications'>>,
     prefix: string,
   ): FieldProblem[] {
@@ -544,16 +511,4 @@ function qualificationOf(r: QualificationRow): QualificationEntity {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   });
-}
-
-function unique(values: string[]): string[] {
-  return [...new Set(values)];
-}
-
-function duplicateAppId(): DomainError {
-  return new DomainError(
-    ErrorCode.Conflict,
-    'A mini-program with this AppID is already registered in the organization',
-    [{ field: 'appId', rule: 'must be unique within the organization' }],
-  );
 }

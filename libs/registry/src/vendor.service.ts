@@ -80,7 +80,11 @@ export class VendorService {
         {
           ...dto,
           ...(statusChanged
-            ? { statusSince: since, statusReason: dto.statusReason ?? null, statusEvidence: dto.statusEvidence ?? null }
+            ? {
+                statusSince: since,
+                statusReason: dto.statusReason ?? null,
+                statusEvidence: dto.statusEvidence ?? null,
+              }
             : {}),
         },
       );
@@ -104,7 +108,12 @@ export class VendorService {
         );
       }
       if (statusChanged) {
-        await this.statusObserver.vendorStatusChanged(m, ctx, { vendorId: id, from: before.status, to: dto.status!, since });
+        await this.statusObserver.vendorStatusChanged(m, ctx, {
+          vendorId: id,
+          from: before.status,
+          to: dto.status!,
+          since,
+        });
       }
       return after;
     });

@@ -85,10 +85,35 @@ export function unknownServiceCategories(
   categories: readonly string[],
   knownPaths: readonly string[],
 ): ServiceCategoryNotice[] {
-  const known = new Set(knownPaths);
-  return categories.flatMap((value, index) =>
-    levelsOf(value).some((level) => known.has(level))
-      ? []
-      : [{ index, value, rule: UNKNOWN_SERVICE_CATEGORY, nearMatches: nearMatches(value, knownPaths) }],
-  );
+  const judged = judgedFor(knownPaths);
+  return categories.flatMap((value, index) => {
+    let near = judged.nearMatchesOf.get(value);
+    if (near === undefined) {
+      near = levelsOf(value).some((level) => judged.known.has(level)) ? null : nearMatches(value, knownPaths);
+      judged.nearMatchesOf.set(value, near);
+    }
+    return near === null ? [] : [{ index, value, rule: UNKNOWN_SERVICE_CATEGORY, nearMatches: [...near] }];
+  });
+}
+
+/**
+ * What is known of each list of catalogue paths (the catalogue's list is one array for the process's
+ * life): its set, and each category judged so far (null: known; else its near matches). An import of
+ * 50,000 rows names a handful of categories: computing each one's edit distances to every path per row
+ * cost a second.
+ */
+interface Judged {
+  known: Set<string>;
+  nearMatchesOf: Map<string, readonly string[] | null>;
+}
+const judgedByPaths = new WeakMap<readonly string[], Judged>();
+const MAX_JUDGED = 10_000;
+
+function judgedFor(knownPaths: readonly string[]): Judged {
+  let judged = judgedByPaths.get(knownPaths);
+  if (!judged || judged.nearMatchesOf.size > MAX_JUDGED) {
+    judged = { known: new Set(knownPaths), nearMatchesOf: new Map() };
+    judgedByPaths.set(knownPaths, judged);
+  }
+  return judged;
 }
