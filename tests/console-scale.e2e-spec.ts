@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { FixedClock } from '../libs/common/src/clock.js';
 import { ComplianceGaps } from '../libs/console/src/compliance-gaps.service.js';
 import { ConsoleQueries } from '../libs/console/src/console-queries.service.js';
 import { SessionService } from '../libs/people/src/session.service.js';
-import { creditCode } from './factories/registry.factory.js';
+import { creditCode, miniProgramBody } from './factories/registry.factory.js';
 import { ConsoleHarness, type ConsoleOrg } from './support/console-browser.js';
 
 /**
@@ -155,6 +155,64 @@ describe('console at scale', () => {
     const html = await page(`/console/mini-programs?q=${encodeURIComponent('0267')}`);
     expect(html).toContain('康宁互联网医院');
     expect(html).not.toContain('北京协和测试');
+  });
+});
+
+describe('searches of one or two characters', () => {
+  // An organization of its own, every piece found by reading the three rows below:
+  // 'ce', 'CE' and 'x3' are in the third AppID only (the other two are all 1s and all 2s) and in no name
+  // or owner; '文化' only in the first owner, '川' only in the second; '点餐' only in the second
+  // name (its owner has 捞餐 and 餐饮), '具' only in the first.
+  let small: ConsoleOrg;
+  beforeAll(async () => {
+    small = await h.createOrg('短搜索测试');
+    for (const [appId, name, ownerName] of [
+      ['wx1111111111111111', '晨光文具', '上海晨光文化有限公司'],
+      ['wx2222222222222222', '海底捞点餐', '四川海底捞餐饮股份有限公司'],
+      ['wx33333333333333ce', '便利店', '深圳便利店有限公司'],
+    ])
+      await h
+        .http()
+        .post('/api/v1/mini-programs')
+        .set('Authorization', small.bearer)
+        .send(miniProgramBody({ appId, name, ownerName }))
+        .expect(201);
+  });
+
+  it.each([
+    ['two hex digits of one AppID', 'ce', ['便利店']],
+    ['the same in capitals', 'CE', ['便利店']],
+    ['x and a digit of one AppID', 'x3', ['便利店']],
+    ['two characters of an owner', '文化', ['晨光文具']],
+    ['one character of an owner', '川', ['海底捞点餐']],
+    ['two characters of a name', '点餐', ['海底捞点餐']],
+    ['one character of a name', '具', ['晨光文具']],
+  ])('finds a mini-program by %s (%s)', async (_what, q, found) => {
+    const res = await h
+      .http()
+      .get(`/api/v1/mini-programs?q=${encodeURIComponent(q)}`)
+      .set('Authorization', small.bearer)
+      .expect(200);
+    expect((res.body as { items: { name: string }[] }).items.map((i) => i.name)).toEqual(found);
+  });
+
+  it('reads the index of name and owner pieces for a rare two-character Chinese search', async () => {
+    const db = h.app.get(DataSource);
+    // VACUUM as well: until it folds the rows just written into the GIN index, the planner charges every
+    // scan of that index for its whole pending list, and at this size chose to read every row instead.
+    await db.query('VACUUM ANALYZE mini_programs');
+    const query = jest.spyOn(db, 'query');
+    try {
+      await page(`/console/mini-programs?q=${encodeURIComponent('协和')}`);
+      const list = query.mock.calls.find(([sql]) => /^SELECT mp\.id\b[\s\S]*ORDER BY/.test(sql));
+      if (!list) throw new Error('the list query was not sent');
+      const [sql, params] = list;
+      query.mockRestore();
+      const plan = await db.query<{ 'QUERY PLAN': string }[]>(`EXPLAIN ${sql}`, params);
+      expect(plan.map((line) => line['QUERY PLAN']).join('\n')).toContain('mini_programs_name_grams_idx');
+    } finally {
+      query.mockRestore();
+    }
   });
 });
 

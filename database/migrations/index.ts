@@ -22,6 +22,7 @@ import { LargeOrganizationReads1764375000000 } from './1764375000000-LargeOrgani
 import { ComplianceGaps1764380000000 } from './1764380000000-ComplianceGaps.js';
 import { ConsoleShortSearch1764381000000 } from './1764381000000-ConsoleShortSearch.js';
 import { OwnerAnnualReport1764390000000 } from './1764390000000-OwnerAnnualReport.js';
+import { ShortSearchNamesOnly1764400000000 } from './1764400000000-ShortSearchNamesOnly.js';
 
 /** Every migration, oldest first. ESM cannot glob, so each one is listed here. */
 export const migrations = [
@@ -49,4 +50,5 @@ export const migrations = [
   ComplianceGaps1764380000000,
   ConsoleShortSearch1764381000000,
   OwnerAnnualReport1764390000000,
+  ShortSearchNamesOnly1764400000000,
 ];

@@ -36,8 +36,10 @@ const SORT_COLUMNS = {
 /** `page.total` of the mini-program list is exact up to this many matches (or to the end of the page). */
 export const MINI_PROGRAMS_COUNTED_UP_TO = 1000;
 
-/** The index expression of mini_programs_short_grams_idx, word for word (else the index is not used). */
-const SHORT_GRAMS = 'mini_program_short_grams(mp.name, mp.app_id, mp.owner_name)';
+/** The index expression of mini_programs_name_grams_idx, word for word (else the index is not used). */
+const SHORT_GRAMS = 'mini_program_short_grams(mp.name, mp.owner_name)';
+/** Every character an AppID can hold: `wx` and 16 lower-case hex digits (the CHECK on app_id). */
+const APP_ID_CHARACTERS = /^[0-9a-fwx]*$/;
 /** The share of mini-programs expected to match below which a short search reads that index (EXPLAIN at
  * 100,000: at 8% and 11% the planner still read the index alone; at every name it scanned). */
 const SHORT_SEARCH_RARE_BELOW = 0.15;
@@ -81,7 +83,7 @@ export class MiniProgramService {
       where.push(
         `(mp.name ILIKE ${q} ESCAPE '\\' OR mp.app_id ILIKE ${q} ESCAPE '\\' OR mp.owner_name ILIKE ${q} ESCAPE '\\')`,
       );
-      if ([...query.q].length <= 2 && (await this.shortSearchIsRare(query.q)))
+      if ([...query.q].length <= 2 && !couldMatchAppId(query.q) && (await this.shortSearchIsRare(query.q)))
         where.push(`${SHORT_GRAMS} @> ARRAY[lower(${p(query.q)})]::text[]`);
     }
     const from = `FROM mini_programs mp${join} WHERE ${where.join(' AND ')}`;
@@ -112,11 +114,14 @@ export class MiniProgramService {
 
   /**
    * One or two characters have no trigram, so the trigram indexes cannot serve them; the index of every
-   * one- and two-character piece (migration 1764381000000) can, exactly, but evaluated row by row its
-   * expression costs some 0.2 ms. So it is added only when the planner, from that index's statistics,
-   * expects few of all mini-programs to match (its statistics are the table's, not one organization's); it
-   * then reads the index and never evaluates the expression. A piece in many names
-   * ('程序', 'wx') is left to the ordered scan, which finds its 50 and its count of 1,001 within a few
+   * one- and two-character piece of the name and the owner (migration 1764400000000) can. It leaves out
+   * the AppID (those pieces cost a second of a 50,000-row import and served almost no query: one or two
+   * hex digits, w or x are in a large share of AppIDs), so `list` asks here only for a q that no AppID can
+   * contain, for which it is exact. Evaluated row by row the expression costs some 5 µs (258 ms over the
+   * 50,000 rows of bench/large-org.ts), so it is added only when the planner, from that index's
+   * statistics, expects few of all mini-programs to match (its statistics are the table's, not one
+   * organization's); it then reads the index and never evaluates the expression. A piece in many names
+   * ('程序') is left to the ordered scan, which finds its 50 and its count of 1,001 within a few
    * thousand rows.
    */
   private async shortSearchIsRare(q: string): Promise<boolean> {
@@ -511,4 +516,12 @@ function qualificationOf(r: QualificationRow): QualificationEntity {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   });
+}
+
+/**
+ * Whether q could be part of an AppID. If not, `app_id ILIKE` is false for every row (the CHECK on app_id
+ * allows nothing else), so the pieces of the name and the owner alone answer the search exactly.
+ */
+function couldMatchAppId(q: string): boolean {
+  return APP_ID_CHARACTERS.test(q.toLowerCase());
 }
