@@ -125,6 +125,39 @@ describe('CSV import', () => {
     expect(await count(other.bearer)).toBe(1);
   });
 
+  it('writes nothing when row 7,001 of 7,500 is bad, although the first 5,000 were already written', async () => {
+    // Rows are validated and written in one pass, 5,000 to a statement (MiniProgramCreation): by the time
+    // row 7,001 is read, the first 5,000 mini-programs, their cycles, their vendor and their audit events are
+    // in the transaction. The problem must roll all of it back.
+    const other = await t.createOrg('Late problem');
+    const data = rows(7500, '迟到的服务商');
+    data[7000] = data[7000].replace(/,2027-04-01,/, ',2027-13-01,');
+    const res = await upload([HEADER, ...data].join('\n'), other.bearer).expect(400);
+    expect(res.body.rows).toEqual([
+      { line: 7002, column: 'certification_expires_on', rule: expect.stringMatching(/calendar date/) },
+    ]);
+    expect(await count(other.bearer)).toBe(0);
+    const get = (path: string) => t.http().get(path).set('Authorization', other.bearer).expect(200);
+    expect((await get('/api/v1/vendors')).body.items).toEqual([]);
+    expect((await get('/api/v1/deadlines')).body.items).toEqual([]);
+    // the organization's own creation and its API key are its only audit events
+    const events = (await get('/api/v1/audit-events?limit=100')).body.items as { action: string }[];
+    expect(
+      events.filter((e) => e.action.startsWith('mini_program.') || e.action === 'vendor.created'),
+    ).toEqual([]);
+  });
+
+  it('names the line and column of a feature the catalogue does not know', async () => {
+    const other = await t.createOrg('Unknown feature');
+    const data = rows(3);
+    data[1] = data[1].replace(',wechat_pay,', ',wechat_pay;live_streaming_xyz,');
+    const res = await upload([HEADER, ...data].join('\n'), other.bearer).expect(400);
+    expect(res.body.rows).toEqual([
+      { line: 3, column: 'features', rule: expect.stringMatching(/^must be one of: .*wechat_pay/) },
+    ]);
+    expect(await count(other.bearer)).toBe(0);
+  });
+
   it('imports the example file shipped in database/seed', async () => {
     const other = await t.createOrg('Example');
     const file = await readFile(new URL('../database/seed/mini-programs.example.csv', import.meta.url));

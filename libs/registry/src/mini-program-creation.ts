@@ -192,6 +192,7 @@ export class MiniProgramCreation {
     return Object.assign(new QualificationEntity(), {
       ...qualificationRow(this.ctx, miniProgramId, q),
       id: this.deps.ids.next(),
+      expirySource: 'owner',
       createdAt: this.deps.now,
       updatedAt: this.deps.now,
     });

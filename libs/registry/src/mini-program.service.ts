@@ -413,7 +413,7 @@ export class MiniProgramService {
     const [qualifications, vendors] = await Promise.all([
       m.query<QualificationRow[]>(
         `SELECT id, organization_id, mini_program_id, requirement_code, number, issuer, issued_on, expires_on,
-                original_held_by, created_at, updated_at
+                original_held_by, expiry_source, created_at, updated_at
            FROM qualifications WHERE organization_id = $1 AND mini_program_id = ANY($2::uuid[])
           ORDER BY expires_on ASC, id ASC`,
         [ctx.organizationId, ids],
@@ -498,6 +498,7 @@ interface QualificationRow {
   issued_on: string | null;
   expires_on: string | null;
   original_held_by: QualificationEntity['originalHeldBy'];
+  expiry_source: QualificationEntity['expirySource'];
   created_at: Date;
   updated_at: Date;
 }
@@ -513,6 +514,7 @@ function qualificationOf(r: QualificationRow): QualificationEntity {
     issuedOn: r.issued_on,
     expiresOn: r.expires_on,
     originalHeldBy: r.original_held_by,
+    expirySource: r.expiry_source,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   });
