@@ -60,9 +60,7 @@ export class DeadlineSyncService extends RegistryObserver {
   }
 
   async miniProgramsChanged(m: EntityManager, ctx: AuthContext, miniProgramIds: string[]): Promise<void> {
-    const org = await m.findOneByOrFail(OrganizationEntity, { id: ctx.organizationId });
-    const today = localDateOf(this.clock.now(), org.timeZone);
-    const catalogue = this.catalogue.forOrganization(org.catalogueOverrides);
+    const { org, today, catalogue } = await this.organizationNow(m, ctx);
     const miniPrograms = miniProgramIds.length
       ? await m.findBy(MiniProgramEntity, { organizationId: org.id, id: In(miniProgramIds) })
       : [];
@@ -95,9 +93,7 @@ export class DeadlineSyncService extends RegistryObserver {
    * end, as any change would.
    */
   async creationPlanner(m: EntityManager, ctx: AuthContext, vendorIds: string[]): Promise<CreationPlanner> {
-    const org = await m.findOneByOrFail(OrganizationEntity, { id: ctx.organizationId });
-    const today = localDateOf(this.clock.now(), org.timeZone);
-    const catalogue = this.catalogue.forOrganization(org.catalogueOverrides);
+    const { org, today, catalogue } = await this.organizationNow(m, ctx);
     const vendors = vendorIds.length
       ? await m.findBy(VendorEntity, { organizationId: org.id, id: In(vendorIds) })
       : [];
@@ -132,11 +128,19 @@ export class DeadlineSyncService extends RegistryObserver {
     };
   }
 
+  /** The organization, its calendar date now and its catalogue (its overrides applied). */
+  private async organizationNow(m: EntityManager, ctx: AuthContext) {
+    const org = await m.findOneByOrFail(OrganizationEntity, { id: ctx.organizationId });
+    return {
+      org,
+      today: localDateOf(this.clock.now(), org.timeZone),
+      catalogue: this.catalogue.forOrganization(org.catalogueOverrides),
+    };
+  }
+
   async ownersChanged(m: EntityManager, ctx: AuthContext, creditCodes: string[]): Promise<void> {
     if (!creditCodes.length) return;
-    const org = await m.findOneByOrFail(OrganizationEntity, { id: ctx.organizationId });
-    const today = localDateOf(this.clock.now(), org.timeZone);
-    const catalogue = this.catalogue.forOrganization(org.catalogueOverrides);
+    const { today, catalogue } = await this.organizationNow(m, ctx);
     await this.reconcileOwners(m, ctx, today, catalogue, [...new Set(creditCodes)]);
   }
 
