@@ -147,6 +147,26 @@ describe('CSV import', () => {
     ).toEqual([]);
   });
 
+  it('writes nothing when only the last row, 5,001, is bad and the first 5,000 are still being written', async () => {
+    // The 400 is thrown while the first chunk's statements are in flight. Rows without a certification
+    // date derive no cycle, so the chunk's next statement after the mini-programs is the audit insert,
+    // which has no foreign key: sent after the ROLLBACK it would commit on its own.
+    const other = await t.createOrg('Last row bad');
+    const data = rows(5001, '末行服务商').map((line) => line.replace(/,2027-04-01,/, ',,'));
+    data[5000] = data[5000].replace(/^wx[0-9a-f]{16}/, 'wxNOTHEX');
+    const res = await upload([HEADER, ...data].join('\n'), other.bearer).expect(400);
+    expect(res.body.rows).toEqual([{ line: 5002, column: 'app_id', rule: expect.any(String) }]);
+    const get = (path: string) => t.http().get(path).set('Authorization', other.bearer).expect(200);
+    // let anything still queued on the import's connection finish before looking
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await count(other.bearer)).toBe(0);
+    expect((await get('/api/v1/vendors')).body.items).toEqual([]);
+    const events = (await get('/api/v1/audit-events?limit=100')).body.items as { action: string }[];
+    expect(
+      events.filter((e) => e.action.startsWith('mini_program.') || e.action === 'vendor.created'),
+    ).toEqual([]);
+  });
+
   it('names the line and column of a feature the catalogue does not know', async () => {
     const other = await t.createOrg('Unknown feature');
     const data = rows(3);

@@ -88,6 +88,19 @@ describe('mini-programs', () => {
     expect(listed.items ?? listed).toEqual(created.qualifications);
   });
 
+  it('takes a vendor id written in upper case as the same vendor, in the answer and in its contract cycle', async () => {
+    const vendor = (
+      await api.post('/api/v1/vendors', vendorBody({ contractEndsOn: '2027-06-30' })).expect(201)
+    ).body;
+    const body = miniProgramBody({ vendorId: (vendor.id as string).toUpperCase() });
+    const created = (await api.post('/api/v1/mini-programs', body).expect(201)).body;
+    expect(created.vendor).toEqual({ id: vendor.id, name: vendor.name, status: 'active' });
+    expect((await api.get(`/api/v1/mini-programs/${created.id}`).expect(200)).body).toEqual(created);
+    const contracts = (await api.get('/api/v1/deadlines?kind=vendor_contract_end&limit=100').expect(200)).body
+      .items as { vendor: { id: string } | null; dueOn: string }[];
+    expect(contracts.filter((d) => d.vendor?.id === vendor.id).map((d) => d.dueOn)).toEqual(['2027-06-30']);
+  });
+
   it('creates, reads, updates and deletes a mini-program with its qualifications', async () => {
     const vendor = (await api.post('/api/v1/vendors', vendorBody()).expect(201)).body;
     const body = miniProgramBody({

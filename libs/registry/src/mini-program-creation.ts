@@ -31,6 +31,7 @@ export class MiniProgramCreation {
   private readonly vendorById: Map<string, Pick<VendorEntity, 'id' | 'name' | 'status'>>;
   private readonly views: MiniProgramResponse[] = [];
   private writing: Promise<void> = Promise.resolve();
+  private aborted = false;
 
   constructor(
     private readonly m: EntityManager,
@@ -50,6 +51,26 @@ export class MiniProgramCreation {
 
   /** Prepares these mini-programs (vendors among those the creation began with) and queues their writes. */
   async add(dtos: readonly CreateMiniProgramDto[]): Promise<void> {
+    try {
+      await this.prepareAndQueue(dtos);
+    } catch (error) {
+      await this.abort();
+      throw error;
+    }
+  }
+
+  /**
+   * To be awaited before the caller's transaction callback throws: TypeORM sends ROLLBACK as soon as it
+   * catches, and a chunk's statements still to come would then run after it, outside the transaction (an
+   * audit insert, which has no foreign key to fail on, committed on its own). No further statement of
+   * this creation is sent, and the one in flight is waited for.
+   */
+  async abort(): Promise<void> {
+    this.aborted = true;
+    await this.writing.catch(() => undefined);
+  }
+
+  private async prepareAndQueue(dtos: readonly CreateMiniProgramDto[]): Promise<void> {
     for (let start = 0; start < dtos.length; start += CHUNK) {
       const batch = dtos.slice(start, start + CHUNK);
       const rows: MiniProgramEntity[] = [];
@@ -78,6 +99,7 @@ export class MiniProgramCreation {
 
   /** Waits for the last writes, then writes what the new mini-programs share (vendor contracts, owners). */
   async finish(): Promise<MiniProgramResponse[]> {
+    if (this.aborted) throw new Error('MiniProgramCreation: finish after abort');
     await this.writing;
     await this.deps.planner.finish(this.m);
     return this.views;
@@ -91,6 +113,7 @@ export class MiniProgramCreation {
     writeDerived: () => Promise<void>,
   ): Promise<void> {
     const { m, ctx } = this;
+    if (this.aborted) return;
     try {
       // `json`, not `jsonb`: the rows are only read once, and parsing into jsonb cost PostgreSQL more.
       await m.query(
@@ -129,6 +152,7 @@ export class MiniProgramCreation {
       if (isUniqueViolation(error, APP_ID_CONSTRAINT)) throw duplicateAppId();
       throw error;
     }
+    if (this.aborted) return;
     if (qualifications.length) {
       await m.query(
         `INSERT INTO qualifications (id, organization_id, mini_program_id, requirement_code, number, issuer,
@@ -154,7 +178,9 @@ export class MiniProgramCreation {
         ],
       );
     }
+    if (this.aborted) return;
     await writeDerived();
+    if (this.aborted) return;
     await this.deps.audit.recordMany(
       m,
       ctx,
@@ -177,7 +203,8 @@ export class MiniProgramCreation {
       ownerCreditCode: dto.ownerCreditCode,
       serviceCategories: unique(dto.serviceCategories ?? []),
       features: unique(dto.features ?? []),
-      vendorId: dto.vendorId ?? null,
+      // the database's spelling of the uuid, which the vendor maps are keyed by (the DTO accepts upper case)
+      vendorId: dto.vendorId?.toLowerCase() ?? null,
       certificationExpiresOn: dto.certificationExpiresOn ?? null,
       icpFilingNumber: dto.icpFilingNumber ?? null,
       bedCount: dto.bedCount ?? null,

@@ -150,22 +150,28 @@ export class MiniProgramImportService {
     const result = await this.db.transaction(async (m) => {
       const { vendorIdOf, created: vendorsCreated } = await this.resolveVendors(m, ctx, vendorNames);
       const creation = await this.miniPrograms.beginCreation(m, ctx, [...vendorIdOf.values()]);
-      let pending: CreateMiniProgramDto[] = [];
-      for (const [i, row] of parsed.rows.entries()) {
-        const { dto, vendorName } = validate(row);
-        if (!problems.length) {
-          if (vendorName) dto.vendorId = vendorIdOf.get(vendorName);
-          pending.push(dto);
-          if (pending.length === WRITE_EVERY) {
-            await creation.add(pending);
-            pending = [];
+      try {
+        let pending: CreateMiniProgramDto[] = [];
+        for (const [i, row] of parsed.rows.entries()) {
+          const { dto, vendorName } = validate(row);
+          if (!problems.length) {
+            if (vendorName) dto.vendorId = vendorIdOf.get(vendorName);
+            pending.push(dto);
+            if (pending.length === WRITE_EVERY) {
+              await creation.add(pending);
+              pending = [];
+            }
           }
+          if (i % 200 === 0) onProgress(i, total);
+          if (i % 500 === 499) await yieldToIo();
         }
-        if (i % 200 === 0) onProgress(i, total);
-        if (i % 500 === 499) await yieldToIo();
+        if (problems.length) throw csvImportFailed(problems);
+        await creation.add(pending);
+      } catch (error) {
+        // before the transaction's ROLLBACK: no statement of the creation may follow it
+        await creation.abort();
+        throw error;
       }
-      if (problems.length) throw csvImportFailed(problems);
-      await creation.add(pending);
       const views = await creation.finish();
       await this.audit.record(m, ctx, {
         action: 'mini_program.imported',

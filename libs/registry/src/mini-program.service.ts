@@ -161,7 +161,7 @@ export class MiniProgramService {
     const problems = dtos.flatMap((dto, i) => this.catalogueProblems(dto, dtos.length > 1 ? `[${i}].` : ''));
     if (problems.length) throw DomainError.invalid(problems);
     const creation = await this.beginCreation(m, ctx, [
-      ...new Set(dtos.map((d) => d.vendorId).filter((v): v is string => !!v)),
+      ...new Set(dtos.map((d) => d.vendorId?.toLowerCase()).filter((v): v is string => !!v)),
     ]);
     await creation.add(dtos);
     return creation.finish();
