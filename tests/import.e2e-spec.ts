@@ -178,6 +178,17 @@ describe('CSV import', () => {
     expect(await count(other.bearer)).toBe(0);
   });
 
+  it('refuses a date outside 1900-2999 with its line, where a year-1 expiry used to fail the whole import', async () => {
+    const other = await t.createOrg('Year one');
+    const data = rows(2).map((line) => line.replace(/,2027-04-01,/, ',0001-01-02,'));
+    const res = await upload([HEADER, ...data].join('\n'), other.bearer).expect(400);
+    expect(res.body.rows).toEqual([
+      { line: 2, column: 'certification_expires_on', rule: 'must be a date from 1900-01-01 to 2999-12-31' },
+      { line: 3, column: 'certification_expires_on', rule: 'must be a date from 1900-01-01 to 2999-12-31' },
+    ]);
+    expect(await count(other.bearer)).toBe(0);
+  });
+
   it('imports the example file shipped in database/seed', async () => {
     const other = await t.createOrg('Example');
     const file = await readFile(new URL('../database/seed/mini-programs.example.csv', import.meta.url));

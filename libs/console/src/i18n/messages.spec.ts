@@ -51,6 +51,7 @@ describe('validator rules on pages', () => {
     ],
     ["must be 'wx' followed by 16 lowercase hexadecimal characters", '必须是 wx 加 16 位小写十六进制字符'],
     ['must be a real calendar date written YYYY-MM-DD', '必须是真实存在的日期，格式为 YYYY-MM-DD'],
+    ['must be a date from 1900-01-01 to 2999-12-31', '必须是 1900-01-01 至 2999-12-31 之间的日期'],
     ['must be at most 200 characters', '最多 200 个字符'],
     ['must not be after the due date (2027-03-15)', '不能晚于截止日期（2027-03-15）'],
   ])('shows %j in Chinese', (rule, expected) => {

@@ -27,6 +27,10 @@ const ZH_RULES: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^must be at most (\d+) characters$/, (m) => `最多 ${m[1]} 个字符`],
   [/^must be a real calendar date written YYYY-MM-DD$/, () => '必须是真实存在的日期，格式为 YYYY-MM-DD'],
   [
+    /^must be a date from (\d{4}-\d{2}-\d{2}) to (\d{4}-\d{2}-\d{2})$/,
+    (m) => `必须是 ${m[1]} 至 ${m[2]} 之间的日期`,
+  ],
+  [
     /^must start with a province abbreviation such as 京, 沪 or 粤$/,
     () => '必须以省份简称开头，例如 京、沪、粤',
   ],
