@@ -655,8 +655,11 @@ describe('10,000 deadlines', () => {
       if (format === 'xlsx') expect(tail.includes(Buffer.from([0x50, 0x4b, 0x05, 0x06]))).toBe(true);
       if (format === 'csv' || format === 'md') expect(end.endsWith('\n')).toBe(true);
       expect(bytes).toBeGreaterThan(1_000_000);
-      // Sampled often enough to see the export at all: a few samples even for the fastest format.
-      expect(samples).toBeGreaterThanOrEqual(Math.floor((seconds * 1000) / SAMPLE_MS / 4));
+      // The peak is the kernel's high-water mark (reset just before), which no sampling gap can miss; the
+      // samples are a second reading, taken whenever this process gets the CPU. Under load they thin out
+      // (a CI run beside another suite: 25 samples in a 5.4 s export, where 67 had been asked for), so
+      // only a few are required: enough to show the reading ran during the export.
+      expect(samples).toBeGreaterThanOrEqual(3);
       expect((peak - baseline) / 2 ** 20).toBeLessThan(GROWTH_BOUND_MB[format]);
     },
     // A guard against a hang, not a speed goal (bench/exports.ts times these): the PDF of 10,000 rows
