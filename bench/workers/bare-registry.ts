@@ -105,7 +105,7 @@ async function list(org: string, q: URLSearchParams) {
     ids.length
       ? pool.query<Record<string, any>>(
           `SELECT id, organization_id, mini_program_id, requirement_code, number, issuer, issued_on, expires_on,
-                original_held_by, created_at, updated_at
+                original_held_by, expiry_source, created_at, updated_at
            FROM qualifications WHERE organization_id = $1 AND mini_program_id = ANY($2::uuid[])
           ORDER BY expires_on ASC, id ASC`,
           [org, ids],
@@ -146,6 +146,7 @@ async function list(org: string, q: URLSearchParams) {
           issuedOn: x.issued_on,
           expiresOn: x.expires_on,
           originalHeldBy: x.original_held_by,
+          expirySource: x.expiry_source,
           createdAt: (x.created_at as Date).toISOString(),
           updatedAt: (x.updated_at as Date).toISOString(),
         })),
