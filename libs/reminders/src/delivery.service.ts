@@ -171,6 +171,12 @@ export class DeliveryService {
     let more = true;
     let batches = 0;
     let claiming: Promise<void> | undefined;
+    // Sends in flight, and a signal when one ends: a send that fails permanently queues a failure report for
+    // the manager, so an empty claim ends the run only when no send is still in flight (else the report of
+    // the last failure waited for the next run).
+    let sending = 0;
+    let sendEnded: () => void = () => undefined;
+    let nextSendEnd = new Promise<void>((resolve) => (sendEnded = resolve));
     const claimBatch = async () => {
       try {
         if (!keepGoing()) {
@@ -182,9 +188,14 @@ export class DeliveryService {
           more = false;
           return;
         }
+        const inFlight = nextSendEnd;
         const batch = await this.claim(now());
         batches++;
-        if (!batch.length) more = false;
+        if (!batch.length) {
+          if (sending === 0) more = false;
+          // claim again once a send in flight has ended (it may have queued a failure report)
+          else await inFlight;
+        }
         queue.push(...batch);
       } catch (error) {
         more = false;
@@ -204,8 +215,16 @@ export class DeliveryService {
             // The transport is down or refuses our credentials: hand the rest back without spending attempts.
             await this.release(next, now());
           } else if (next) {
-            const outcome = await this.deliverOne(next, now(), random, secret, run);
-            result[outcome]++;
+            sending++;
+            try {
+              const outcome = await this.deliverOne(next, now(), random, secret, run);
+              result[outcome]++;
+            } finally {
+              sending--;
+              const ended = sendEnded;
+              nextSendEnd = new Promise<void>((resolve) => (sendEnded = resolve));
+              ended();
+            }
           } else if (more) {
             await claimNext();
           } else {
@@ -278,7 +297,9 @@ export class DeliveryService {
       }>(m, 'mpg-delivery-lock', LOCK_SQL, [
         claimed.id,
         claimed.claimed_by,
-        claimed.kind === 'continuity_alert' || claimed.kind === 'wechat_alert' || claimed.kind === 'channel_alert'
+        claimed.kind === 'continuity_alert' ||
+        claimed.kind === 'wechat_alert' ||
+        claimed.kind === 'channel_alert'
           ? null
           : claimed.deadline_id,
         claimed.email,
